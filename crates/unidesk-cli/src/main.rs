@@ -1,0 +1,2 @@
+//! unidesk CLI
+fn main() {}

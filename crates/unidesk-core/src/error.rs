@@ -1,0 +1,182 @@
+//! The one error type every adapter returns.
+
+use std::time::Duration;
+
+use crate::capability::{Operation, Resource};
+
+/// Result alias used throughout unidesk.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A field-level validation problem reported by the provider or by unidesk.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FieldError {
+    /// The field the problem concerns (a JSON pointer or attribute name), when known.
+    pub field: Option<String>,
+    /// What is wrong with it, as the provider worded it.
+    pub message: String,
+}
+
+/// Every failure a unidesk adapter can report.
+///
+/// The enum is `#[non_exhaustive]`: match the variants you act on and keep a
+/// catch-all arm. Use [`Error::is_temporary`] to decide whether to retry.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The credentials are missing, invalid or expired (HTTP 401).
+    #[error("unauthenticated: {message}")]
+    Unauthenticated {
+        /// The provider's explanation.
+        message: String,
+    },
+    /// The credentials are valid but lack the role for this call (HTTP 403).
+    #[error("permission denied: {message}")]
+    PermissionDenied {
+        /// The provider's explanation.
+        message: String,
+    },
+    /// The record does not exist (HTTP 404, or absent from a lookup).
+    #[error("{resource} {id:?} not found")]
+    NotFound {
+        /// Which kind of record was asked for.
+        resource: Resource,
+        /// The id (or lookup key) that was asked for.
+        id: String,
+    },
+    /// The provider rejected the input (HTTP 400/422), or unidesk did before sending it.
+    #[error("validation failed: {message}")]
+    Validation {
+        /// Summary of the problem.
+        message: String,
+        /// Per-field details, when the provider gave them.
+        field_errors: Vec<FieldError>,
+    },
+    /// The write conflicts with the record's current state (HTTP 409).
+    #[error("conflict: {message}")]
+    Conflict {
+        /// The provider's explanation.
+        message: String,
+    },
+    /// The provider's rate limit was still exceeded after every allowed retry (HTTP 429).
+    #[error("rate limited{}", retry_after.map(|d| format!(" (retry after {:.1}s)", d.as_secs_f64())).unwrap_or_default())]
+    RateLimited {
+        /// How long the provider asked us to wait, when it said.
+        retry_after: Option<Duration>,
+    },
+    /// The caller passed something unusable (a bad id, a bad path, a bad option).
+    #[error("invalid input: {message}")]
+    InvalidInput {
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The cursor is malformed, tampered with, or belongs to another adapter or query.
+    #[error("invalid cursor: {reason}")]
+    InvalidCursor {
+        /// Why the cursor was rejected.
+        reason: String,
+    },
+    /// The adapter cannot perform this operation on this resource.
+    #[error("{adapter} does not support {operation} on {resource}")]
+    Unsupported {
+        /// The resource asked for.
+        resource: Resource,
+        /// The operation asked for.
+        operation: Operation,
+        /// The adapter's name, as [`crate::Helpdesk::name`] gives it.
+        adapter: String,
+    },
+    /// The request could not be completed at the network level (connect, timeout, reset).
+    #[error("transport error: {message}")]
+    Transport {
+        /// What went wrong; never contains credentials.
+        message: String,
+        /// Whether the failure was a timeout.
+        timeout: bool,
+    },
+    /// The provider answered with a body unidesk could not decode (malformed, truncated, wrong shape).
+    #[error("could not decode {context}: {message}")]
+    Decode {
+        /// Where the body came from (endpoint or input name).
+        context: String,
+        /// The parser's message, with line and column.
+        message: String,
+    },
+    /// Pagination handed back a cursor it had already handed back: following it would loop forever.
+    #[error("pagination loop: cursor repeated after {pages} pages")]
+    PaginationLoop {
+        /// How many pages had been fetched when the repeat was seen.
+        pages: u64,
+    },
+    /// Any other unexpected answer from the provider.
+    #[error("upstream error: HTTP {status}: {body}")]
+    Upstream {
+        /// The HTTP status.
+        status: u16,
+        /// The start of the response body (at most about 1 KiB).
+        body: String,
+    },
+}
+
+impl Error {
+    /// Whether retrying the same call later may succeed (rate limits, transport failures, 5xx).
+    pub fn is_temporary(&self) -> bool {
+        match self {
+            Error::RateLimited { .. } | Error::Transport { .. } => true,
+            Error::Upstream { status, .. } => *status >= 500 || *status == 408,
+            _ => false,
+        }
+    }
+
+    /// Shorthand for [`Error::InvalidInput`].
+    pub fn invalid_input(message: impl Into<String>) -> Self {
+        Error::InvalidInput { message: message.into() }
+    }
+
+    /// Shorthand for [`Error::InvalidCursor`].
+    pub fn invalid_cursor(reason: impl Into<String>) -> Self {
+        Error::InvalidCursor { reason: reason.into() }
+    }
+
+    /// Shorthand for [`Error::Validation`] without field details.
+    pub fn validation(message: impl Into<String>) -> Self {
+        Error::Validation { message: message.into(), field_errors: Vec::new() }
+    }
+
+    /// Shorthand for [`Error::NotFound`].
+    pub fn not_found(resource: Resource, id: impl Into<String>) -> Self {
+        Error::NotFound { resource, id: id.into() }
+    }
+
+    /// Shorthand for [`Error::Unsupported`].
+    pub fn unsupported(resource: Resource, operation: Operation, adapter: impl Into<String>) -> Self {
+        Error::Unsupported { resource, operation, adapter: adapter.into() }
+    }
+
+    /// Shorthand for [`Error::Decode`].
+    pub fn decode(context: impl Into<String>, message: impl std::fmt::Display) -> Self {
+        Error::Decode { context: context.into(), message: message.to_string() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn temporary_errors_are_the_retryable_ones() {
+        assert!(Error::RateLimited { retry_after: None }.is_temporary());
+        assert!(Error::Transport { message: "reset".into(), timeout: false }.is_temporary());
+        assert!(Error::Upstream { status: 503, body: String::new() }.is_temporary());
+        assert!(!Error::Upstream { status: 418, body: String::new() }.is_temporary());
+        assert!(!Error::not_found(Resource::Ticket, "x").is_temporary());
+        assert!(!Error::invalid_cursor("x").is_temporary());
+    }
+
+    #[test]
+    fn messages_name_the_resource_and_operation() {
+        let e = Error::unsupported(Resource::Tag, Operation::Delete, "kustomer");
+        assert_eq!(e.to_string(), "kustomer does not support delete on tag");
+        let e = Error::not_found(Resource::Ticket, "abc");
+        assert_eq!(e.to_string(), "ticket \"abc\" not found");
+    }
+}

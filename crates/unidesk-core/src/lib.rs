@@ -1,0 +1,39 @@
+//! # unidesk-core
+//!
+//! The normalized helpdesk model shared by every unidesk adapter: the records
+//! ([`Ticket`], [`Comment`], [`Contact`], [`Account`], [`Tag`], [`Team`],
+//! [`User`]), one async trait per resource bundled into [`Helpdesk`], the
+//! listing contract ([`ListQuery`], [`Page`], the opaque [`Cursor`] and the
+//! [`HelpdeskExt`] streams), the typed [`Error`], and normalized webhook
+//! [`Event`]s.
+//!
+//! This crate performs no I/O. Adapters (`unidesk-kustomer`, `unidesk-memory`)
+//! implement the traits; products hold a `Box<dyn Helpdesk>` or
+//! `Arc<dyn Helpdesk>` chosen per connected account.
+
+mod capability;
+pub mod cursor;
+mod enums;
+mod error;
+mod event;
+mod id;
+mod inputs;
+mod models;
+mod query;
+pub mod schema;
+mod stream;
+mod traits;
+
+pub use capability::{Capabilities, Operation, Resource};
+pub use cursor::Cursor;
+pub use enums::{Direction, EventKind, Priority, TicketStatus};
+pub use error::{Error, FieldError, Result};
+pub use event::{Event, EventObject};
+pub use id::Id;
+pub use inputs::{
+    AccountCreate, AccountUpdate, CommentCreate, ContactCreate, ContactUpdate, TicketCreate, TicketUpdate,
+};
+pub use models::{Account, Attachment, Comment, Contact, CustomFields, Record, Tag, Team, Ticket, User};
+pub use query::{ListQuery, Page};
+pub use stream::{HelpdeskExt, RecordStream, paginate};
+pub use traits::{Accounts, Comments, Contacts, Helpdesk, Tags, Teams, Tickets, Users};

@@ -1,0 +1,131 @@
+//! One async trait per resource, and [`Helpdesk`] bundling them.
+//!
+//! All traits use `async-trait` and are object safe: a product can hold a
+//! `Box<dyn Helpdesk>` or `Arc<dyn Helpdesk>` chosen per connected account.
+//! Every id argument is validated with [`crate::Id::parse`] by the adapter
+//! before any request is built. An operation the adapter does not support
+//! returns [`crate::Error::Unsupported`] and is absent from
+//! [`Helpdesk::capabilities`].
+
+use async_trait::async_trait;
+
+use crate::capability::Capabilities;
+use crate::error::Result;
+use crate::inputs::{
+    AccountCreate, AccountUpdate, CommentCreate, ContactCreate, ContactUpdate, TicketCreate, TicketUpdate,
+};
+use crate::models::{Account, Comment, Contact, Tag, Team, Ticket, User};
+use crate::query::{ListQuery, Page};
+
+/// Tickets (Kustomer: conversations).
+#[async_trait]
+pub trait Tickets: Send + Sync {
+    /// One page of tickets. Honours `updated_after`, `created_after` and `contact_id`.
+    async fn list(&self, query: &ListQuery) -> Result<Page<Ticket>>;
+    /// One ticket by id; `NotFound` if it does not exist.
+    async fn get(&self, id: &str, include_remote_data: bool) -> Result<Ticket>;
+    /// Creates a ticket and returns it as `get` would.
+    async fn create(&self, input: &TicketCreate) -> Result<Ticket>;
+    /// Patches a ticket: only the fields given change.
+    async fn update(&self, id: &str, patch: &TicketUpdate) -> Result<Ticket>;
+    /// Deletes a ticket; a later `get` is `NotFound`.
+    async fn delete(&self, id: &str) -> Result<()>;
+    /// Adds tags (idempotent: tags already present stay once).
+    async fn add_tags(&self, id: &str, tag_ids: &[String]) -> Result<Ticket>;
+    /// Removes tags (idempotent: absent tags are ignored).
+    async fn remove_tags(&self, id: &str, tag_ids: &[String]) -> Result<Ticket>;
+}
+
+/// Comments: public replies and private notes on tickets.
+#[async_trait]
+pub trait Comments: Send + Sync {
+    /// One page of comments; with `ticket_id`, that ticket's comments in time order.
+    async fn list(&self, query: &ListQuery) -> Result<Page<Comment>>;
+    /// One comment by id.
+    async fn get(&self, id: &str, include_remote_data: bool) -> Result<Comment>;
+    /// Posts a reply (`is_private = false`) or a note (`is_private = true`).
+    async fn create(&self, input: &CommentCreate) -> Result<Comment>;
+}
+
+/// Contacts (Kustomer: customers).
+#[async_trait]
+pub trait Contacts: Send + Sync {
+    /// One page of contacts.
+    async fn list(&self, query: &ListQuery) -> Result<Page<Contact>>;
+    /// One contact by id.
+    async fn get(&self, id: &str, include_remote_data: bool) -> Result<Contact>;
+    /// Creates a contact.
+    async fn create(&self, input: &ContactCreate) -> Result<Contact>;
+    /// Patches a contact.
+    async fn update(&self, id: &str, patch: &ContactUpdate) -> Result<Contact>;
+    /// Deletes a contact.
+    async fn delete(&self, id: &str) -> Result<()>;
+    /// Finds the contact with this email; `NotFound` if none.
+    async fn find_by_email(&self, email: &str) -> Result<Contact>;
+    /// Finds the contact with this external id; `NotFound` if none.
+    async fn find_by_external_id(&self, external_id: &str) -> Result<Contact>;
+}
+
+/// Accounts (Kustomer: companies).
+#[async_trait]
+pub trait Accounts: Send + Sync {
+    /// One page of accounts.
+    async fn list(&self, query: &ListQuery) -> Result<Page<Account>>;
+    /// One account by id.
+    async fn get(&self, id: &str, include_remote_data: bool) -> Result<Account>;
+    /// Creates an account.
+    async fn create(&self, input: &AccountCreate) -> Result<Account>;
+    /// Patches an account.
+    async fn update(&self, id: &str, patch: &AccountUpdate) -> Result<Account>;
+    /// Deletes an account.
+    async fn delete(&self, id: &str) -> Result<()>;
+}
+
+/// Tags (read-only in the unified model).
+#[async_trait]
+pub trait Tags: Send + Sync {
+    /// One page of tags.
+    async fn list(&self, query: &ListQuery) -> Result<Page<Tag>>;
+    /// One tag by id.
+    async fn get(&self, id: &str, include_remote_data: bool) -> Result<Tag>;
+}
+
+/// Teams (read-only in the unified model).
+#[async_trait]
+pub trait Teams: Send + Sync {
+    /// One page of teams.
+    async fn list(&self, query: &ListQuery) -> Result<Page<Team>>;
+    /// One team by id.
+    async fn get(&self, id: &str, include_remote_data: bool) -> Result<Team>;
+}
+
+/// Users (agents; read-only in the unified model).
+#[async_trait]
+pub trait Users: Send + Sync {
+    /// One page of users.
+    async fn list(&self, query: &ListQuery) -> Result<Page<User>>;
+    /// One user by id.
+    async fn get(&self, id: &str, include_remote_data: bool) -> Result<User>;
+}
+
+/// A connected helpdesk: every resource, plus what the adapter can do.
+pub trait Helpdesk: Send + Sync {
+    /// The adapter's name (`kustomer`, `memory`), as cursors and errors name it.
+    fn name(&self) -> &str;
+    /// Which (resource, operation) pairs are supported.
+    fn capabilities(&self) -> Capabilities;
+    /// Tickets.
+    fn tickets(&self) -> &dyn Tickets;
+    /// Comments.
+    fn comments(&self) -> &dyn Comments;
+    /// Contacts.
+    fn contacts(&self) -> &dyn Contacts;
+    /// Accounts.
+    fn accounts(&self) -> &dyn Accounts;
+    /// Tags.
+    fn tags(&self) -> &dyn Tags;
+    /// Teams.
+    fn teams(&self) -> &dyn Teams;
+    /// Users.
+    fn users(&self) -> &dyn Users;
+}

@@ -1,0 +1,125 @@
+//! The store and the `Helpdesk` impl.
+
+use std::collections::BTreeMap;
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use chrono::{DateTime, Duration, Utc};
+use unidesk_core::{
+    Account, Accounts, Capabilities, Comment, Comments, Contact, Contacts, Helpdesk, Tag, Tags, Team, Teams, Ticket,
+    Tickets, User, Users,
+};
+
+use crate::sample::Seed;
+
+/// The adapter name cursors and errors carry.
+pub const NAME: &str = "memory";
+
+/// Every record, by id.
+#[derive(Debug, Default)]
+pub(crate) struct State {
+    pub tickets: BTreeMap<String, Ticket>,
+    pub comments: BTreeMap<String, Comment>,
+    pub contacts: BTreeMap<String, Contact>,
+    pub accounts: BTreeMap<String, Account>,
+    pub tags: BTreeMap<String, Tag>,
+    pub teams: BTreeMap<String, Team>,
+    pub users: BTreeMap<String, User>,
+    next_id: u64,
+    last_tick: Option<DateTime<Utc>>,
+}
+
+impl State {
+    /// A fresh id, 24 lowercase hex digits like a Kustomer ObjectId.
+    pub fn new_id(&mut self) -> String {
+        self.next_id += 1;
+        format!("ff{:022x}", self.next_id)
+    }
+
+    /// The current time, strictly after every time handed out before (so updates always move `updated_at`).
+    pub fn tick(&mut self) -> DateTime<Utc> {
+        let now = Utc::now();
+        let t = match self.last_tick {
+            Some(last) if now <= last => last + Duration::milliseconds(1),
+            _ => now,
+        };
+        self.last_tick = Some(t);
+        t
+    }
+}
+
+/// An in-memory helpdesk. Cheap to create; safe to share across tasks (`Arc<MemoryHelpdesk>`).
+#[derive(Debug, Default)]
+pub struct MemoryHelpdesk {
+    state: RwLock<State>,
+}
+
+impl MemoryHelpdesk {
+    /// An empty helpdesk.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// A helpdesk holding exactly the records of `seed`.
+    pub fn seeded(seed: Seed) -> Self {
+        let mut state = State::default();
+        macro_rules! load {
+            ($field:ident) => {
+                for r in seed.$field {
+                    state.$field.insert(r.id.clone(), r);
+                }
+            };
+        }
+        load!(tickets);
+        load!(comments);
+        load!(contacts);
+        load!(accounts);
+        load!(tags);
+        load!(teams);
+        load!(users);
+        MemoryHelpdesk { state: RwLock::new(state) }
+    }
+
+    /// A helpdesk with `tickets` deterministic sample tickets and related records.
+    pub fn with_sample_data(tickets: usize) -> Self {
+        Self::seeded(Seed::sample(tickets))
+    }
+
+    pub(crate) fn read(&self) -> RwLockReadGuard<'_, State> {
+        // A panic while holding the lock cannot leave a record half-written: recover the data.
+        self.state.read().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    pub(crate) fn write(&self) -> RwLockWriteGuard<'_, State> {
+        self.state.write().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+impl Helpdesk for MemoryHelpdesk {
+    fn name(&self) -> &str {
+        NAME
+    }
+    fn capabilities(&self) -> Capabilities {
+        Capabilities::all()
+    }
+    fn tickets(&self) -> &dyn Tickets {
+        self
+    }
+    fn comments(&self) -> &dyn Comments {
+        self
+    }
+    fn contacts(&self) -> &dyn Contacts {
+        self
+    }
+    fn accounts(&self) -> &dyn Accounts {
+        self
+    }
+    fn tags(&self) -> &dyn Tags {
+        self
+    }
+    fn teams(&self) -> &dyn Teams {
+        self
+    }
+    fn users(&self) -> &dyn Users {
+        self
+    }
+}
