@@ -1,0 +1,157 @@
+//! Building a [`KustomerClient`].
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use secrecy::SecretString;
+use unidesk_core::{Error, Result};
+
+use crate::client::{Inner, KustomerClient};
+use crate::ratelimit::Pacer;
+use crate::retry::RetryConfig;
+
+/// Builder for [`KustomerClient`]. `Debug` never shows the API key.
+#[derive(Clone)]
+pub struct KustomerBuilder {
+    org: Option<String>,
+    base_url: Option<String>,
+    api_key: Option<SecretString>,
+    timeout: Duration,
+    connect_timeout: Duration,
+    page_size: u32,
+    retry: RetryConfig,
+    user_agent: String,
+    pacing: bool,
+}
+
+impl fmt::Debug for KustomerBuilder {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("KustomerBuilder")
+            .field("org", &self.org)
+            .field("base_url", &self.base_url)
+            .field("api_key", &self.api_key.as_ref().map(|_| "[REDACTED]"))
+            .field("timeout", &self.timeout)
+            .field("page_size", &self.page_size)
+            .field("retry", &self.retry)
+            .finish()
+    }
+}
+
+impl Default for KustomerBuilder {
+    fn default() -> Self {
+        KustomerBuilder {
+            org: None,
+            base_url: None,
+            api_key: None,
+            timeout: Duration::from_secs(30),
+            connect_timeout: Duration::from_secs(10),
+            page_size: 100,
+            retry: RetryConfig::default(),
+            user_agent: concat!("unidesk-kustomer/", env!("CARGO_PKG_VERSION")).to_owned(),
+            pacing: true,
+        }
+    }
+}
+
+impl KustomerBuilder {
+    /// A builder with defaults: 30 s timeout, 10 s connect timeout, page size 100, pacing on.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Targets `https://{org}.api.kustomerapp.com`.
+    pub fn org(mut self, org: impl Into<String>) -> Self {
+        self.org = Some(org.into());
+        self
+    }
+
+    /// Targets an explicit base URL (a regional host, the simulator, a mock server).
+    pub fn base_url(mut self, url: impl Into<String>) -> Self {
+        self.base_url = Some(url.into());
+        self
+    }
+
+    /// The bearer API key. Held as a secret: never printed, logged or put in errors.
+    pub fn api_key(mut self, key: impl Into<String>) -> Self {
+        self.api_key = Some(SecretString::from(key.into()));
+        self
+    }
+
+    /// Timeout for one request, headers and body.
+    pub fn timeout(mut self, t: Duration) -> Self {
+        self.timeout = t;
+        self
+    }
+
+    /// Timeout for opening a connection.
+    pub fn connect_timeout(mut self, t: Duration) -> Self {
+        self.connect_timeout = t;
+        self
+    }
+
+    /// Default page size when a query gives none (clamped to each endpoint's maximum).
+    pub fn page_size(mut self, n: u32) -> Self {
+        self.page_size = n.max(1);
+        self
+    }
+
+    /// Retry settings.
+    pub fn retry(mut self, retry: RetryConfig) -> Self {
+        self.retry = retry;
+        self
+    }
+
+    /// The `User-Agent` header.
+    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+        self.user_agent = ua.into();
+        self
+    }
+
+    /// Wait for the rate-limit reset when the server says no requests remain (default on).
+    pub fn pacing(mut self, on: bool) -> Self {
+        self.pacing = on;
+        self
+    }
+
+    /// Builds the client. Fails with `InvalidInput` without a key or a target, or with a bad URL or org.
+    pub fn build(self) -> Result<KustomerClient> {
+        let api_key = self.api_key.ok_or_else(|| Error::invalid_input("an API key is required"))?;
+        let base = match (self.base_url, self.org) {
+            (Some(url), _) => url,
+            (None, Some(org)) => {
+                if org.is_empty() || !org.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+                    return Err(Error::invalid_input("org must be letters, digits and dashes"));
+                }
+                format!("https://{org}.api.kustomerapp.com")
+            }
+            (None, None) => return Err(Error::invalid_input("either an org or a base URL is required")),
+        };
+        let base_url = url::Url::parse(&base).map_err(|e| Error::invalid_input(format!("base URL: {e}")))?;
+        if !matches!(base_url.scheme(), "http" | "https") || base_url.host_str().is_none() {
+            return Err(Error::invalid_input("base URL must be http(s)://host"));
+        }
+        let http = reqwest::Client::builder()
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .user_agent(self.user_agent)
+            .pool_idle_timeout(Duration::from_secs(60))
+            .build()
+            .map_err(|e| Error::Transport {
+                message: format!("building HTTP client: {}", e.without_url()),
+                timeout: false,
+            })?;
+        let base_str = base_url.as_str().trim_end_matches('/').to_owned();
+        Ok(KustomerClient {
+            inner: Arc::new(Inner {
+                http,
+                base_url: base_str,
+                api_key,
+                page_size: self.page_size,
+                pacer: Pacer::new(self.pacing, self.retry.max_rate_limit_wait),
+                object_resets: std::sync::Mutex::new(std::collections::HashMap::new()),
+                retry: self.retry,
+            }),
+        })
+    }
+}

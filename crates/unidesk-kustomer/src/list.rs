@@ -1,0 +1,237 @@
+//! Listings: Kustomer's page numbers and search windows behind one opaque cursor.
+//!
+//! A listing is a sequence of *sources* (a GET list endpoint, or the search API
+//! in one query context), walked in order. The cursor holds the source index,
+//! the page, and for search the window: the largest `updated_at` emitted so far
+//! and the ids emitted at exactly that instant. Each search page after the first
+//! opens a new window `updated_at >= t` and drops the ids already emitted at `t`,
+//! so the walk never needs page 101 (the search API's cap), never depends on
+//! offsets that shift when records change, and handles any number of timestamp
+//! ties up to the cap itself. When a whole page is ties at `t`, the walk pages
+//! within the window instead.
+
+use chrono::{DateTime, SecondsFormat, Utc};
+use reqwest::Method;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+use unidesk_core::{Cursor, Error, ListQuery, Page, Record, Resource, Result};
+
+use crate::ADAPTER;
+use crate::client::{Call, KustomerClient};
+use crate::wire::{Document, ResourceObject};
+
+/// The search API serves at most this many pages per query.
+pub const SEARCH_PAGE_CAP: u32 = 100;
+/// The largest page the search API serves.
+pub const SEARCH_MAX_PAGE_SIZE: u32 = 500;
+
+/// Decoded page: items and whether `links.next` was set.
+pub(crate) struct Decoded<T> {
+    pub items: Vec<T>,
+    pub has_next: bool,
+}
+
+/// Decodes a list body: (bytes, endpoint for errors, include raw, base URL).
+pub(crate) type DecodeFn<T> = fn(&[u8], &str, bool, &str) -> Result<Decoded<T>>;
+
+/// Where a source's records come from.
+pub(crate) enum Endpoint {
+    /// A GET list with `page`/`pageSize`.
+    Get { path: String, template: &'static str, max_page_size: u32, include_attachments: bool },
+    /// `POST /v1/customers/search` in one query context (`conversation`, `message`…).
+    Search { context: &'static str },
+}
+
+pub(crate) struct Source<T> {
+    pub endpoint: Endpoint,
+    pub decode: DecodeFn<T>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct State {
+    phase: usize,
+    page: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    win: Option<Window>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+struct Window {
+    t: DateTime<Utc>,
+    ids: Vec<String>,
+}
+
+/// Decodes a JSON list body into records with `map`.
+pub(crate) fn decode_list<A: DeserializeOwned, T>(
+    bytes: &[u8],
+    context: &str,
+    raw: bool,
+    map: impl Fn(ResourceObject<A>, &[ResourceObject<Value>], Option<Value>) -> T,
+) -> Result<Decoded<T>> {
+    if raw {
+        let doc: Document<Vec<Value>> = crate::wire::parse(context, bytes)?;
+        let items = doc
+            .data
+            .into_iter()
+            .map(|v| {
+                let obj: ResourceObject<A> =
+                    serde_json::from_value(v.clone()).map_err(|e| Error::decode(context, e))?;
+                Ok(map(obj, &doc.included, Some(v)))
+            })
+            .collect::<Result<Vec<T>>>()?;
+        Ok(Decoded { items, has_next: doc.links.next.is_some() })
+    } else {
+        let doc: Document<Vec<ResourceObject<A>>> = crate::wire::parse(context, bytes)?;
+        let included = doc.included;
+        let items = doc.data.into_iter().map(|o| map(o, &included, None)).collect();
+        Ok(Decoded { items, has_next: doc.links.next.is_some() })
+    }
+}
+
+/// Decodes a single-record body with `map`.
+pub(crate) fn decode_one<A: DeserializeOwned, T>(
+    bytes: &[u8],
+    context: &str,
+    raw: bool,
+    map: impl Fn(ResourceObject<A>, &[ResourceObject<Value>], Option<Value>) -> T,
+) -> Result<T> {
+    if raw {
+        let doc: Document<Value> = crate::wire::parse(context, bytes)?;
+        let obj: ResourceObject<A> = serde_json::from_value(doc.data.clone()).map_err(|e| Error::decode(context, e))?;
+        Ok(map(obj, &doc.included, Some(doc.data)))
+    } else {
+        let doc: Document<ResourceObject<A>> = crate::wire::parse(context, bytes)?;
+        Ok(map(doc.data, &doc.included, None))
+    }
+}
+
+fn ts(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// The search body for one window.
+pub(crate) fn search_body(context: &str, query: &ListQuery, window_start: Option<DateTime<Utc>>) -> Value {
+    let updated_key = format!("{context}_updated_at");
+    let created_key = format!("{context}_created_at");
+    let mut and = Vec::new();
+    let from = match (query.updated_after, window_start) {
+        (Some(a), Some(b)) => Some(a.max(b)),
+        (a, b) => a.or(b),
+    };
+    if let Some(t) = from {
+        and.push(json!({ updated_key.clone(): { "gte": ts(t) } }));
+    }
+    if let Some(t) = query.created_after {
+        and.push(json!({ created_key: { "gte": ts(t) } }));
+    }
+    json!({ "and": and, "sort": [{ updated_key: "asc" }], "queryContext": context })
+}
+
+impl KustomerClient {
+    /// One page of a listing made of `sources`. `local_times` filters on times client-side
+    /// (for sources that cannot filter server-side).
+    pub(crate) async fn list_sources<T: Record>(
+        &self,
+        resource: Resource,
+        query: &ListQuery,
+        sources: &[Source<T>],
+        local_times: bool,
+    ) -> Result<Page<T>> {
+        let fingerprint = query.fingerprint(resource);
+        let state = match &query.cursor {
+            Some(c) => c.decode::<State>(ADAPTER, &fingerprint)?,
+            None => State { phase: 0, page: 1, win: None },
+        };
+        let Some(source) = sources.get(state.phase) else {
+            return Err(Error::invalid_cursor("phase out of range for this listing"));
+        };
+        if state.page == 0 || state.page > 1_000_000 {
+            return Err(Error::invalid_cursor("page out of range"));
+        }
+        let base = self.base_url().to_owned();
+        let (call, context) = match &source.endpoint {
+            Endpoint::Get { path, template, max_page_size, include_attachments } => {
+                let size = query.effective_page_size(self.default_page_size(), *max_page_size)?;
+                let mut call = Call::get(path.clone(), template).query("page", state.page).query("pageSize", size);
+                if *include_attachments {
+                    call = call.query("include", "attachments");
+                }
+                (call, *template)
+            }
+            Endpoint::Search { context } => {
+                let size = query.effective_page_size(self.default_page_size(), SEARCH_MAX_PAGE_SIZE)?;
+                if state.page > SEARCH_PAGE_CAP {
+                    return Err(Error::invalid_cursor("search page beyond the 100-page cap"));
+                }
+                let body = search_body(context, query, state.win.as_ref().map(|w| w.t));
+                let mut call =
+                    Call::write(Method::POST, "/v1/customers/search".into(), "/v1/customers/search", Some(body))
+                        .query("page", state.page)
+                        .query("pageSize", size);
+                call.idempotent = true; // a search is a read
+                (call, "/v1/customers/search")
+            }
+        };
+        let resp = self.send(&call).await?;
+        let decoded = (source.decode)(&resp.body, context, query.include_remote_data, &base)?;
+        let is_search = matches!(source.endpoint, Endpoint::Search { .. });
+
+        let mut next = None;
+        let mut items = decoded.items;
+        if is_search {
+            let old = state.win.clone();
+            let mut tail = old.clone();
+            for item in &items {
+                if let Some(u) = item.updated_at() {
+                    match &mut tail {
+                        Some(w) if u == w.t => {
+                            if !w.ids.iter().any(|i| i == item.id()) {
+                                w.ids.push(item.id().to_owned());
+                            }
+                        }
+                        Some(w) if u < w.t => {}
+                        _ => tail = Some(Window { t: u, ids: vec![item.id().to_owned()] }),
+                    }
+                }
+            }
+            if let Some(w) = &old {
+                items.retain(|r| match r.updated_at() {
+                    Some(u) => u > w.t || (u == w.t && !w.ids.iter().any(|i| i == r.id())),
+                    None => true,
+                });
+            }
+            if decoded.has_next {
+                let moved = match (&old, &tail) {
+                    (Some(o), Some(t)) => t.t > o.t,
+                    (None, Some(_)) => true,
+                    _ => false,
+                };
+                next = Some(if moved {
+                    State { phase: state.phase, page: 1, win: tail }
+                } else {
+                    if state.page >= SEARCH_PAGE_CAP {
+                        return Err(Error::Upstream {
+                            status: 400,
+                            body: "more records share one updated_at than the search API can page through".into(),
+                        });
+                    }
+                    State { phase: state.phase, page: state.page + 1, win: tail }
+                });
+            }
+        } else if decoded.has_next {
+            next = Some(State { phase: state.phase, page: state.page + 1, win: None });
+        }
+        if next.is_none() && state.phase + 1 < sources.len() {
+            next = Some(State { phase: state.phase + 1, page: 1, win: None });
+        }
+        if local_times {
+            items.retain(|r| query.matches_times(r.created_at(), r.updated_at()));
+        }
+        let next_cursor = match next {
+            Some(s) => Some(Cursor::encode(ADAPTER, &fingerprint, &s)?),
+            None => None,
+        };
+        Ok(Page { items, next_cursor })
+    }
+}

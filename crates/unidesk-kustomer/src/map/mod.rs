@@ -1,0 +1,29 @@
+//! Mapping functions, Kustomer wire → normalized. One file per Kustomer resource.
+//!
+//! Rule: a normalized field with no source in the Kustomer record is `null`
+//! or empty, never invented. The sources of each rule are in
+//! `docs/mapping-kustomer.md`.
+
+mod company;
+mod conversation;
+mod customer;
+mod message;
+mod note;
+mod people;
+pub mod reverse;
+
+pub use company::account;
+pub use conversation::{priority_from_kustomer, status_from_kustomer, ticket};
+pub use customer::contact;
+pub use message::comment_from_message;
+pub use note::comment_from_note;
+pub use people::{tag, team, user};
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+/// Custom attributes (`custom`) → `custom_fields`, keys kept verbatim (with their type suffix).
+pub(crate) fn custom_fields(custom: Option<Map<String, Value>>) -> BTreeMap<String, Value> {
+    custom.map(|m| m.into_iter().collect()).unwrap_or_default()
+}

@@ -1,0 +1,270 @@
+//! messages (public) and notes (private) as [`Comments`].
+
+use std::collections::VecDeque;
+
+use async_trait::async_trait;
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use unidesk_core::{
+    Comment, CommentCreate, Comments, Cursor, Error, FieldError, Id, ListQuery, Page, Resource, Result, Tickets,
+};
+
+use crate::ADAPTER;
+use crate::client::{Call, KustomerClient};
+use crate::list::{DecodeFn, Endpoint, Source, decode_one};
+use crate::map::{self, reverse};
+use crate::resources::decode;
+use crate::wire::{MessageAttrs, NoteAttrs};
+
+/// Position in a ticket's messages and notes: page, items already taken from it, exhausted.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+struct SidePos {
+    p: u32,
+    s: usize,
+    d: bool,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+struct MergeState {
+    m: SidePos,
+    n: SidePos,
+}
+
+/// One of the two listings merged for a ticket.
+struct Side<'a> {
+    client: &'a KustomerClient,
+    path: String,
+    template: &'static str,
+    decode: DecodeFn<Comment>,
+    attachments: bool,
+    pos: SidePos,
+    size: u32,
+    raw: bool,
+    buffer: VecDeque<Comment>,
+    loaded: bool,
+    has_next: bool,
+}
+
+impl Side<'_> {
+    async fn fill(&mut self) -> Result<()> {
+        while self.buffer.is_empty() && !self.pos.d {
+            if self.loaded {
+                if !self.has_next {
+                    self.pos.d = true;
+                    break;
+                }
+                self.pos.p += 1;
+                self.pos.s = 0;
+            }
+            let mut call =
+                Call::get(self.path.clone(), self.template).query("page", self.pos.p).query("pageSize", self.size);
+            if self.attachments {
+                call = call.query("include", "attachments");
+            }
+            let resp = self.client.send(&call).await?;
+            let page = (self.decode)(&resp.body, self.template, self.raw, "")?;
+            self.loaded = true;
+            self.has_next = page.has_next;
+            self.buffer = page.items.into_iter().skip(self.pos.s).collect();
+        }
+        Ok(())
+    }
+
+    fn pop(&mut self) -> Option<Comment> {
+        let c = self.buffer.pop_front()?;
+        self.pos.s += 1;
+        Some(c)
+    }
+}
+
+fn key(c: &Comment) -> (Option<chrono::DateTime<chrono::Utc>>, &str) {
+    (c.created_at, c.id.as_str())
+}
+
+impl KustomerClient {
+    /// A ticket's messages and notes interleaved by creation time, behind one cursor.
+    async fn ticket_comments(&self, ticket: &Id, query: &ListQuery) -> Result<Page<Comment>> {
+        let fingerprint = query.fingerprint(Resource::Comment);
+        let start = SidePos { p: 1, s: 0, d: false };
+        let state = match &query.cursor {
+            Some(c) => c.decode::<MergeState>(ADAPTER, &fingerprint)?,
+            None => MergeState { m: start, n: start },
+        };
+        if state.m.p == 0 || state.n.p == 0 {
+            return Err(Error::invalid_cursor("page out of range"));
+        }
+        let size = query.effective_page_size(self.default_page_size(), 100)?;
+        let side = |path: String, template, decode, attachments, pos| Side {
+            client: self,
+            path,
+            template,
+            decode,
+            attachments,
+            pos,
+            size,
+            raw: query.include_remote_data,
+            buffer: VecDeque::new(),
+            loaded: false,
+            has_next: false,
+        };
+        let mut m = side(
+            format!("/v1/conversations/{ticket}/messages"),
+            "/v1/conversations/{id}/messages",
+            decode::messages as DecodeFn<Comment>,
+            true,
+            state.m,
+        );
+        let mut n = side(
+            format!("/v1/conversations/{ticket}/notes"),
+            "/v1/conversations/{id}/notes",
+            decode::notes as DecodeFn<Comment>,
+            false,
+            state.n,
+        );
+        let mut items = Vec::new();
+        loop {
+            m.fill().await?;
+            n.fill().await?;
+            if items.len() >= size as usize {
+                break;
+            }
+            let take_message = match (m.buffer.front(), n.buffer.front()) {
+                (Some(a), Some(b)) => key(a) <= key(b),
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (None, None) => break,
+            };
+            let next = if take_message { m.pop() } else { n.pop() };
+            if let Some(mut c) = next {
+                c.ticket_id.get_or_insert_with(|| ticket.to_string());
+                items.push(c);
+            }
+        }
+        let more = !m.buffer.is_empty() || !n.buffer.is_empty();
+        items.retain(|c| query.matches_times(c.created_at, c.updated_at));
+        let next_cursor =
+            if more { Some(Cursor::encode(ADAPTER, &fingerprint, &MergeState { m: m.pos, n: n.pos })?) } else { None };
+        Ok(Page { items, next_cursor })
+    }
+}
+
+#[async_trait]
+impl Comments for KustomerClient {
+    async fn list(&self, query: &ListQuery) -> Result<Page<Comment>> {
+        if let Some(t) = &query.ticket_id {
+            let ticket = Id::parse(t)?;
+            return self.ticket_comments(&ticket, query).await;
+        }
+        let timed = query.updated_after.is_some() || query.created_after.is_some();
+        let sources = if timed {
+            [
+                Source {
+                    endpoint: Endpoint::Search { context: "message" },
+                    decode: decode::messages as DecodeFn<Comment>,
+                },
+                Source { endpoint: Endpoint::Search { context: "note" }, decode: decode::notes },
+            ]
+        } else {
+            [
+                Source {
+                    endpoint: Endpoint::Get {
+                        path: "/v1/messages".into(),
+                        template: "/v1/messages",
+                        max_page_size: 100,
+                        include_attachments: true,
+                    },
+                    decode: decode::messages as DecodeFn<Comment>,
+                },
+                Source {
+                    endpoint: Endpoint::Get {
+                        path: "/v1/notes".into(),
+                        template: "/v1/notes",
+                        max_page_size: 100,
+                        include_attachments: false,
+                    },
+                    decode: decode::notes,
+                },
+            ]
+        };
+        self.list_sources(Resource::Comment, query, &sources, false).await
+    }
+
+    /// Looks the id up as a message, then as a note.
+    async fn get(&self, id: &str, include_remote_data: bool) -> Result<Comment> {
+        let id = Id::parse(id)?;
+        let call = Call::get(format!("/v1/messages/{id}"), "/v1/messages/{id}")
+            .query("include", "attachments")
+            .not_found(Resource::Comment, id.as_str());
+        match self.send(&call).await {
+            Ok(resp) => {
+                return decode_one::<MessageAttrs, _>(
+                    &resp.body,
+                    "/v1/messages/{id}",
+                    include_remote_data,
+                    map::comment_from_message,
+                );
+            }
+            Err(Error::NotFound { .. }) => {}
+            Err(e) => return Err(e),
+        }
+        let call = Call::get(format!("/v1/notes/{id}"), "/v1/notes/{id}").not_found(Resource::Comment, id.as_str());
+        let resp = self.send(&call).await?;
+        decode_one::<NoteAttrs, _>(&resp.body, "/v1/notes/{id}", include_remote_data, |o, _, r| {
+            map::comment_from_note(o, r)
+        })
+    }
+
+    async fn create(&self, input: &CommentCreate) -> Result<Comment> {
+        let ticket = Id::parse(&input.ticket_id)?;
+        if input.body.trim().is_empty() {
+            return Err(Error::Validation {
+                message: "body: must not be empty".into(),
+                field_errors: vec![FieldError { field: Some("body".into()), message: "must not be empty".into() }],
+            });
+        }
+        let mut comment = if input.is_private {
+            let call = Call::write(
+                Method::POST,
+                format!("/v1/conversations/{ticket}/notes"),
+                "/v1/conversations/{id}/notes",
+                Some(reverse::note_create(input)),
+            )
+            .not_found(Resource::Ticket, ticket.as_str());
+            let resp = self.send(&call).await?;
+            decode_one::<NoteAttrs, _>(&resp.body, "/v1/conversations/{id}/notes", false, |o, _, r| {
+                map::comment_from_note(o, r)
+            })?
+        } else {
+            let channel =
+                match &input.channel {
+                    Some(c) => c.clone(),
+                    None => Tickets::get(self, ticket.as_str(), false).await?.channels.into_iter().next().ok_or_else(
+                        || Error::Validation {
+                            message: "channel: the ticket has no channel; give one".into(),
+                            field_errors: vec![FieldError {
+                                field: Some("channel".into()),
+                                message: "required".into(),
+                            }],
+                        },
+                    )?,
+                };
+            let call = Call::write(
+                Method::POST,
+                format!("/v1/conversations/{ticket}/messages"),
+                "/v1/conversations/{id}/messages",
+                Some(reverse::message_create(input, &channel)),
+            )
+            .not_found(Resource::Ticket, ticket.as_str())
+            .object(format!("conversation:{ticket}"));
+            let resp = self.send(&call).await?;
+            decode_one::<MessageAttrs, _>(
+                &resp.body,
+                "/v1/conversations/{id}/messages",
+                false,
+                map::comment_from_message,
+            )?
+        };
+        comment.ticket_id.get_or_insert_with(|| ticket.to_string());
+        Ok(comment)
+    }
+}
