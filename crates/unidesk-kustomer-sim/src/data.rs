@@ -25,7 +25,14 @@ pub fn seed(store: &mut Store, seed: u64, conversations: usize) {
             let created = t0 + Duration::days(i);
             let mut r = Rec::new("user", id.clone(), created, created + Duration::hours(i))
                 .attr("name", json!(format!("{} {}", FIRST[i as usize % 10], LAST[i as usize % 8])))
-                .attr("displayName", json!(format!("{} {}.", FIRST[i as usize % 10], &LAST[i as usize % 8][..1])))
+                .attr(
+                    "displayName",
+                    json!(format!(
+                        "{} {}.",
+                        FIRST[i as usize % 10],
+                        LAST[i as usize % 8].chars().next().unwrap_or('?')
+                    )),
+                )
                 .attr("email", json!(format!("agent{i}@acme.example")))
                 .attr("userType", json!("user"))
                 .attr("roles", json!(["org.user.conversation.read", "org.user.conversation.write"]));
