@@ -1,0 +1,180 @@
+//! HTTP behaviour against wiremock: retries, rate limits, error mapping, decoding.
+
+use std::time::Duration;
+
+use unidesk_core::{Error, Helpdesk, ListQuery, Priority, Resource, TicketStatus};
+use unidesk_kustomer::{KustomerClient, RetryConfig};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+fn fixture(name: &str) -> String {
+    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/kustomer").join(name);
+    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
+}
+
+fn client(server: &MockServer) -> KustomerClient {
+    KustomerClient::builder()
+        .base_url(server.uri())
+        .api_key("test-key-123")
+        .retry(RetryConfig {
+            max_retries: 3,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(5),
+            max_rate_limit_wait: Duration::from_millis(300),
+            ..RetryConfig::default()
+        })
+        .build()
+        .expect("client")
+}
+
+#[tokio::test]
+async fn unknown_status_and_priority_are_kept() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/conversations/5c9a1d6f3e2b4a0012345678"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(fixture("conversation_unknown_status.json")))
+        .mount(&server)
+        .await;
+    let t = client(&server).tickets().get("5c9a1d6f3e2b4a0012345678", true).await.expect("get");
+    assert_eq!(t.status, Some(TicketStatus::Unknown("escalated".into())));
+    assert_eq!(t.remote_status.as_deref(), Some("escalated"));
+    assert_eq!(t.priority, Some(Priority::Unknown("9".into())));
+    assert_eq!(t.contact_id.as_deref(), Some("c1"));
+    assert_eq!(t.custom_fields.len(), 7);
+    assert!(t.remote_data.is_some());
+    assert_eq!(t.closed_at, None);
+}
+
+#[tokio::test]
+async fn rate_limit_429_waits_then_succeeds() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/tags"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("x-ratelimit-limit", "1000")
+                .insert_header("x-ratelimit-remaining", "0")
+                .insert_header("x-ratelimit-reset", "0.05")
+                .set_body_string(r#"{"errors":[{"code":"too_many_requests","message":"slow down"}]}"#),
+        )
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/tags"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(
+            r#"{"data":[{"type":"tag","id":"t1","attributes":{"name":"vip"}}],"links":{"next":null}}"#,
+        ))
+        .mount(&server)
+        .await;
+    let page = client(&server).tags().list(&ListQuery::new()).await.expect("retried after 429");
+    assert_eq!(page.items[0].name.as_deref(), Some("vip"));
+    assert_eq!(server.received_requests().await.map(|r| r.len()), Some(2));
+}
+
+#[tokio::test]
+async fn server_errors_on_reads_are_retried_and_writes_are_not() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/users"))
+        .respond_with(ResponseTemplate::new(503))
+        .up_to_n_times(2)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/users"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"data":[],"links":{}}"#))
+        .mount(&server)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/v1/companies"))
+        .respond_with(ResponseTemplate::new(502).set_body_string("bad gateway"))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    assert!(c.users().list(&ListQuery::new()).await.expect("retried").items.is_empty());
+    let create = c.accounts().create(&unidesk_core::AccountCreate { name: "A".into(), ..Default::default() }).await;
+    assert!(matches!(create, Err(Error::Upstream { status: 502, .. })));
+    let posts = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r.method.as_str() == "POST")
+        .count();
+    assert_eq!(posts, 1, "a POST that may have landed is not re-sent");
+}
+
+#[tokio::test]
+async fn statuses_map_to_typed_errors() {
+    let server = MockServer::start().await;
+    for (p, status, body) in [
+        ("/v1/teams/a", 401, r#"{"errors":[{"code":"unauthorized","message":"Expired token"}]}"#),
+        ("/v1/teams/b", 403, r#"{"errors":[{"status":403,"title":"Forbidden","detail":"missing role"}]}"#),
+        ("/v1/teams/c", 404, r#"{"errors":[{"status":404,"title":"Not Found"}]}"#),
+        ("/v1/teams/d", 422, r#"{"errors":[{"status":422,"detail":"bad","source":{"pointer":"/name"}}]}"#),
+    ] {
+        Mock::given(method("GET"))
+            .and(path(p))
+            .respond_with(ResponseTemplate::new(status).set_body_string(body))
+            .mount(&server)
+            .await;
+    }
+    let c = client(&server);
+    assert!(matches!(c.teams().get("a", false).await, Err(Error::Unauthenticated { .. })));
+    assert!(matches!(c.teams().get("b", false).await, Err(Error::PermissionDenied { .. })));
+    assert!(matches!(c.teams().get("c", false).await, Err(Error::NotFound { resource: Resource::Team, .. })));
+    match c.teams().get("d", false).await {
+        Err(Error::Validation { field_errors, .. }) => assert_eq!(field_errors[0].field.as_deref(), Some("/name")),
+        other => panic!("{other:?}"),
+    }
+    let errors = format!("{:?}", c.teams().get("a", false).await);
+    assert!(!errors.contains("test-key-123"), "no token in errors");
+}
+
+#[tokio::test]
+async fn truncated_json_is_a_decode_error_naming_the_endpoint() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/companies"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"data":[{"type":"company","id":"x","attri"#))
+        .mount(&server)
+        .await;
+    match client(&server).accounts().list(&ListQuery::new()).await {
+        Err(Error::Decode { context, .. }) => assert_eq!(context, "/v1/companies"),
+        other => panic!("{other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn pagination_across_three_pages_follows_links_next() {
+    let server = MockServer::start().await;
+    for page in 1..=3 {
+        let next = if page < 3 { format!("\"/v1/tags?page={}&pageSize=2\"", page + 1) } else { "null".into() };
+        let body = format!(
+            r#"{{"data":[{{"type":"tag","id":"t{page}a","attributes":{{}}}},{{"type":"tag","id":"t{page}b","attributes":{{}}}}],"links":{{"next":{next}}}}}"#
+        );
+        Mock::given(method("GET"))
+            .and(path("/v1/tags"))
+            .and(wiremock::matchers::query_param("page", page.to_string()))
+            .respond_with(ResponseTemplate::new(200).set_body_string(body))
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    let c = client(&server);
+    let hd: &dyn Helpdesk = &c;
+    let mut q = ListQuery::new().page_size(2);
+    let mut ids = Vec::new();
+    loop {
+        let p = hd.tags().list(&q).await.expect("page");
+        ids.extend(p.items.into_iter().map(|t| t.id));
+        match p.next_cursor {
+            Some(cur) => q.cursor = Some(cur),
+            None => break,
+        }
+    }
+    assert_eq!(ids, ["t1a", "t1b", "t2a", "t2b", "t3a", "t3b"]);
+    let foreign = unidesk_core::Cursor::encode("memory", "x", &1).expect("cursor");
+    assert!(matches!(hd.tags().list(&ListQuery::new().cursor(foreign)).await, Err(Error::InvalidCursor { .. })));
+}
