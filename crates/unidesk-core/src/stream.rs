@@ -69,25 +69,25 @@ where
         // Every field is Unpin (the future is boxed), so we can work on `&mut Self`.
         let this = self.get_mut();
         loop {
-            if let Some(fut) = this.in_flight.as_mut() {
-                if let Poll::Ready(result) = fut.as_mut().poll(cx) {
-                    this.in_flight = None;
-                    match result {
-                        Ok(page) => {
-                            this.pages += 1;
-                            this.buffer.extend(page.items);
-                            if let Some(next) = page.next_cursor {
-                                if this.seen.insert(next.as_str().to_owned()) {
-                                    this.query.cursor = Some(next);
-                                    let fut = (this.fetch)(this.query.clone());
-                                    this.in_flight = Some(Box::pin(fut));
-                                    continue; // poll the new request once so it starts now
-                                }
-                                this.error = Some(Error::PaginationLoop { pages: this.pages });
+            if let Some(fut) = this.in_flight.as_mut()
+                && let Poll::Ready(result) = fut.as_mut().poll(cx)
+            {
+                this.in_flight = None;
+                match result {
+                    Ok(page) => {
+                        this.pages += 1;
+                        this.buffer.extend(page.items);
+                        if let Some(next) = page.next_cursor {
+                            if this.seen.insert(next.as_str().to_owned()) {
+                                this.query.cursor = Some(next);
+                                let fut = (this.fetch)(this.query.clone());
+                                this.in_flight = Some(Box::pin(fut));
+                                continue; // poll the new request once so it starts now
                             }
+                            this.error = Some(Error::PaginationLoop { pages: this.pages });
                         }
-                        Err(e) => this.error = Some(e),
                     }
+                    Err(e) => this.error = Some(e),
                 }
             }
             if let Some(item) = this.buffer.pop_front() {

@@ -221,10 +221,10 @@ fn finish(r: Reply, fault: Fault) -> Response {
     *resp.status_mut() = status;
     let h = resp.headers_mut();
     h.insert("content-type", HeaderValue::from_static("application/json; charset=utf-8"));
-    if matches!(fault, Fault::Truncate | Fault::Drop) {
-        if let Ok(v) = HeaderValue::from_str(&len.to_string()) {
-            h.insert("content-length", v);
-        }
+    if matches!(fault, Fault::Truncate | Fault::Drop)
+        && let Ok(v) = HeaderValue::from_str(&len.to_string())
+    {
+        h.insert("content-length", v);
     }
     for (k, v) in r.headers {
         if let Ok(v) = HeaderValue::from_str(&v) {
@@ -239,12 +239,13 @@ fn decode(v: &str) -> String {
     let mut out = Vec::with_capacity(b.len());
     let mut i = 0;
     while i < b.len() {
-        if b[i] == b'%' && i + 3 <= b.len() {
-            if let Some(x) = std::str::from_utf8(&b[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok()) {
-                out.push(x);
-                i += 3;
-                continue;
-            }
+        if b[i] == b'%'
+            && i + 3 <= b.len()
+            && let Some(x) = std::str::from_utf8(&b[i + 1..i + 3]).ok().and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(x);
+            i += 3;
+            continue;
         }
         out.push(if b[i] == b'+' { b' ' } else { b[i] });
         i += 1;

@@ -19,6 +19,7 @@ pub fn record(r: &Rec, coll: &str) -> Value {
 }
 
 /// A list page with links; `base` is the path, `extra` the other query params kept in links.
+#[allow(clippy::too_many_arguments)]
 pub fn page(
     data: Vec<Value>,
     base: &str,

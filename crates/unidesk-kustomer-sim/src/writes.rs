@@ -14,30 +14,30 @@ fn obj(body: Option<Value>) -> Result<Attrs, Reply> {
 }
 
 fn check_conversation_fields(m: &Attrs) -> Result<(), Reply> {
-    if let Some(s) = m.get("status") {
-        if !matches!(s.as_str(), Some("open" | "snoozed" | "done")) {
-            return Err(reply(400, render::invalid("status", "status must be open, snoozed or done")));
-        }
+    if let Some(s) = m.get("status")
+        && !matches!(s.as_str(), Some("open" | "snoozed" | "done"))
+    {
+        return Err(reply(400, render::invalid("status", "status must be open, snoozed or done")));
     }
-    if let Some(p) = m.get("priority") {
-        if !p.as_u64().is_some_and(|p| (1..=5).contains(&p)) {
-            return Err(reply(400, render::invalid("priority", "priority must be an integer from 1 to 5")));
-        }
+    if let Some(p) = m.get("priority")
+        && !p.as_u64().is_some_and(|p| (1..=5).contains(&p))
+    {
+        return Err(reply(400, render::invalid("priority", "priority must be an integer from 1 to 5")));
     }
     for k in m.keys() {
-        if k == "custom" {
-            if let Some(c) = m.get("custom").and_then(Value::as_object) {
-                for key in c.keys() {
-                    let ok = ["Str", "Num", "At", "Txt", "Bool", "Url", "Tree"].iter().any(|s| key.ends_with(s));
-                    if !ok {
-                        return Err(reply(
-                            400,
-                            render::invalid(
-                                &format!("custom.{key}"),
-                                "custom attribute names need a type suffix (Str, Num, At, Txt, Bool, Url, Tree)",
-                            ),
-                        ));
-                    }
+        if k == "custom"
+            && let Some(c) = m.get("custom").and_then(Value::as_object)
+        {
+            for key in c.keys() {
+                let ok = ["Str", "Num", "At", "Txt", "Bool", "Url", "Tree"].iter().any(|s| key.ends_with(s));
+                if !ok {
+                    return Err(reply(
+                        400,
+                        render::invalid(
+                            &format!("custom.{key}"),
+                            "custom attribute names need a type suffix (Str, Num, At, Txt, Bool, Url, Tree)",
+                        ),
+                    ));
                 }
             }
         }
@@ -144,15 +144,15 @@ pub fn update(sim: &Shared, coll: &'static str, id: &str, body: Option<Value>) -
         Ok(m) => m,
         Err(r) => return r,
     };
-    if coll == "conversations" {
-        if let Err(r) = check_conversation_fields(&m) {
-            return r;
-        }
+    if coll == "conversations"
+        && let Err(r) = check_conversation_fields(&m)
+    {
+        return r;
     }
-    if coll == "customers" {
-        if let Some(e) = email_taken(sim, &m, Some(id)) {
-            return err(409, "conflict", &format!("email {e} belongs to another customer"));
-        }
+    if coll == "customers"
+        && let Some(e) = email_taken(sim, &m, Some(id))
+    {
+        return err(409, "conflict", &format!("email {e} belongs to another customer"));
     }
     if lock(&sim.store).coll(coll).is_none_or(|c| !c.contains_key(id)) {
         return err(404, "not_found", "Record not found");

@@ -69,10 +69,10 @@ impl Dedupe {
         if self.seen.contains(id) {
             return false;
         }
-        if self.order.len() >= self.capacity {
-            if let Some(old) = self.order.pop_front() {
-                self.seen.remove(&old);
-            }
+        if self.order.len() >= self.capacity
+            && let Some(old) = self.order.pop_front()
+        {
+            self.seen.remove(&old);
         }
         self.order.push_back(id.to_owned());
         self.seen.insert(id.to_owned());
