@@ -14,7 +14,7 @@ pub struct Cli {
     /// Kustomer API base URL (simulator, regional host).
     #[arg(long, env = "KUSTOMER_BASE_URL", global = true)]
     pub base_url: Option<String>,
-    /// Kustomer org name: https://ORG.api.kustomerapp.com.
+    /// Kustomer org name: `https://ORG.api.kustomerapp.com`.
     #[arg(long, env = "KUSTOMER_ORG", global = true)]
     pub org: Option<String>,
     /// Kustomer API key.
@@ -56,7 +56,7 @@ pub enum Command {
     Teams(ResourceArgs<NoWrite>),
     /// Users.
     Users(ResourceArgs<NoWrite>),
-    /// Stream every resource to DIR/<resource>.jsonl, resumably.
+    /// Stream every resource to `DIR/<resource>.jsonl`, resumably.
     Sync(SyncArgs),
     /// Serve the Kustomer simulator in the foreground.
     Sim(SimArgs),

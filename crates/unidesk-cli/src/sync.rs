@@ -1,4 +1,4 @@
-//! `unidesk sync`: every resource to DIR/<resource>.jsonl, resumable without duplicates.
+//! `unidesk sync`: every resource to `DIR/<resource>.jsonl`, resumable without duplicates.
 //!
 //! After each page is appended and flushed, `DIR/.unidesk-sync.json` records
 //! each resource's next cursor, record count and file length. A resumed sync
