@@ -85,3 +85,40 @@ fn errors_have_exit_codes_and_never_print_the_token() {
     assert_eq!(unidesk(&["tickets", "list"]).status.code(), Some(2));
     assert_eq!(unidesk(&["--sim", "tickets", "list", "--cursor", "garbage"]).status.code(), Some(2));
 }
+
+fn jsonl(args: &[&str]) -> (Vec<serde_json::Value>, String) {
+    let out = unidesk(args);
+    assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let items =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("json line")).collect();
+    (items, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn every_resource_lists_and_gets_and_all_equals_the_pages() {
+    for r in ["tickets", "comments", "contacts", "accounts", "tags", "teams", "users"] {
+        let (page, _) = jsonl(&["--sim", r, "list", "--page-size", "5", "--format", "jsonl"]);
+        assert!(!page.is_empty(), "{r} lists");
+        let id = page[0]["id"].as_str().expect("id").to_owned();
+        let (got, _) = jsonl(&["--sim", r, "get", &id, "--format", "jsonl"]);
+        assert_eq!(got.len(), 1);
+        assert_eq!(got[0]["id"], page[0]["id"], "{r} get");
+    }
+    let (all, _) = jsonl(&["--sim", "accounts", "list", "--all", "--page-size", "30", "--format", "jsonl"]);
+    let mut pages = Vec::new();
+    let mut cursor: Option<String> = None;
+    loop {
+        let mut args = vec!["--sim", "accounts", "list", "--page-size", "30", "--format", "jsonl"];
+        if let Some(c) = &cursor {
+            args.extend(["--cursor", c.as_str()]);
+        }
+        let (items, err) = jsonl(&args);
+        pages.extend(items);
+        cursor = err.lines().find_map(|l| l.strip_prefix("next_cursor: ")).map(str::to_owned);
+        if cursor.is_none() {
+            break;
+        }
+    }
+    assert_eq!(all.len(), 101);
+    assert_eq!(all, pages, "--all is the concatenation of single pages");
+}
