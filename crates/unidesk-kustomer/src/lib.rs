@@ -28,6 +28,7 @@
 
 mod client;
 mod config;
+pub mod decode;
 mod errors;
 mod list;
 pub mod map;
