@@ -123,8 +123,12 @@ impl Operation {
             Operation::List | Operation::Get => true,
             Operation::AddTags | Operation::RemoveTags => resource == Resource::Ticket,
             Operation::Lookup => resource == Resource::Contact,
-            Operation::Create | Operation::Update | Operation::Delete => {
+            Operation::Create => {
                 matches!(resource, Resource::Ticket | Resource::Comment | Resource::Contact | Resource::Account)
+            }
+            // Comments are append-only in the unified model: the trait has no update or delete.
+            Operation::Update | Operation::Delete => {
+                matches!(resource, Resource::Ticket | Resource::Contact | Resource::Account)
             }
         }
     }

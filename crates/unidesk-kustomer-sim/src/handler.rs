@@ -31,11 +31,18 @@ pub struct FaultState {
     burst: u32,
     rate_override: Option<f64>,
     forced: Option<u16>,
+    queued: std::collections::VecDeque<Fault>,
 }
 
 impl FaultState {
     pub fn new(seed: u64) -> Self {
-        FaultState { rng: fastrand::Rng::with_seed(seed), burst: 0, rate_override: None, forced: None }
+        FaultState {
+            rng: fastrand::Rng::with_seed(seed),
+            burst: 0,
+            rate_override: None,
+            forced: None,
+            queued: Default::default(),
+        }
     }
 }
 
@@ -67,6 +74,13 @@ impl Shared {
     }
     pub fn force_status(&self, status: Option<u16>) {
         lock(&self.faults).forced = status;
+    }
+    pub fn fail_next(&self, status: u16, count: u32) {
+        let mut f = lock(&self.faults);
+        f.queued.extend((0..count).map(|_| Fault::Status(status)));
+    }
+    pub fn malform_next(&self) {
+        lock(&self.faults).queued.push_back(Fault::Malformed);
     }
 }
 
@@ -103,11 +117,14 @@ fn limit_headers(prefix: &'static str, v: &Verdict) -> Vec<(&'static str, String
     vec![(l, v.limit.to_string()), (r, v.remaining.to_string()), (s, epoch_after(v.reset_in))]
 }
 
-enum Fault {
+#[derive(Debug)]
+pub enum Fault {
     None,
     Status(u16),
     Truncate,
     Drop,
+    /// A complete response whose JSON body is cut in half (valid HTTP, invalid JSON).
+    Malformed,
 }
 
 async fn handle(State(sim): State<Arc<Shared>>, method: Method, uri: Uri, headers: HeaderMap, body: Bytes) -> Response {
@@ -182,6 +199,9 @@ fn draw_fault(sim: &Shared) -> Fault {
     if let Some(s) = f.forced {
         return Fault::Status(s);
     }
+    if let Some(queued) = f.queued.pop_front() {
+        return queued;
+    }
     if f.burst > 0 {
         f.burst -= 1;
         return Fault::Status(429);
@@ -204,7 +224,10 @@ fn draw_fault(sim: &Shared) -> Fault {
 }
 
 fn finish(r: Reply, fault: Fault) -> Response {
-    let bytes = if r.status == 204 { Vec::new() } else { serde_json::to_vec(&r.body).unwrap_or_default() };
+    let mut bytes = if r.status == 204 { Vec::new() } else { serde_json::to_vec(&r.body).unwrap_or_default() };
+    if matches!(fault, Fault::Malformed) {
+        bytes.truncate(bytes.len() / 2);
+    }
     let status = StatusCode::from_u16(r.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let len = bytes.len();
     let body = match fault {

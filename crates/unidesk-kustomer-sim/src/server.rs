@@ -88,6 +88,18 @@ impl Simulator {
     pub fn force_status(&self, status: Option<u16>) {
         self.shared.force_status(status);
     }
+
+    /// Answers the next `count` authenticated requests with `status` (429s carry
+    /// rate-limit headers), then serves normally. Queued after any earlier ones.
+    pub fn fail_next(&self, status: u16, count: u32) {
+        self.shared.fail_next(status, count);
+    }
+
+    /// Serves the next authenticated request with a complete HTTP response whose
+    /// JSON body is cut in half (a malformed body, not a broken connection).
+    pub fn malform_next(&self) {
+        self.shared.malform_next();
+    }
 }
 
 impl Drop for Simulator {

@@ -1,0 +1,116 @@
+//! Resource-generic access: list and get any resource as JSON records, so one
+//! check covers all seven resources.
+
+use std::collections::HashSet;
+
+use chrono::{DateTime, Utc};
+use serde_json::Value;
+use unidesk_core::{Cursor, Helpdesk, ListQuery, Record, Resource, Result};
+
+use crate::outcome::{Context, Failure, ensure};
+
+/// A record of any resource: its id, times, and its normalized JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct Rec {
+    pub id: String,
+    pub updated_at: Option<DateTime<Utc>>,
+    pub created_at: Option<DateTime<Utc>>,
+    pub json: Value,
+}
+
+fn rec<T: Record + serde::Serialize>(r: T) -> Rec {
+    Rec {
+        id: r.id().to_owned(),
+        updated_at: r.updated_at(),
+        created_at: r.created_at(),
+        json: serde_json::to_value(&r).unwrap_or(Value::Null),
+    }
+}
+
+fn recs<T: Record + serde::Serialize>(page: unidesk_core::Page<T>) -> (Vec<Rec>, Option<Cursor>) {
+    (page.items.into_iter().map(rec).collect(), page.next_cursor)
+}
+
+/// One page of `resource`.
+pub(crate) async fn list(desk: &dyn Helpdesk, resource: Resource, q: &ListQuery) -> Result<(Vec<Rec>, Option<Cursor>)> {
+    Ok(match resource {
+        Resource::Ticket => recs(desk.tickets().list(q).await?),
+        Resource::Comment => recs(desk.comments().list(q).await?),
+        Resource::Contact => recs(desk.contacts().list(q).await?),
+        Resource::Account => recs(desk.accounts().list(q).await?),
+        Resource::Tag => recs(desk.tags().list(q).await?),
+        Resource::Team => recs(desk.teams().list(q).await?),
+        Resource::User => recs(desk.users().list(q).await?),
+    })
+}
+
+/// One record of `resource` by id.
+pub(crate) async fn get(desk: &dyn Helpdesk, resource: Resource, id: &str) -> Result<Rec> {
+    Ok(match resource {
+        Resource::Ticket => rec(desk.tickets().get(id, false).await?),
+        Resource::Comment => rec(desk.comments().get(id, false).await?),
+        Resource::Contact => rec(desk.contacts().get(id, false).await?),
+        Resource::Account => rec(desk.accounts().get(id, false).await?),
+        Resource::Tag => rec(desk.tags().get(id, false).await?),
+        Resource::Team => rec(desk.teams().get(id, false).await?),
+        Resource::User => rec(desk.users().get(id, false).await?),
+    })
+}
+
+/// A complete walk through a listing: every page in order.
+#[derive(Debug, Default)]
+pub(crate) struct Walk {
+    pub pages: Vec<Vec<Rec>>,
+}
+
+impl Walk {
+    /// Every record, in listing order.
+    pub fn records(&self) -> impl Iterator<Item = &Rec> {
+        self.pages.iter().flatten()
+    }
+
+    /// The ids, in listing order.
+    pub fn ids(&self) -> Vec<String> {
+        self.records().map(|r| r.id.clone()).collect()
+    }
+
+    /// Fails if any id appears twice.
+    pub fn ensure_no_repeats(&self, what: &str) -> Result<(), Failure> {
+        let mut seen = HashSet::new();
+        for r in self.records() {
+            ensure!(seen.insert(r.id.as_str()), "{what}: record {:?} was listed twice", r.id);
+        }
+        Ok(())
+    }
+}
+
+/// The most pages a walk follows before declaring the listing endless.
+const MAX_PAGES: usize = 20_000;
+
+/// Follows `next_cursor` from the first page to the last, failing on a repeated cursor or an endless listing.
+pub(crate) async fn walk(
+    desk: &dyn Helpdesk,
+    resource: Resource,
+    query: ListQuery,
+    what: &str,
+) -> Result<Walk, Failure> {
+    let mut q = query;
+    let mut walk = Walk::default();
+    let mut cursors = HashSet::new();
+    loop {
+        let (items, next) = list(desk, resource, &q).await.ctx(format!("{what}: page {}", walk.pages.len() + 1))?;
+        walk.pages.push(items);
+        match next {
+            None => return Ok(walk),
+            Some(c) => {
+                ensure!(
+                    cursors.insert(c.as_str().to_owned()),
+                    "{what}: next_cursor repeated after {} pages",
+                    walk.pages.len()
+                );
+                ensure!(walk.pages.len() < MAX_PAGES, "{what}: more than {MAX_PAGES} pages; the listing does not end");
+                q.cursor = Some(c);
+            }
+        }
+    }
+}
