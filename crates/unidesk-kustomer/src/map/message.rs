@@ -1,5 +1,6 @@
 //! message → [`Comment`] (public).
 
+use serde::Deserialize;
 use serde_json::Value;
 use unidesk_core::{Attachment, Comment, Direction};
 
@@ -18,7 +19,7 @@ pub fn comment_from_message(
             let found =
                 included.iter().find(|i| &i.id == id && i.kind.as_deref().is_none_or(|k| k.starts_with("attachment")));
             let attrs: AttachmentAttrs =
-                found.and_then(|f| serde_json::from_value(f.attributes.clone()).ok()).unwrap_or_default();
+                found.and_then(|f| AttachmentAttrs::deserialize(&f.attributes).ok()).unwrap_or_default();
             Attachment {
                 id: id.clone(),
                 file_name: attrs.name,
