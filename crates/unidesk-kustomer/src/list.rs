@@ -62,6 +62,11 @@ struct Window {
     ids: Vec<String>,
 }
 
+/// Sorts side-loaded objects by id once per body, so mappings find them by binary search.
+fn sort_included(included: &mut [ResourceObject<Value>]) {
+    included.sort_unstable_by(|a, b| a.id.cmp(&b.id));
+}
+
 /// Decodes a JSON list body into records with `map`.
 pub(crate) fn decode_list<A: DeserializeOwned, T>(
     bytes: &[u8],
@@ -70,7 +75,8 @@ pub(crate) fn decode_list<A: DeserializeOwned, T>(
     map: impl Fn(ResourceObject<A>, &[ResourceObject<Value>], Option<Value>) -> T,
 ) -> Result<Decoded<T>> {
     if raw {
-        let doc: Document<Vec<Value>> = crate::wire::parse(context, bytes)?;
+        let mut doc: Document<Vec<Value>> = crate::wire::parse(context, bytes)?;
+        sort_included(&mut doc.included);
         let items = doc
             .data
             .into_iter()
@@ -82,7 +88,8 @@ pub(crate) fn decode_list<A: DeserializeOwned, T>(
             .collect::<Result<Vec<T>>>()?;
         Ok(Decoded { items, has_next: doc.links.next.is_some() })
     } else {
-        let doc: Document<Vec<ResourceObject<A>>> = crate::wire::parse(context, bytes)?;
+        let mut doc: Document<Vec<ResourceObject<A>>> = crate::wire::parse(context, bytes)?;
+        sort_included(&mut doc.included);
         let included = doc.included;
         let items = doc.data.into_iter().map(|o| map(o, &included, None)).collect();
         Ok(Decoded { items, has_next: doc.links.next.is_some() })
@@ -97,11 +104,13 @@ pub(crate) fn decode_one<A: DeserializeOwned, T>(
     map: impl Fn(ResourceObject<A>, &[ResourceObject<Value>], Option<Value>) -> T,
 ) -> Result<T> {
     if raw {
-        let doc: Document<Value> = crate::wire::parse(context, bytes)?;
+        let mut doc: Document<Value> = crate::wire::parse(context, bytes)?;
+        sort_included(&mut doc.included);
         let obj: ResourceObject<A> = serde_json::from_value(doc.data.clone()).map_err(|e| Error::decode(context, e))?;
         Ok(map(obj, &doc.included, Some(doc.data)))
     } else {
-        let doc: Document<ResourceObject<A>> = crate::wire::parse(context, bytes)?;
+        let mut doc: Document<ResourceObject<A>> = crate::wire::parse(context, bytes)?;
+        sort_included(&mut doc.included);
         Ok(map(doc.data, &doc.included, None))
     }
 }

@@ -6,7 +6,8 @@ use unidesk_core::{Attachment, Comment, Direction};
 
 use crate::wire::{AttachmentAttrs, MessageAttrs, ResourceObject};
 
-/// Maps a message; `included` holds side-loaded attachment objects.
+/// Maps a message; `included` holds side-loaded attachment objects, sorted by id (as the
+/// decoders in [`crate::decode`] pass them; an unsorted slice may leave attachment details empty).
 pub fn comment_from_message(
     obj: ResourceObject<MessageAttrs>,
     included: &[ResourceObject<Value>],
@@ -14,14 +15,17 @@ pub fn comment_from_message(
 ) -> Comment {
     let attachment_ids = obj.related_ids("attachments");
     let attachments = attachment_ids
-        .iter()
+        .into_iter()
         .map(|id| {
-            let found =
-                included.iter().find(|i| &i.id == id && i.kind.as_deref().is_none_or(|k| k.starts_with("attachment")));
+            let found = included
+                .binary_search_by(|i| i.id.as_str().cmp(id.as_str()))
+                .ok()
+                .map(|at| &included[at])
+                .filter(|i| i.kind.as_deref().is_none_or(|k| k.starts_with("attachment")));
             let attrs: AttachmentAttrs =
                 found.and_then(|f| AttachmentAttrs::deserialize(&f.attributes).ok()).unwrap_or_default();
             Attachment {
-                id: id.clone(),
+                id,
                 file_name: attrs.name,
                 content_type: attrs.content_type,
                 size_bytes: attrs.content_length,

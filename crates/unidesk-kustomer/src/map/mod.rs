@@ -21,9 +21,9 @@ pub use people::{tag, team, user};
 
 use std::collections::BTreeMap;
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// Custom attributes (`custom`) → `custom_fields`, keys kept verbatim (with their type suffix).
-pub(crate) fn custom_fields(custom: Option<Map<String, Value>>) -> BTreeMap<String, Value> {
-    custom.map(|m| m.into_iter().collect()).unwrap_or_default()
+pub(crate) fn custom_fields(custom: Option<BTreeMap<String, Value>>) -> BTreeMap<String, Value> {
+    custom.unwrap_or_default()
 }

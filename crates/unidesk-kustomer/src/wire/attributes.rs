@@ -2,7 +2,9 @@
 
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
-use serde_json::{Map, Value};
+use std::collections::BTreeMap;
+
+use serde_json::Value;
 
 /// `conversation` attributes.
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -25,7 +27,7 @@ pub struct ConversationAttrs {
     /// Assigned team ids.
     pub assigned_teams: Vec<String>,
     /// Custom attributes.
-    pub custom: Option<Map<String, Value>>,
+    pub custom: Option<BTreeMap<String, Value>>,
     /// Created.
     pub created_at: Option<DateTime<Utc>>,
     /// Updated.
@@ -113,7 +115,7 @@ pub struct CustomerAttrs {
     /// Tag ids.
     pub tags: Vec<String>,
     /// Custom attributes.
-    pub custom: Option<Map<String, Value>>,
+    pub custom: Option<BTreeMap<String, Value>>,
     /// Created.
     pub created_at: Option<DateTime<Utc>>,
     /// Updated.
@@ -131,7 +133,7 @@ pub struct CompanyAttrs {
     /// The product's own id.
     pub external_id: Option<String>,
     /// Custom attributes.
-    pub custom: Option<Map<String, Value>>,
+    pub custom: Option<BTreeMap<String, Value>>,
     /// Created.
     pub created_at: Option<DateTime<Utc>>,
     /// Updated.
