@@ -292,10 +292,17 @@ async fn serve_sim(args: &crate::cli::SimArgs) -> Result<(), CliError> {
     config.faults.rate = args.fault_rate;
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], args.port));
     let sim = Simulator::bind(config, addr).await.map_err(|e| CliError::other(format!("binding {addr}: {e}")))?;
-    println!("base_url: {}", sim.base_url());
-    println!("api_key: {}", sim.api_key());
-    println!("read_only_key: {}", sim.read_only_key());
-    eprintln!("serving the Kustomer simulator; Ctrl-C to stop");
+    // Write errors are ignored: a reader that closes the pipe after the first line
+    // (`unidesk sim | head -1`) must not take the server down with it.
+    {
+        use std::io::Write;
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "base_url: {}", sim.base_url());
+        let _ = writeln!(out, "api_key: {}", sim.api_key());
+        let _ = writeln!(out, "read_only_key: {}", sim.read_only_key());
+        let _ = out.flush();
+        let _ = writeln!(std::io::stderr(), "serving the Kustomer simulator; Ctrl-C to stop");
+    }
     tokio::signal::ctrl_c().await.map_err(CliError::other)?;
     Ok(())
 }

@@ -78,6 +78,8 @@ struct SimProcess {
     child: Child,
     base_url: String,
     api_key: String,
+    /// Kept open so the child never writes into a closed pipe.
+    _stdout: std::io::Lines<BufReader<std::process::ChildStdout>>,
 }
 
 impl SimProcess {
@@ -100,7 +102,7 @@ impl SimProcess {
                 api_key = v.to_owned();
             }
         }
-        SimProcess { child, base_url, api_key }
+        SimProcess { child, base_url, api_key, _stdout: lines }
     }
 }
 
