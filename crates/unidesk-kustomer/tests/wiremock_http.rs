@@ -1,30 +1,15 @@
 //! HTTP behaviour against wiremock: retries, rate limits, error mapping, decoding.
 
-use std::time::Duration;
-
 use unidesk_core::{Error, Helpdesk, ListQuery, Priority, Resource, TicketStatus};
-use unidesk_kustomer::{KustomerClient, RetryConfig};
+use unidesk_kustomer::KustomerClient;
+mod support;
+
+use support::http::fixture;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-fn fixture(name: &str) -> String {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/kustomer").join(name);
-    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
-
 fn client(server: &MockServer) -> KustomerClient {
-    KustomerClient::builder()
-        .base_url(server.uri())
-        .api_key("test-key-123")
-        .retry(RetryConfig {
-            max_retries: 3,
-            base_delay: Duration::from_millis(1),
-            max_delay: Duration::from_millis(5),
-            max_rate_limit_wait: Duration::from_millis(300),
-            ..RetryConfig::default()
-        })
-        .build()
-        .expect("client")
+    support::http::client(server, "test-key-123")
 }
 
 #[tokio::test]

@@ -3,14 +3,16 @@
 //! a 429 on a write retried once, with nothing duplicated.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
 
 use serde_json::{Value, json};
 use unidesk_core::{
     AccountCreate, AccountUpdate, CommentCreate, ContactCreate, ContactUpdate, Error, Helpdesk, Priority, TicketCreate,
     TicketStatus, TicketUpdate,
 };
-use unidesk_kustomer::{KustomerClient, RetryConfig};
+use unidesk_kustomer::KustomerClient;
+mod support;
+
+use support::http::fixture;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -18,24 +20,8 @@ const CONV: &str = "5f1a00000000000000000001";
 const CUSTOMER: &str = "5f1a0000000000000000dd01";
 const COMPANY: &str = "5f1a0000000000000000c001";
 
-fn fixture(name: &str) -> String {
-    let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/kustomer").join(name);
-    std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
-}
-
 fn client(server: &MockServer) -> KustomerClient {
-    KustomerClient::builder()
-        .base_url(server.uri())
-        .api_key("write-test-key")
-        .retry(RetryConfig {
-            max_retries: 3,
-            base_delay: Duration::from_millis(1),
-            max_delay: Duration::from_millis(5),
-            max_rate_limit_wait: Duration::from_millis(500),
-            ..RetryConfig::default()
-        })
-        .build()
-        .expect("client")
+    support::http::client(server, "write-test-key")
 }
 
 async fn respond(server: &MockServer, verb: &str, p: &str, status: u16, body: String) {

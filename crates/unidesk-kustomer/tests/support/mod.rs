@@ -1,3 +1,4 @@
 //! Test support shared by integration tests and benches.
 
 pub mod drill;
+pub mod http;
