@@ -26,6 +26,7 @@ pub struct Target {
     faults: Option<Box<dyn FaultHooks>>,
     expected_counts: BTreeMap<Resource, usize>,
     max_gets: usize,
+    read_only: bool,
 }
 
 impl std::fmt::Debug for Target {
@@ -34,6 +35,7 @@ impl std::fmt::Debug for Target {
             .field("adapter", &self.desk.name())
             .field("faults", &self.faults.is_some())
             .field("expected_counts", &self.expected_counts)
+            .field("read_only", &self.read_only)
             .finish()
     }
 }
@@ -46,7 +48,7 @@ impl Target {
 
     /// Tests an adapter already behind an `Arc<dyn Helpdesk>` (as products hold them).
     pub fn from_arc(desk: Arc<dyn Helpdesk>) -> Self {
-        Target { desk, faults: None, expected_counts: BTreeMap::new(), max_gets: 25 }
+        Target { desk, faults: None, expected_counts: BTreeMap::new(), max_gets: 25, read_only: false }
     }
 
     /// Enables the fault checks with hooks into the adapter's server.
@@ -65,6 +67,19 @@ impl Target {
     pub fn max_gets(mut self, n: usize) -> Self {
         self.max_gets = n.max(1);
         self
+    }
+
+    /// Never writes: the write checks report "skipped", and the honesty checks call only
+    /// reads and writes that are rejected before any request. For running the suite against
+    /// a production account.
+    pub fn read_only(mut self) -> Self {
+        self.read_only = true;
+        self
+    }
+
+    /// Whether the target must not be written to.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only
     }
 
     /// The adapter.

@@ -90,6 +90,9 @@ macro_rules! ticket_or_skip {
 
 /// A created ticket carries what was given, and `get` returns the same normalized record.
 pub async fn ticket_create_then_get_round_trips(t: &Target) -> CheckResult {
+    if t.is_read_only() {
+        skip!("the target is read-only");
+    }
     let tags = some_tags(t, 1).await?;
     let created = ticket_or_skip!(t, tags.clone());
     ensure!(created.status == Some(TicketStatus::Open), "created with status open, got {:?}", created.status);
@@ -115,6 +118,9 @@ pub async fn ticket_create_then_get_round_trips(t: &Target) -> CheckResult {
 
 /// An update changes only the fields it gives; the others keep their values.
 pub async fn ticket_update_patches_only_given_fields(t: &Target) -> CheckResult {
+    if t.is_read_only() {
+        skip!("the target is read-only");
+    }
     if !supports(t, Resource::Ticket, Operation::Update) {
         skip!("tickets cannot be updated");
     }
@@ -154,6 +160,9 @@ pub async fn ticket_update_patches_only_given_fields(t: &Target) -> CheckResult 
 
 /// Closing then reopening a ticket round-trips its status, as read back by `get`.
 pub async fn ticket_close_then_reopen_round_trips(t: &Target) -> CheckResult {
+    if t.is_read_only() {
+        skip!("the target is read-only");
+    }
     if !supports(t, Resource::Ticket, Operation::Update) {
         skip!("tickets cannot be updated");
     }
@@ -173,6 +182,9 @@ pub async fn ticket_close_then_reopen_round_trips(t: &Target) -> CheckResult {
 
 /// Adding a tag twice keeps it once; removing it twice removes it; removing an absent tag is no error.
 pub async fn ticket_tags_add_remove_are_idempotent(t: &Target) -> CheckResult {
+    if t.is_read_only() {
+        skip!("the target is read-only");
+    }
     if !supports(t, Resource::Ticket, Operation::AddTags) || !supports(t, Resource::Ticket, Operation::RemoveTags) {
         skip!("tickets cannot be tagged");
     }
@@ -198,6 +210,9 @@ pub async fn ticket_tags_add_remove_are_idempotent(t: &Target) -> CheckResult {
 
 /// A deleted ticket is `NotFound` afterwards.
 pub async fn ticket_delete_then_get_is_not_found(t: &Target) -> CheckResult {
+    if t.is_read_only() {
+        skip!("the target is read-only");
+    }
     if !supports(t, Resource::Ticket, Operation::Delete) {
         skip!("tickets cannot be deleted");
     }
@@ -214,6 +229,9 @@ pub async fn ticket_delete_then_get_is_not_found(t: &Target) -> CheckResult {
 
 /// A public reply and a private note come back as created, and are listed under their ticket.
 pub async fn comment_reply_and_note_round_trip(t: &Target) -> CheckResult {
+    if t.is_read_only() {
+        skip!("the target is read-only");
+    }
     if !supports(t, Resource::Comment, Operation::Create) {
         skip!("comments cannot be created");
     }
@@ -264,6 +282,9 @@ fn new_contact() -> ContactCreate {
 
 /// A created contact reads back the same; a patch changes only what it gives.
 pub async fn contact_create_update_round_trip(t: &Target) -> CheckResult {
+    if t.is_read_only() {
+        skip!("the target is read-only");
+    }
     if !supports(t, Resource::Contact, Operation::Create) {
         skip!("contacts cannot be created");
     }
@@ -296,6 +317,9 @@ pub async fn contact_create_update_round_trip(t: &Target) -> CheckResult {
 
 /// A contact is found by its email and by its external id; absent keys are `NotFound`.
 pub async fn contact_lookup_by_email_and_external_id(t: &Target) -> CheckResult {
+    if t.is_read_only() {
+        skip!("the target is read-only");
+    }
     if !supports(t, Resource::Contact, Operation::Lookup) || !supports(t, Resource::Contact, Operation::Create) {
         skip!("contacts cannot be created and looked up");
     }
@@ -318,6 +342,9 @@ pub async fn contact_lookup_by_email_and_external_id(t: &Target) -> CheckResult 
 
 /// A deleted contact is `NotFound` afterwards.
 pub async fn contact_delete_then_get_is_not_found(t: &Target) -> CheckResult {
+    if t.is_read_only() {
+        skip!("the target is read-only");
+    }
     if !supports(t, Resource::Contact, Operation::Delete) || !supports(t, Resource::Contact, Operation::Create) {
         skip!("contacts cannot be created and deleted");
     }
@@ -334,6 +361,9 @@ pub async fn contact_delete_then_get_is_not_found(t: &Target) -> CheckResult {
 
 /// A created account reads back the same; a patch changes only what it gives.
 pub async fn account_create_update_round_trip(t: &Target) -> CheckResult {
+    if t.is_read_only() {
+        skip!("the target is read-only");
+    }
     if !supports(t, Resource::Account, Operation::Create) {
         skip!("accounts cannot be created");
     }
@@ -362,6 +392,9 @@ pub async fn account_create_update_round_trip(t: &Target) -> CheckResult {
 
 /// A status or priority the adapter cannot express is a `Validation` error naming the field, and changes nothing.
 pub async fn unknown_status_or_priority_is_a_validation_error(t: &Target) -> CheckResult {
+    if t.is_read_only() {
+        skip!("the target is read-only");
+    }
     if !supports(t, Resource::Ticket, Operation::Update) {
         skip!("tickets cannot be updated");
     }
