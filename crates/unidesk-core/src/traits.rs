@@ -129,3 +129,89 @@ pub trait Helpdesk: Send + Sync {
     /// Users.
     fn users(&self) -> &dyn Users;
 }
+
+/// Writes the seven resource accessors of [`Helpdesk`] for a type that implements
+/// every resource trait itself (the usual shape of an adapter). Use it inside
+/// `impl Helpdesk for YourAdapter { … }`, next to `name` and `capabilities`:
+///
+/// ```
+/// # use unidesk_core::*;
+/// # struct Acme;
+/// # #[async_trait::async_trait] impl Tickets for Acme {
+/// #   async fn list(&self, _: &ListQuery) -> Result<Page<Ticket>> { Ok(Page::last(vec![])) }
+/// #   async fn get(&self, id: &str, _: bool) -> Result<Ticket> { Err(Error::NotFound { resource: Resource::Ticket, id: id.into() }) }
+/// #   async fn create(&self, _: &TicketCreate) -> Result<Ticket> { Err(Error::unsupported(Resource::Ticket, Operation::Create, "acme")) }
+/// #   async fn update(&self, _: &str, _: &TicketUpdate) -> Result<Ticket> { Err(Error::unsupported(Resource::Ticket, Operation::Update, "acme")) }
+/// #   async fn delete(&self, _: &str) -> Result<()> { Err(Error::unsupported(Resource::Ticket, Operation::Delete, "acme")) }
+/// #   async fn add_tags(&self, _: &str, _: &[String]) -> Result<Ticket> { Err(Error::unsupported(Resource::Ticket, Operation::AddTags, "acme")) }
+/// #   async fn remove_tags(&self, _: &str, _: &[String]) -> Result<Ticket> { Err(Error::unsupported(Resource::Ticket, Operation::RemoveTags, "acme")) }
+/// # }
+/// # #[async_trait::async_trait] impl Comments for Acme {
+/// #   async fn list(&self, _: &ListQuery) -> Result<Page<Comment>> { Ok(Page::last(vec![])) }
+/// #   async fn get(&self, id: &str, _: bool) -> Result<Comment> { Err(Error::NotFound { resource: Resource::Comment, id: id.into() }) }
+/// #   async fn create(&self, _: &CommentCreate) -> Result<Comment> { Err(Error::unsupported(Resource::Comment, Operation::Create, "acme")) }
+/// # }
+/// # #[async_trait::async_trait] impl Contacts for Acme {
+/// #   async fn list(&self, _: &ListQuery) -> Result<Page<Contact>> { Ok(Page::last(vec![])) }
+/// #   async fn get(&self, id: &str, _: bool) -> Result<Contact> { Err(Error::NotFound { resource: Resource::Contact, id: id.into() }) }
+/// #   async fn create(&self, _: &ContactCreate) -> Result<Contact> { Err(Error::unsupported(Resource::Contact, Operation::Create, "acme")) }
+/// #   async fn update(&self, _: &str, _: &ContactUpdate) -> Result<Contact> { Err(Error::unsupported(Resource::Contact, Operation::Update, "acme")) }
+/// #   async fn delete(&self, _: &str) -> Result<()> { Err(Error::unsupported(Resource::Contact, Operation::Delete, "acme")) }
+/// #   async fn find_by_email(&self, e: &str) -> Result<Contact> { Err(Error::NotFound { resource: Resource::Contact, id: e.into() }) }
+/// #   async fn find_by_external_id(&self, e: &str) -> Result<Contact> { Err(Error::NotFound { resource: Resource::Contact, id: e.into() }) }
+/// # }
+/// # #[async_trait::async_trait] impl Accounts for Acme {
+/// #   async fn list(&self, _: &ListQuery) -> Result<Page<Account>> { Ok(Page::last(vec![])) }
+/// #   async fn get(&self, id: &str, _: bool) -> Result<Account> { Err(Error::NotFound { resource: Resource::Account, id: id.into() }) }
+/// #   async fn create(&self, _: &AccountCreate) -> Result<Account> { Err(Error::unsupported(Resource::Account, Operation::Create, "acme")) }
+/// #   async fn update(&self, _: &str, _: &AccountUpdate) -> Result<Account> { Err(Error::unsupported(Resource::Account, Operation::Update, "acme")) }
+/// #   async fn delete(&self, _: &str) -> Result<()> { Err(Error::unsupported(Resource::Account, Operation::Delete, "acme")) }
+/// # }
+/// # #[async_trait::async_trait] impl Tags for Acme {
+/// #   async fn list(&self, _: &ListQuery) -> Result<Page<Tag>> { Ok(Page::last(vec![])) }
+/// #   async fn get(&self, id: &str, _: bool) -> Result<Tag> { Err(Error::NotFound { resource: Resource::Tag, id: id.into() }) }
+/// # }
+/// # #[async_trait::async_trait] impl Teams for Acme {
+/// #   async fn list(&self, _: &ListQuery) -> Result<Page<Team>> { Ok(Page::last(vec![])) }
+/// #   async fn get(&self, id: &str, _: bool) -> Result<Team> { Err(Error::NotFound { resource: Resource::Team, id: id.into() }) }
+/// # }
+/// # #[async_trait::async_trait] impl Users for Acme {
+/// #   async fn list(&self, _: &ListQuery) -> Result<Page<User>> { Ok(Page::last(vec![])) }
+/// #   async fn get(&self, id: &str, _: bool) -> Result<User> { Err(Error::NotFound { resource: Resource::User, id: id.into() }) }
+/// # }
+/// impl Helpdesk for Acme {
+///     fn name(&self) -> &str {
+///         "acme"
+///     }
+///     fn capabilities(&self) -> Capabilities {
+///         Capabilities::none().with(Resource::Ticket, Operation::List)
+///     }
+///     unidesk_core::helpdesk_accessors!();
+/// }
+/// ```
+#[macro_export]
+macro_rules! helpdesk_accessors {
+    () => {
+        fn tickets(&self) -> &dyn $crate::Tickets {
+            self
+        }
+        fn comments(&self) -> &dyn $crate::Comments {
+            self
+        }
+        fn contacts(&self) -> &dyn $crate::Contacts {
+            self
+        }
+        fn accounts(&self) -> &dyn $crate::Accounts {
+            self
+        }
+        fn tags(&self) -> &dyn $crate::Tags {
+            self
+        }
+        fn teams(&self) -> &dyn $crate::Teams {
+            self
+        }
+        fn users(&self) -> &dyn $crate::Users {
+            self
+        }
+    };
+}

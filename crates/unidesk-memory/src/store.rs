@@ -4,10 +4,7 @@ use std::collections::BTreeMap;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use chrono::{DateTime, Duration, Utc};
-use unidesk_core::{
-    Account, Accounts, Capabilities, Comment, Comments, Contact, Contacts, Helpdesk, Tag, Tags, Team, Teams, Ticket,
-    Tickets, User, Users,
-};
+use unidesk_core::{Account, Capabilities, Comment, Contact, Helpdesk, Tag, Team, Ticket, User};
 
 use crate::sample::Seed;
 
@@ -101,25 +98,5 @@ impl Helpdesk for MemoryHelpdesk {
     fn capabilities(&self) -> Capabilities {
         Capabilities::all()
     }
-    fn tickets(&self) -> &dyn Tickets {
-        self
-    }
-    fn comments(&self) -> &dyn Comments {
-        self
-    }
-    fn contacts(&self) -> &dyn Contacts {
-        self
-    }
-    fn accounts(&self) -> &dyn Accounts {
-        self
-    }
-    fn tags(&self) -> &dyn Tags {
-        self
-    }
-    fn teams(&self) -> &dyn Teams {
-        self
-    }
-    fn users(&self) -> &dyn Users {
-        self
-    }
+    unidesk_core::helpdesk_accessors!();
 }

@@ -7,9 +7,7 @@ mod decode;
 mod read_only;
 mod tickets;
 
-use unidesk_core::{
-    Accounts, Capabilities, Comments, Contacts, Helpdesk, Operation, Resource, Tags, Teams, Tickets, Users,
-};
+use unidesk_core::{Capabilities, Helpdesk, Operation, Resource};
 
 use crate::ADAPTER;
 use crate::client::KustomerClient;
@@ -24,25 +22,5 @@ impl Helpdesk for KustomerClient {
         Capabilities::all().without(Resource::Account, Operation::Delete)
     }
 
-    fn tickets(&self) -> &dyn Tickets {
-        self
-    }
-    fn comments(&self) -> &dyn Comments {
-        self
-    }
-    fn contacts(&self) -> &dyn Contacts {
-        self
-    }
-    fn accounts(&self) -> &dyn Accounts {
-        self
-    }
-    fn tags(&self) -> &dyn Tags {
-        self
-    }
-    fn teams(&self) -> &dyn Teams {
-        self
-    }
-    fn users(&self) -> &dyn Users {
-        self
-    }
+    unidesk_core::helpdesk_accessors!();
 }
