@@ -43,6 +43,18 @@ pub(crate) enum Endpoint {
     Search { context: &'static str },
 }
 
+impl Endpoint {
+    /// The search API in `context` when the query filters on time (Kustomer's list endpoints
+    /// cannot), else the plain GET list at `path` (page size up to 100).
+    pub(crate) fn search_or_get(query: &ListQuery, context: &'static str, path: &'static str) -> Self {
+        if query.updated_after.is_some() || query.created_after.is_some() {
+            Endpoint::Search { context }
+        } else {
+            Endpoint::Get { path: path.into(), template: path, max_page_size: 100, include_attachments: false }
+        }
+    }
+}
+
 pub(crate) struct Source<T> {
     pub endpoint: Endpoint,
     pub decode: DecodeFn<T>,

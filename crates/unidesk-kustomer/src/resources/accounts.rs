@@ -20,17 +20,7 @@ fn decode_account(body: &[u8], ctx: &str, raw: bool) -> Result<Account> {
 #[async_trait]
 impl Accounts for KustomerClient {
     async fn list(&self, query: &ListQuery) -> Result<Page<Account>> {
-        let timed = query.updated_after.is_some() || query.created_after.is_some();
-        let endpoint = if timed {
-            Endpoint::Search { context: "company" }
-        } else {
-            Endpoint::Get {
-                path: "/v1/companies".into(),
-                template: "/v1/companies",
-                max_page_size: 100,
-                include_attachments: false,
-            }
-        };
+        let endpoint = Endpoint::search_or_get(query, "company", "/v1/companies");
         self.list_sources(Resource::Account, query, &[Source { endpoint, decode: decode::companies }], false).await
     }
 

@@ -29,17 +29,7 @@ impl KustomerClient {
 #[async_trait]
 impl Contacts for KustomerClient {
     async fn list(&self, query: &ListQuery) -> Result<Page<Contact>> {
-        let timed = query.updated_after.is_some() || query.created_after.is_some();
-        let endpoint = if timed {
-            Endpoint::Search { context: "customer" }
-        } else {
-            Endpoint::Get {
-                path: "/v1/customers".into(),
-                template: "/v1/customers",
-                max_page_size: 100,
-                include_attachments: false,
-            }
-        };
+        let endpoint = Endpoint::search_or_get(query, "customer", "/v1/customers");
         self.list_sources(Resource::Contact, query, &[Source { endpoint, decode: decode::customers }], false).await
     }
 

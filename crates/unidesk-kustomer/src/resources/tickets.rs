@@ -35,19 +35,8 @@ impl Tickets for KustomerClient {
             };
             return self.list_sources(Resource::Ticket, query, &[source], timed).await;
         }
-        let source = if timed {
-            Source { endpoint: Endpoint::Search { context: "conversation" }, decode: decode::conversations }
-        } else {
-            Source {
-                endpoint: Endpoint::Get {
-                    path: "/v1/conversations".into(),
-                    template: "/v1/conversations",
-                    max_page_size: 100,
-                    include_attachments: false,
-                },
-                decode: decode::conversations,
-            }
-        };
+        let endpoint = Endpoint::search_or_get(query, "conversation", "/v1/conversations");
+        let source = Source { endpoint, decode: decode::conversations };
         self.list_sources(Resource::Ticket, query, &[source], false).await
     }
 
