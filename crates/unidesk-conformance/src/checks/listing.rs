@@ -69,9 +69,15 @@ pub async fn list_last_page_has_no_next_cursor(t: &Target) -> CheckResult {
             continue;
         }
         tried += 1;
+        let mut cases: Vec<(u32, ListQuery, &str)> = Vec::new();
         for size in [total as u32, total as u32 - 1, 7, 1] {
-            let what = format!("{} ({total} records) at page size {size}", r.plural());
-            let w = walk(t.desk(), r, ListQuery::new().page_size(size), &what).await?;
+            cases.push((size, ListQuery::new(), ""));
+            let timed = ListQuery::new().updated_after(DateTime::<Utc>::UNIX_EPOCH);
+            cases.push((size, timed, " with updated_after = 1970"));
+        }
+        for (size, base, filter) in cases {
+            let what = format!("{} ({total} records){filter} at page size {size}", r.plural());
+            let w = walk(t.desk(), r, base.page_size(size), &what).await?;
             let sizes: Vec<usize> = w.pages.iter().map(Vec::len).collect();
             ensure!(
                 sizes.last().is_some_and(|n| *n > 0),
