@@ -155,37 +155,15 @@ impl Comments for KustomerClient {
             let ticket = Id::parse(t)?;
             return self.ticket_comments(&ticket, query).await;
         }
-        let timed = query.updated_after.is_some() || query.created_after.is_some();
-        let sources = if timed {
-            [
-                Source {
-                    endpoint: Endpoint::Search { context: "message" },
-                    decode: decode::messages as DecodeFn<Comment>,
-                },
-                Source { endpoint: Endpoint::Search { context: "note" }, decode: decode::notes },
-            ]
-        } else {
-            [
-                Source {
-                    endpoint: Endpoint::Get {
-                        path: "/v1/messages".into(),
-                        template: "/v1/messages",
-                        max_page_size: 100,
-                        include_attachments: true,
-                    },
-                    decode: decode::messages as DecodeFn<Comment>,
-                },
-                Source {
-                    endpoint: Endpoint::Get {
-                        path: "/v1/notes".into(),
-                        template: "/v1/notes",
-                        max_page_size: 100,
-                        include_attachments: false,
-                    },
-                    decode: decode::notes,
-                },
-            ]
-        };
+        // All messages, then all notes; message pages side-load their attachments.
+        let mut messages = Endpoint::search_or_get(query, "message", "/v1/messages");
+        if let Endpoint::Get { include_attachments, .. } = &mut messages {
+            *include_attachments = true;
+        }
+        let sources = [
+            Source { endpoint: messages, decode: decode::messages as DecodeFn<Comment> },
+            Source { endpoint: Endpoint::search_or_get(query, "note", "/v1/notes"), decode: decode::notes },
+        ];
         self.list_sources(Resource::Comment, query, &sources, false).await
     }
 
