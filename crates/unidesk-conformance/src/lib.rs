@@ -43,7 +43,7 @@ pub struct Check {
     pub name: &'static str,
     /// The area (module of [`checks`]) it belongs to.
     pub area: &'static str,
-    /// Runs the check.
+    /// Runs the check as is; [`Check::run_on`] also honours [`Target::read_only`].
     pub run: for<'a> fn(&'a Target) -> CheckFuture<'a>,
 }
 
@@ -73,7 +73,7 @@ macro_rules! __unidesk_for_each_check {
             listing::ticket_comments_are_that_tickets_in_time_order,
             get::get_returns_the_listed_record,
             get::get_unknown_id_is_not_found,
-            get::get_rejects_hostile_ids_before_any_request,
+            ids::get_rejects_hostile_ids_before_any_request,
             writes::ticket_create_then_get_round_trips,
             writes::ticket_update_patches_only_given_fields,
             writes::ticket_close_then_reopen_round_trips,
@@ -85,7 +85,7 @@ macro_rules! __unidesk_for_each_check {
             writes::contact_delete_then_get_is_not_found,
             writes::account_create_update_round_trip,
             writes::unknown_status_or_priority_is_a_validation_error,
-            writes::writes_reject_hostile_ids,
+            ids::writes_reject_hostile_ids,
             honesty::unreported_operations_are_unsupported,
             honesty::reported_operations_are_never_unsupported,
             honesty::capability_report_is_well_formed,
@@ -132,10 +132,25 @@ pub fn check(name: &str) -> Option<&'static Check> {
     CHECKS.iter().find(|c| c.name == name)
 }
 
+impl Check {
+    /// Whether the check writes to the target (every check in the `writes` area).
+    pub fn writes(&self) -> bool {
+        self.area == "writes"
+    }
+
+    /// Runs the check, or skips it if it writes and the target is read-only.
+    pub async fn run_on(&self, target: &Target) -> CheckResult {
+        if self.writes() && target.is_read_only() {
+            return Ok(Outcome::Skipped("the target is read-only".into()));
+        }
+        (self.run)(target).await
+    }
+}
+
 /// Runs the check named `name`; `None` if there is no such check.
 pub async fn run(name: &str, target: &Target) -> Option<CheckResult> {
     match check(name) {
-        Some(c) => Some((c.run)(target).await),
+        Some(c) => Some(c.run_on(target).await),
         None => None,
     }
 }
@@ -160,7 +175,7 @@ where
     let mut out = Vec::with_capacity(CHECKS.len());
     for c in CHECKS {
         let target = make().await;
-        out.push((c.name, (c.run)(&target).await));
+        out.push((c.name, c.run_on(&target).await));
     }
     out
 }

@@ -69,8 +69,9 @@ impl Target {
         self
     }
 
-    /// Never writes: the write checks report "skipped", and the honesty checks call only
-    /// reads and writes that are rejected before any request. For running the suite against
+    /// Never writes: every check in the `writes` area reports "skipped" ([`crate::Check::run_on`]),
+    /// and the honesty checks call only reads. The id checks still run: their calls are
+    /// rejected before any request. For running the suite against
     /// a production account.
     pub fn read_only(mut self) -> Self {
         self.read_only = true;

@@ -11,6 +11,11 @@ use crate::outcome::{CheckResult, Failure, Outcome, ensure};
 
 /// Calls `op` on `resource` with harmless arguments (missing ids, a listing's first page, a small
 /// create) and returns the error, if any. `None`: the pair has no method in the traits.
+/// Whether calling `op` may change data.
+fn writes(op: Operation) -> bool {
+    !matches!(op, Operation::List | Operation::Get | Operation::Lookup)
+}
+
 fn ok<T>(r: unidesk_core::Result<T>) -> Option<unidesk_core::Result<()>> {
     Some(r.map(|_| ()))
 }
@@ -68,7 +73,7 @@ pub async fn unreported_operations_are_unsupported(t: &Target) -> CheckResult {
         for op in Operation::ALL.into_iter().filter(|op| op.applies_to(r) && !caps.supports(r, *op)) {
             // An operation reported unsupported must fail before writing anything, but a buggy
             // adapter might write: a read-only target does not take that risk.
-            if t.is_read_only() && !matches!(op, Operation::List | Operation::Get | Operation::Lookup) {
+            if t.is_read_only() && writes(op) {
                 continue;
             }
             let Some(res) = call(t, r, op).await else { continue };
@@ -100,7 +105,7 @@ pub async fn unreported_operations_are_unsupported(t: &Target) -> CheckResult {
 pub async fn reported_operations_are_never_unsupported(t: &Target) -> CheckResult {
     let caps = t.desk().capabilities();
     for (r, op) in caps.iter() {
-        if t.is_read_only() && !matches!(op, Operation::List | Operation::Get | Operation::Lookup) {
+        if t.is_read_only() && writes(op) {
             continue;
         }
         if let Some(Err(Error::Unsupported { .. })) = call(t, r, op).await {

@@ -3,6 +3,7 @@
 pub mod errors;
 pub mod get;
 pub mod honesty;
+pub mod ids;
 pub mod listing;
 pub mod models;
 pub mod writes;

@@ -90,9 +90,6 @@ macro_rules! ticket_or_skip {
 
 /// A created ticket carries what was given, and `get` returns the same normalized record.
 pub async fn ticket_create_then_get_round_trips(t: &Target) -> CheckResult {
-    if t.is_read_only() {
-        skip!("the target is read-only");
-    }
     let tags = some_tags(t, 1).await?;
     let created = ticket_or_skip!(t, tags.clone());
     ensure!(created.status == Some(TicketStatus::Open), "created with status open, got {:?}", created.status);
@@ -118,9 +115,6 @@ pub async fn ticket_create_then_get_round_trips(t: &Target) -> CheckResult {
 
 /// An update changes only the fields it gives; the others keep their values.
 pub async fn ticket_update_patches_only_given_fields(t: &Target) -> CheckResult {
-    if t.is_read_only() {
-        skip!("the target is read-only");
-    }
     if !supports(t, Resource::Ticket, Operation::Update) {
         skip!("tickets cannot be updated");
     }
@@ -160,9 +154,6 @@ pub async fn ticket_update_patches_only_given_fields(t: &Target) -> CheckResult 
 
 /// Closing then reopening a ticket round-trips its status, as read back by `get`.
 pub async fn ticket_close_then_reopen_round_trips(t: &Target) -> CheckResult {
-    if t.is_read_only() {
-        skip!("the target is read-only");
-    }
     if !supports(t, Resource::Ticket, Operation::Update) {
         skip!("tickets cannot be updated");
     }
@@ -182,9 +173,6 @@ pub async fn ticket_close_then_reopen_round_trips(t: &Target) -> CheckResult {
 
 /// Adding a tag twice keeps it once; removing it twice removes it; removing an absent tag is no error.
 pub async fn ticket_tags_add_remove_are_idempotent(t: &Target) -> CheckResult {
-    if t.is_read_only() {
-        skip!("the target is read-only");
-    }
     if !supports(t, Resource::Ticket, Operation::AddTags) || !supports(t, Resource::Ticket, Operation::RemoveTags) {
         skip!("tickets cannot be tagged");
     }
@@ -210,9 +198,6 @@ pub async fn ticket_tags_add_remove_are_idempotent(t: &Target) -> CheckResult {
 
 /// A deleted ticket is `NotFound` afterwards.
 pub async fn ticket_delete_then_get_is_not_found(t: &Target) -> CheckResult {
-    if t.is_read_only() {
-        skip!("the target is read-only");
-    }
     if !supports(t, Resource::Ticket, Operation::Delete) {
         skip!("tickets cannot be deleted");
     }
@@ -229,9 +214,6 @@ pub async fn ticket_delete_then_get_is_not_found(t: &Target) -> CheckResult {
 
 /// A public reply and a private note come back as created, and are listed under their ticket.
 pub async fn comment_reply_and_note_round_trip(t: &Target) -> CheckResult {
-    if t.is_read_only() {
-        skip!("the target is read-only");
-    }
     if !supports(t, Resource::Comment, Operation::Create) {
         skip!("comments cannot be created");
     }
@@ -282,9 +264,6 @@ fn new_contact() -> ContactCreate {
 
 /// A created contact reads back the same; a patch changes only what it gives.
 pub async fn contact_create_update_round_trip(t: &Target) -> CheckResult {
-    if t.is_read_only() {
-        skip!("the target is read-only");
-    }
     if !supports(t, Resource::Contact, Operation::Create) {
         skip!("contacts cannot be created");
     }
@@ -317,9 +296,6 @@ pub async fn contact_create_update_round_trip(t: &Target) -> CheckResult {
 
 /// A contact is found by its email and by its external id; absent keys are `NotFound`.
 pub async fn contact_lookup_by_email_and_external_id(t: &Target) -> CheckResult {
-    if t.is_read_only() {
-        skip!("the target is read-only");
-    }
     if !supports(t, Resource::Contact, Operation::Lookup) || !supports(t, Resource::Contact, Operation::Create) {
         skip!("contacts cannot be created and looked up");
     }
@@ -342,9 +318,6 @@ pub async fn contact_lookup_by_email_and_external_id(t: &Target) -> CheckResult 
 
 /// A deleted contact is `NotFound` afterwards.
 pub async fn contact_delete_then_get_is_not_found(t: &Target) -> CheckResult {
-    if t.is_read_only() {
-        skip!("the target is read-only");
-    }
     if !supports(t, Resource::Contact, Operation::Delete) || !supports(t, Resource::Contact, Operation::Create) {
         skip!("contacts cannot be created and deleted");
     }
@@ -361,9 +334,6 @@ pub async fn contact_delete_then_get_is_not_found(t: &Target) -> CheckResult {
 
 /// A created account reads back the same; a patch changes only what it gives.
 pub async fn account_create_update_round_trip(t: &Target) -> CheckResult {
-    if t.is_read_only() {
-        skip!("the target is read-only");
-    }
     if !supports(t, Resource::Account, Operation::Create) {
         skip!("accounts cannot be created");
     }
@@ -392,9 +362,6 @@ pub async fn account_create_update_round_trip(t: &Target) -> CheckResult {
 
 /// A status or priority the adapter cannot express is a `Validation` error naming the field, and changes nothing.
 pub async fn unknown_status_or_priority_is_a_validation_error(t: &Target) -> CheckResult {
-    if t.is_read_only() {
-        skip!("the target is read-only");
-    }
     if !supports(t, Resource::Ticket, Operation::Update) {
         skip!("tickets cannot be updated");
     }
@@ -422,54 +389,5 @@ pub async fn unknown_status_or_priority_is_a_validation_error(t: &Target) -> Che
     }
     let got = t.desk().tickets().get(&created.id, false).await.ctx("get after the rejected patches")?;
     ensure!(got.status == created.status && got.priority == created.priority, "a rejected patch changed the ticket");
-    Ok(Outcome::Passed)
-}
-
-/// Every write given an id with path characters is `InvalidInput` before any request.
-pub async fn writes_reject_hostile_ids(t: &Target) -> CheckResult {
-    let before = t.faults().map(|f| f.requests_received());
-    let desk = t.desk();
-    let mut tried = 0;
-    for id in super::get::HOSTILE_IDS {
-        let mut results: Vec<(&str, bool)> = Vec::new();
-        if supports(t, Resource::Ticket, Operation::Update) {
-            let r = desk.tickets().update(id, &TicketUpdate { subject: Some("x".into()), ..Default::default() }).await;
-            results.push(("tickets.update", matches!(r, Err(Error::InvalidInput { .. }))));
-        }
-        if supports(t, Resource::Ticket, Operation::Delete) {
-            results
-                .push(("tickets.delete", matches!(desk.tickets().delete(id).await, Err(Error::InvalidInput { .. }))));
-        }
-        if supports(t, Resource::Ticket, Operation::AddTags) {
-            let r = desk.tickets().add_tags(id, &["x".to_owned()]).await;
-            results.push(("tickets.add_tags", matches!(r, Err(Error::InvalidInput { .. }))));
-        }
-        if supports(t, Resource::Comment, Operation::Create) {
-            let r = desk
-                .comments()
-                .create(&CommentCreate { ticket_id: id.into(), body: "x".into(), ..Default::default() })
-                .await;
-            results.push(("comments.create", matches!(r, Err(Error::InvalidInput { .. }))));
-        }
-        if supports(t, Resource::Contact, Operation::Update) {
-            let r = desk.contacts().update(id, &ContactUpdate { name: Some("x".into()), ..Default::default() }).await;
-            results.push(("contacts.update", matches!(r, Err(Error::InvalidInput { .. }))));
-        }
-        if supports(t, Resource::Account, Operation::Update) {
-            let r = desk.accounts().update(id, &AccountUpdate { name: Some("x".into()), ..Default::default() }).await;
-            results.push(("accounts.update", matches!(r, Err(Error::InvalidInput { .. }))));
-        }
-        for (op, ok) in results {
-            tried += 1;
-            ensure!(ok, "{op} with id {id:?} was not rejected as InvalidInput");
-        }
-    }
-    if tried == 0 {
-        skip!("no write takes an id");
-    }
-    if let (Some(before), Some(f)) = (before, t.faults()) {
-        let sent = f.requests_received() - before;
-        ensure!(sent == 0, "{sent} requests reached the server for hostile ids");
-    }
     Ok(Outcome::Passed)
 }
