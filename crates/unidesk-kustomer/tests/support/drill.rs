@@ -91,20 +91,22 @@ pub async fn interrupted_and_resumed(sim: &Simulator, stop_after: usize) -> Resu
     let start = Instant::now();
     let (before, _) = sim.stats();
     let mut ids = Vec::new();
-    let mut saved = None;
-    {
+    // The first run, in its own client; what survives it is the saved cursor text, as a
+    // restarted process would read it back from a checkpoint.
+    let saved: Option<String> = {
         let first = client(sim);
-        let mut q = ListQuery::new().page_size(50);
+        let mut cursor = None;
         for _ in 0..stop_after {
+            let q = ListQuery { cursor: cursor.take(), ..ListQuery::new().page_size(50) };
             let page = first.tickets().list(&q).await.map_err(|e| format!("first run: {e}"))?;
             ids.extend(page.items.into_iter().map(|t| t.id));
-            match page.next_cursor {
-                Some(c) => q.cursor = Some(c),
-                None => break,
+            cursor = page.next_cursor;
+            if cursor.is_none() {
+                break;
             }
         }
-        saved = saved.or(q.cursor.map(|c| c.as_str().to_owned()));
-    }
+        cursor.map(|c| c.as_str().to_owned())
+    };
     let Some(saved) = saved else { return Err("the listing ended before the interruption".into()) };
     let second = client(sim);
     let resumed: Vec<String> = second
