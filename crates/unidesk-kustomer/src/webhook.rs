@@ -24,11 +24,7 @@ use serde_json::Value;
 use sha2::Sha256;
 use unidesk_core::{Error, Event, EventKind, EventObject, Result};
 
-use crate::list::decode_one;
-use crate::map;
-use crate::wire::{
-    CompanyAttrs, ConversationAttrs, CustomerAttrs, MessageAttrs, NoteAttrs, TagAttrs, TeamAttrs, UserAttrs,
-};
+use crate::decode::{self, DecodeOptions};
 
 /// The header carrying the signature.
 pub const SIGNATURE_HEADER: &str = "x-kustomer-webhook-signature";
@@ -205,23 +201,16 @@ pub fn parse_event(body: &[u8], base_url: &str) -> Result<Event> {
     let doc = serde_json::to_vec(&serde_json::json!({ "data": env.data }))
         .map_err(|e| Error::decode("webhook delivery", e))?;
     let ctx = "webhook delivery data";
+    let opts = DecodeOptions { include_remote_data: false, base_url };
     let object = match object {
-        "conversation" => EventObject::Ticket(decode_one::<ConversationAttrs, _>(&doc, ctx, false, |o, _, r| {
-            map::ticket(o, r, base_url)
-        })?),
-        "message" => EventObject::Comment(decode_one::<MessageAttrs, _>(&doc, ctx, false, map::comment_from_message)?),
-        "note" => {
-            EventObject::Comment(decode_one::<NoteAttrs, _>(&doc, ctx, false, |o, _, r| map::comment_from_note(o, r))?)
-        }
-        "customer" => {
-            EventObject::Contact(decode_one::<CustomerAttrs, _>(&doc, ctx, false, |o, _, r| map::contact(o, r))?)
-        }
-        "company" => {
-            EventObject::Account(decode_one::<CompanyAttrs, _>(&doc, ctx, false, |o, _, r| map::account(o, r))?)
-        }
-        "user" => EventObject::User(decode_one::<UserAttrs, _>(&doc, ctx, false, |o, _, r| map::user(o, r))?),
-        "team" => EventObject::Team(decode_one::<TeamAttrs, _>(&doc, ctx, false, |o, _, r| map::team(o, r))?),
-        "tag" => EventObject::Tag(decode_one::<TagAttrs, _>(&doc, ctx, false, |o, _, r| map::tag(o, r))?),
+        "conversation" => EventObject::Ticket(decode::conversation(&doc, ctx, opts)?),
+        "message" => EventObject::Comment(decode::message(&doc, ctx, opts)?),
+        "note" => EventObject::Comment(decode::note(&doc, ctx, opts)?),
+        "customer" => EventObject::Contact(decode::customer(&doc, ctx, opts)?),
+        "company" => EventObject::Account(decode::company(&doc, ctx, opts)?),
+        "user" => EventObject::User(decode::user(&doc, ctx, opts)?),
+        "team" => EventObject::Team(decode::team(&doc, ctx, opts)?),
+        "tag" => EventObject::Tag(decode::tag(&doc, ctx, opts)?),
         _ => EventObject::Unknown(env.data),
     };
     Ok(Event { id: env.id, kind, occurred_at: env.created_at, object })

@@ -8,20 +8,19 @@ use unidesk_core::{
 
 use crate::ADAPTER;
 use crate::client::{Call, KustomerClient};
-use crate::list::{Endpoint, Source, decode_one};
-use crate::map::{self, reverse};
-use crate::resources::decode;
-use crate::wire::CompanyAttrs;
+use crate::decode::{self, DecodeOptions};
+use crate::list::{Endpoint, Source};
+use crate::map::reverse;
 
 fn decode_account(body: &[u8], ctx: &str, raw: bool) -> Result<Account> {
-    decode_one::<CompanyAttrs, _>(body, ctx, raw, |o, _, r| map::account(o, r))
+    decode::company(body, ctx, DecodeOptions { include_remote_data: raw, base_url: "" })
 }
 
 #[async_trait]
 impl Accounts for KustomerClient {
     async fn list(&self, query: &ListQuery) -> Result<Page<Account>> {
         let endpoint = Endpoint::search_or_get(query, "company", "/v1/companies");
-        self.list_sources(Resource::Account, query, &[Source { endpoint, decode: decode::companies }], false).await
+        self.list_sources(Resource::Account, query, &[Source { endpoint, decode: decode::companies_page }], false).await
     }
 
     async fn get(&self, id: &str, include_remote_data: bool) -> Result<Account> {

@@ -11,10 +11,9 @@ use unidesk_core::{
 
 use crate::ADAPTER;
 use crate::client::{Call, KustomerClient};
-use crate::list::{DecodeFn, Endpoint, Source, decode_one};
-use crate::map::{self, reverse};
-use crate::resources::decode;
-use crate::wire::{MessageAttrs, NoteAttrs};
+use crate::decode::{self, DecodeOptions};
+use crate::list::{DecodeFn, Endpoint, Source};
+use crate::map::reverse;
 
 /// Position in a ticket's messages and notes: page, items already taken from it, exhausted.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize)]
@@ -110,14 +109,14 @@ impl KustomerClient {
         let mut m = side(
             format!("/v1/conversations/{ticket}/messages"),
             "/v1/conversations/{id}/messages",
-            decode::messages as DecodeFn<Comment>,
+            decode::messages_page as DecodeFn<Comment>,
             true,
             state.m,
         );
         let mut n = side(
             format!("/v1/conversations/{ticket}/notes"),
             "/v1/conversations/{id}/notes",
-            decode::notes as DecodeFn<Comment>,
+            decode::notes_page as DecodeFn<Comment>,
             false,
             state.n,
         );
@@ -161,8 +160,8 @@ impl Comments for KustomerClient {
             *include_attachments = true;
         }
         let sources = [
-            Source { endpoint: messages, decode: decode::messages as DecodeFn<Comment> },
-            Source { endpoint: Endpoint::search_or_get(query, "note", "/v1/notes"), decode: decode::notes },
+            Source { endpoint: messages, decode: decode::messages_page as DecodeFn<Comment> },
+            Source { endpoint: Endpoint::search_or_get(query, "note", "/v1/notes"), decode: decode::notes_page },
         ];
         self.list_sources(Resource::Comment, query, &sources, false).await
     }
@@ -175,21 +174,15 @@ impl Comments for KustomerClient {
             .not_found(Resource::Comment, id.as_str());
         match self.send(&call).await {
             Ok(resp) => {
-                return decode_one::<MessageAttrs, _>(
-                    &resp.body,
-                    "/v1/messages/{id}",
-                    include_remote_data,
-                    map::comment_from_message,
-                );
+                let opts = DecodeOptions { include_remote_data, base_url: "" };
+                return decode::message(&resp.body, "/v1/messages/{id}", opts);
             }
             Err(Error::NotFound { .. }) => {}
             Err(e) => return Err(e),
         }
         let call = Call::get(format!("/v1/notes/{id}"), "/v1/notes/{id}").not_found(Resource::Comment, id.as_str());
         let resp = self.send(&call).await?;
-        decode_one::<NoteAttrs, _>(&resp.body, "/v1/notes/{id}", include_remote_data, |o, _, r| {
-            map::comment_from_note(o, r)
-        })
+        decode::note(&resp.body, "/v1/notes/{id}", DecodeOptions { include_remote_data, base_url: "" })
     }
 
     async fn create(&self, input: &CommentCreate) -> Result<Comment> {
@@ -209,9 +202,7 @@ impl Comments for KustomerClient {
             )
             .not_found(Resource::Ticket, ticket.as_str());
             let resp = self.send(&call).await?;
-            decode_one::<NoteAttrs, _>(&resp.body, "/v1/conversations/{id}/notes", false, |o, _, r| {
-                map::comment_from_note(o, r)
-            })?
+            decode::note(&resp.body, "/v1/conversations/{id}/notes", DecodeOptions::default())?
         } else {
             let channel =
                 match &input.channel {
@@ -235,12 +226,7 @@ impl Comments for KustomerClient {
             .not_found(Resource::Ticket, ticket.as_str())
             .object(format!("conversation:{ticket}"));
             let resp = self.send(&call).await?;
-            decode_one::<MessageAttrs, _>(
-                &resp.body,
-                "/v1/conversations/{id}/messages",
-                false,
-                map::comment_from_message,
-            )?
+            decode::message(&resp.body, "/v1/conversations/{id}/messages", DecodeOptions::default())?
         };
         comment.ticket_id.get_or_insert_with(|| ticket.to_string());
         Ok(comment)

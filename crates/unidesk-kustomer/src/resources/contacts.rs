@@ -5,13 +5,12 @@ use reqwest::Method;
 use unidesk_core::{Contact, ContactCreate, ContactUpdate, Contacts, Error, Id, ListQuery, Page, Resource, Result};
 
 use crate::client::{Call, KustomerClient, encode_segment};
-use crate::list::{Endpoint, Source, decode_one};
-use crate::map::{self, reverse};
-use crate::resources::decode;
-use crate::wire::CustomerAttrs;
+use crate::decode::{self, DecodeOptions};
+use crate::list::{Endpoint, Source};
+use crate::map::reverse;
 
 fn decode_contact(body: &[u8], ctx: &str, raw: bool) -> Result<Contact> {
-    decode_one::<CustomerAttrs, _>(body, ctx, raw, |o, _, r| map::contact(o, r))
+    decode::customer(body, ctx, DecodeOptions { include_remote_data: raw, base_url: "" })
 }
 
 impl KustomerClient {
@@ -30,7 +29,7 @@ impl KustomerClient {
 impl Contacts for KustomerClient {
     async fn list(&self, query: &ListQuery) -> Result<Page<Contact>> {
         let endpoint = Endpoint::search_or_get(query, "customer", "/v1/customers");
-        self.list_sources(Resource::Contact, query, &[Source { endpoint, decode: decode::customers }], false).await
+        self.list_sources(Resource::Contact, query, &[Source { endpoint, decode: decode::customers_page }], false).await
     }
 
     async fn get(&self, id: &str, include_remote_data: bool) -> Result<Contact> {

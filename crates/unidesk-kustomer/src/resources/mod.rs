@@ -3,7 +3,6 @@
 mod accounts;
 mod comments;
 mod contacts;
-mod decode;
 mod read_only;
 mod tickets;
 

@@ -4,13 +4,11 @@ use async_trait::async_trait;
 use unidesk_core::{Id, ListQuery, Page, Resource, Result, Tag, Tags, Team, Teams, User, Users};
 
 use crate::client::{Call, KustomerClient};
-use crate::list::{Endpoint, Source, decode_one};
-use crate::map;
-use crate::resources::decode;
-use crate::wire::{TagAttrs, TeamAttrs, UserAttrs};
+use crate::decode::{self, DecodeOptions};
+use crate::list::{Endpoint, Source};
 
 macro_rules! read_only {
-    ($trait:ident, $model:ty, $attrs:ty, $resource:expr, $path:literal, $item:literal, $max:expr, $decode:path, $map:path) => {
+    ($trait:ident, $model:ty, $resource:expr, $path:literal, $item:literal, $max:expr, $page:path, $one:path) => {
         #[async_trait]
         impl $trait for KustomerClient {
             async fn list(&self, query: &ListQuery) -> Result<Page<$model>> {
@@ -21,7 +19,7 @@ macro_rules! read_only {
                         max_page_size: $max,
                         include_attachments: false,
                     },
-                    decode: $decode,
+                    decode: $page,
                 };
                 let timed = query.updated_after.is_some() || query.created_after.is_some();
                 self.list_sources($resource, query, &[source], timed).await
@@ -31,12 +29,12 @@ macro_rules! read_only {
                 let id = Id::parse(id)?;
                 let call = Call::get(format!("{}/{id}", $path), $item).not_found($resource, id.as_str());
                 let resp = self.send(&call).await?;
-                decode_one::<$attrs, _>(&resp.body, $item, include_remote_data, |o, _, r| $map(o, r))
+                $one(&resp.body, $item, DecodeOptions { include_remote_data, base_url: "" })
             }
         }
     };
 }
 
-read_only!(Tags, Tag, TagAttrs, Resource::Tag, "/v1/tags", "/v1/tags/{id}", 100, decode::tags, map::tag);
-read_only!(Teams, Team, TeamAttrs, Resource::Team, "/v1/teams", "/v1/teams/{id}", 500, decode::teams, map::team);
-read_only!(Users, User, UserAttrs, Resource::User, "/v1/users", "/v1/users/{id}", 500, decode::users, map::user);
+read_only!(Tags, Tag, Resource::Tag, "/v1/tags", "/v1/tags/{id}", 100, decode::tags_page, decode::tag);
+read_only!(Teams, Team, Resource::Team, "/v1/teams", "/v1/teams/{id}", 500, decode::teams_page, decode::team);
+read_only!(Users, User, Resource::User, "/v1/users", "/v1/users/{id}", 500, decode::users_page, decode::user);

@@ -6,15 +6,13 @@ use serde_json::json;
 use unidesk_core::{Id, ListQuery, Page, Resource, Result, Ticket, TicketCreate, TicketUpdate, Tickets};
 
 use crate::client::{Call, KustomerClient};
-use crate::list::{Endpoint, Source, decode_one};
-use crate::map::{self, reverse};
-use crate::resources::decode;
-use crate::wire::ConversationAttrs;
+use crate::decode::{self, DecodeOptions};
+use crate::list::{Endpoint, Source};
+use crate::map::reverse;
 
 impl KustomerClient {
     fn decode_ticket(&self, body: &[u8], ctx: &str, raw: bool) -> Result<Ticket> {
-        let base = self.base_url().to_owned();
-        decode_one::<ConversationAttrs, _>(body, ctx, raw, |o, _, r| map::ticket(o, r, &base))
+        decode::conversation(body, ctx, DecodeOptions { include_remote_data: raw, base_url: self.base_url() })
     }
 }
 
@@ -31,12 +29,12 @@ impl Tickets for KustomerClient {
                     max_page_size: 100,
                     include_attachments: false,
                 },
-                decode: decode::conversations,
+                decode: decode::conversations_page,
             };
             return self.list_sources(Resource::Ticket, query, &[source], timed).await;
         }
         let endpoint = Endpoint::search_or_get(query, "conversation", "/v1/conversations");
-        let source = Source { endpoint, decode: decode::conversations };
+        let source = Source { endpoint, decode: decode::conversations_page };
         self.list_sources(Resource::Ticket, query, &[source], false).await
     }
 
