@@ -112,8 +112,14 @@ pub enum Error {
     Upstream {
         /// The HTTP status.
         status: u16,
-        /// The start of the response body (at most about 1 KiB).
+        /// The start of the response body, made one safe line (see [`one_line`]).
         body: String,
+    },
+    /// Pagination kept answering empty pages while saying more follow: following it would never end.
+    #[error("pagination stalled: {empty_pages} empty pages in a row, each claiming more follow")]
+    PaginationStalled {
+        /// How many empty pages in a row had been fetched when the listing gave up.
+        empty_pages: u64,
     },
 }
 
@@ -158,6 +164,60 @@ impl Error {
     }
 }
 
+/// The longest server text, in characters, adapters keep in an error message.
+pub const MAX_SERVER_TEXT: usize = 300;
+
+/// Whether `c` must not reach a terminal raw: control characters (C0, DEL, C1),
+/// line and paragraph separators, and the invisible marks that reorder or hide text
+/// (bidirectional overrides and isolates, zero-width characters, the byte-order mark).
+fn is_unsafe(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061c}' | '\u{200b}'..='\u{200f}' | '\u{2028}'..='\u{202e}' | '\u{2060}'..='\u{2069}' | '\u{feff}'
+        )
+}
+
+/// Text from a server made safe to print on one line of a terminal or a log.
+///
+/// Every control character (ESC, BEL, CR, LF, tab, DEL, the C1 range) and every
+/// line separator or invisible reordering mark is written as an escape: `\n`, `\r`,
+/// `\t`, or `\u{1b}` for the others. The result is then cut to at most `max`
+/// characters, never inside an escape, and ends with `…` when something was cut,
+/// so it is never longer than `max + 1` characters.
+///
+/// ```
+/// use unidesk_core::error::one_line;
+/// assert_eq!(one_line("bad\u{1b}[31m\r\nthing", 100), "bad\\u{1b}[31m\\r\\nthing");
+/// assert_eq!(one_line("abcdef", 3), "abc…");
+/// ```
+pub fn one_line(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(text.len().min(max.saturating_mul(4)).saturating_add(3));
+    let mut len = 0usize;
+    let mut buf = String::new();
+    for c in text.chars() {
+        buf.clear();
+        if is_unsafe(c) {
+            match c {
+                '\n' => buf.push_str("\\n"),
+                '\r' => buf.push_str("\\r"),
+                '\t' => buf.push_str("\\t"),
+                _ => buf.push_str(&format!("\\u{{{:x}}}", c as u32)),
+            }
+        } else {
+            buf.push(c);
+        }
+        let n = buf.chars().count();
+        if len + n > max {
+            out.push('…');
+            return out;
+        }
+        out.push_str(&buf);
+        len += n;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -170,6 +230,37 @@ mod tests {
         assert!(!Error::Upstream { status: 418, body: String::new() }.is_temporary());
         assert!(!Error::not_found(Resource::Ticket, "x").is_temporary());
         assert!(!Error::invalid_cursor("x").is_temporary());
+        assert!(!Error::PaginationStalled { empty_pages: 10 }.is_temporary());
+    }
+
+    #[test]
+    fn one_line_escapes_controls_and_cuts() {
+        let hostile = "ok\u{1b}]0;pwned\u{7}\r\nnext\u{9b}31m\u{202e}\u{2028}\u{7f}\ttab";
+        assert_eq!(
+            one_line(hostile, 300),
+            "ok\\u{1b}]0;pwned\\u{7}\\r\\nnext\\u{9b}31m\\u{202e}\\u{2028}\\u{7f}\\ttab"
+        );
+        assert_eq!(one_line("", 5), "");
+        assert_eq!(one_line("abc", 3), "abc", "exactly max is not cut");
+        assert_eq!(one_line("abcd", 3), "abc…");
+        assert_eq!(one_line("abcd", 0), "…");
+        assert_eq!(one_line("ab\u{1b}", 5), "ab…", "an escape is never split");
+        assert_eq!(one_line("héllo wörld ✋", 7), "héllo w…", "cut on characters, not bytes");
+        let long = "x".repeat(5000);
+        assert_eq!(one_line(&long, MAX_SERVER_TEXT).chars().count(), MAX_SERVER_TEXT + 1);
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn one_line_is_safe_and_bounded(text in "\\PC*|[\\x00-\\x{ff}\\u{2028}\\u{202e}]{0,400}", max in 0usize..500) {
+            let out = one_line(&text, max);
+            proptest::prop_assert!(!out.chars().any(is_unsafe), "{out:?}");
+            proptest::prop_assert!(!out.chars().any(char::is_control), "{out:?}");
+            proptest::prop_assert!(out.chars().count() <= max + 1);
+            if text.chars().count() <= max && !text.chars().any(is_unsafe) {
+                proptest::prop_assert_eq!(out, text);
+            }
+        }
     }
 
     #[test]
