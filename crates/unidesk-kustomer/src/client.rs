@@ -13,11 +13,18 @@ use tracing::Instrument;
 use unidesk_core::{Error, Resource, Result};
 
 use crate::errors;
-use crate::ratelimit::{self, Pacer, RateLimitSnapshot};
+use crate::ratelimit::{self, Pace, Pacer, RateLimitSnapshot, Wait, WaitReason, Waits};
 use crate::retry::{self, Attempt, Decision, Outcome, RetryConfig};
 
-/// The largest response body accepted.
+/// The largest response body accepted by default (see [`crate::KustomerBuilder::max_body_bytes`]).
 pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+
+/// How many redirects a GET or HEAD follows before the 3xx is reported as an error.
+/// Other methods never follow a redirect.
+pub const MAX_REDIRECTS: usize = 5;
+
+/// Waits longer than this are logged at `info`.
+const LOGGED_WAIT: Duration = Duration::from_secs(2);
 
 /// A Kustomer API client implementing [`unidesk_core::Helpdesk`]. Cheap to clone (shared pool).
 #[derive(Clone)]
@@ -26,7 +33,12 @@ pub struct KustomerClient {
 }
 
 pub(crate) struct Inner {
+    /// For GET and HEAD: follows up to [`MAX_REDIRECTS`] redirects.
     pub http: reqwest::Client,
+    /// For every other method: never follows a redirect.
+    pub http_no_redirect: reqwest::Client,
+    pub max_body_bytes: usize,
+    pub waits: Mutex<Waits>,
     pub base_url: String,
     pub api_key: SecretString,
     pub page_size: u32,
@@ -113,6 +125,14 @@ enum Failure {
     Transport(Outcome, Error),
 }
 
+/// Why one attempt produced no response.
+enum AttemptError {
+    /// May succeed if sent again (the retry decision says whether it is).
+    Retryable(Outcome, Error),
+    /// Sending it again cannot help (a body over the cap, a redirect that cannot be followed).
+    Permanent(Error),
+}
+
 impl KustomerClient {
     /// Starts a [`crate::KustomerBuilder`].
     pub fn builder() -> crate::KustomerBuilder {
@@ -129,6 +149,42 @@ impl KustomerClient {
         self.inner.pacer.last()
     }
 
+    /// The wait this client is in right now, if any: the one that ends last when several
+    /// requests wait at once. Poll it (e.g. from a progress-bar tick) to show why nothing moves:
+    /// `waiting 42s (pacing)`. Every wait is at most [`RetryConfig::max_rate_limit_wait`] for
+    /// rate limits and [`RetryConfig::max_delay`] for backoff; a longer one is never entered
+    /// (the call fails with `RateLimited` instead).
+    pub fn waiting(&self) -> Option<Wait> {
+        Waits::current(&self.inner.waits)
+    }
+
+    fn key(&self) -> &str {
+        self.inner.api_key.expose_secret()
+    }
+
+    /// Sleeps `d`, visible through [`Self::waiting`] meanwhile, logging waits over two seconds.
+    async fn wait(&self, d: Duration, reason: WaitReason) {
+        if d.is_zero() {
+            return;
+        }
+        if d > LOGGED_WAIT {
+            tracing::info!(wait_ms = d.as_millis() as u64, reason = reason.as_str(), "waiting before sending");
+        }
+        let _guard = Waits::enter(&self.inner.waits, Instant::now() + d, reason);
+        tokio::time::sleep(d).await;
+    }
+
+    /// The error for a wait longer than allowed: not slept on, reported with the reset.
+    fn too_long(&self, d: Duration, reason: WaitReason) -> Error {
+        tracing::info!(
+            wait_ms = d.as_millis() as u64,
+            max_ms = self.inner.retry.max_rate_limit_wait.as_millis() as u64,
+            reason = reason.as_str(),
+            "rate-limit budget resets later than max_rate_limit_wait: failing instead of waiting"
+        );
+        Error::RateLimited { retry_after: Some(d) }
+    }
+
     pub(crate) fn default_page_size(&self) -> u32 {
         self.inner.page_size
     }
@@ -139,8 +195,17 @@ impl KustomerClient {
         if resp.status < 300 {
             return Ok(resp);
         }
+        if resp.status < 400 {
+            // The body of a 3xx may name its target (a presigned URL): it is not kept.
+            let why = if follows_redirects(&call.method) {
+                format!("redirect not followed (more than {MAX_REDIRECTS} redirects, or no usable target)")
+            } else {
+                format!("redirect not followed: a {} is never redirected", call.method)
+            };
+            return Err(Error::Upstream { status: resp.status, body: why });
+        }
         let wait = if resp.status == 429 { ratelimit::wait_after_429(&resp.headers) } else { None };
-        Err(errors::from_response(resp.status, &resp.body, call.not_found, wait))
+        Err(errors::from_response(resp.status, &resp.body, call.not_found, wait, self.key()))
     }
 
     /// Sends `call` with pacing and retries, returning the final response whatever its status.
@@ -164,13 +229,17 @@ impl KustomerClient {
             let span = tracing::Span::current();
             span.record("attempt", attempts);
             let mut waited = Duration::ZERO;
-            if let Some(w) = self.inner.pacer.before_send() {
-                waited += w;
-                tokio::time::sleep(w).await;
+            match self.inner.pacer.before_send() {
+                Pace::Go => {}
+                Pace::Wait(w) => {
+                    waited += w;
+                    self.wait(w, WaitReason::Pacing).await;
+                }
+                Pace::TooLong(w) => return Err(self.too_long(w, WaitReason::Pacing)),
             }
-            if let Some(w) = self.object_wait(call) {
+            if let Some(w) = self.object_wait(call)? {
                 waited += w;
-                tokio::time::sleep(w).await;
+                self.wait(w, WaitReason::PerObject).await;
             }
             if !waited.is_zero() {
                 span.record("wait_ms", waited.as_millis() as u64);
@@ -182,7 +251,8 @@ impl KustomerClient {
                     return Ok(resp);
                 }
                 Ok(resp) => Failure::Status(resp),
-                Err((outcome, e)) => Failure::Transport(outcome, e),
+                Err(AttemptError::Retryable(outcome, e)) => Failure::Transport(outcome, e),
+                Err(AttemptError::Permanent(e)) => return Err(e),
             };
             let (outcome, server_wait) = match &failure {
                 Failure::Status(r) => {
@@ -203,9 +273,15 @@ impl KustomerClient {
             match retry::decide(&attempt, &self.inner.retry) {
                 Decision::Retry(d) => {
                     tracing::info!(attempt = attempts, delay_ms = d.as_millis() as u64, outcome = ?outcome, "retrying");
-                    tokio::time::sleep(d).await;
+                    let reason =
+                        if outcome == Outcome::Status(429) { WaitReason::RateLimited } else { WaitReason::Backoff };
+                    self.wait(d, reason).await;
                 }
                 Decision::Fail => {
+                    if let Some(w) = server_wait.filter(|w| *w > self.inner.retry.max_rate_limit_wait) {
+                        // Logged; `send` reports it as RateLimited naming the reset.
+                        let _ = self.too_long(w, WaitReason::RateLimited);
+                    }
                     return match failure {
                         Failure::Status(r) => Ok(r),
                         Failure::Transport(_, e) => Err(e),
@@ -215,13 +291,12 @@ impl KustomerClient {
         }
     }
 
-    async fn once(&self, call: &Call<'_>) -> std::result::Result<RawResponse, (Outcome, Error)> {
+    async fn once(&self, call: &Call<'_>) -> std::result::Result<RawResponse, AttemptError> {
         let url = format!("{}{}", self.inner.base_url, call.path);
-        let mut req = self
-            .inner
-            .http
+        let http = if follows_redirects(&call.method) { &self.inner.http } else { &self.inner.http_no_redirect };
+        let mut req = http
             .request(call.method.clone(), url)
-            .bearer_auth(self.inner.api_key.expose_secret())
+            .bearer_auth(self.key())
             .header(reqwest::header::ACCEPT, "application/json");
         if !call.query.is_empty() {
             req = req.query(&call.query);
@@ -230,45 +305,68 @@ impl KustomerClient {
             req = req.json(body);
         }
         let transport = |e: reqwest::Error| {
-            let outcome = if e.is_connect() {
+            let timeout = e.is_timeout();
+            let (permanent, connect) = (e.is_redirect() || e.is_builder(), e.is_connect());
+            let error = Error::Transport {
+                message: errors::safe(&format!("{} {}: {}", call.method, call.template, e.without_url()), self.key()),
+                timeout,
+            };
+            if permanent {
+                // A redirect reqwest refused (bad target) or a request it cannot build: same next time.
+                return AttemptError::Permanent(error);
+            }
+            let outcome = if connect {
                 Outcome::Connect
-            } else if e.is_timeout() {
+            } else if timeout {
                 Outcome::Timeout
             } else {
                 Outcome::Broken
             };
-            let timeout = e.is_timeout();
-            (
-                outcome,
-                Error::Transport {
-                    message: format!("{} {}: {}", call.method, call.template, e.without_url()),
-                    timeout,
-                },
-            )
+            AttemptError::Retryable(outcome, error)
         };
         let mut resp = req.send().await.map_err(transport)?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         self.inner.pacer.observe(&headers);
-        if resp.content_length().is_some_and(|n| n as usize > MAX_BODY_BYTES) {
-            return Err((Outcome::Broken, Error::decode(call.template, "response body over 32 MiB")));
+        let cap = self.inner.max_body_bytes;
+        let too_big = || {
+            AttemptError::Permanent(errors::decode(
+                call.template,
+                format!("response body over the {} limit", size(cap)),
+            ))
+        };
+        if resp.content_length().is_some_and(|n| n > cap as u64) {
+            return Err(too_big());
         }
         let mut body = Vec::with_capacity(resp.content_length().unwrap_or(0) as usize);
         while let Some(chunk) = resp.chunk().await.map_err(transport)? {
-            if body.len() + chunk.len() > MAX_BODY_BYTES {
-                return Err((Outcome::Broken, Error::decode(call.template, "response body over 32 MiB")));
+            if body.len() + chunk.len() > cap {
+                return Err(too_big());
             }
             body.extend_from_slice(&chunk);
         }
+        let body = errors::redact_bytes(body, self.key());
         Ok(RawResponse { status, headers, body })
     }
 
-    fn object_wait(&self, call: &Call<'_>) -> Option<Duration> {
-        let key = call.object_key.as_ref()?;
+    /// The wait the per-record budget of `call` asks for; too long a wait is `RateLimited` now
+    /// (and stays so for that record until its reset).
+    fn object_wait(&self, call: &Call<'_>) -> Result<Option<Duration>> {
+        let Some(key) = call.object_key.as_ref() else { return Ok(None) };
         let mut map = self.inner.object_resets.lock().unwrap_or_else(|p| p.into_inner());
-        let reset = map.remove(key)?;
+        let Some(&reset) = map.get(key) else { return Ok(None) };
         let now = Instant::now();
-        (reset > now).then(|| (reset - now).min(self.inner.retry.max_rate_limit_wait))
+        if reset <= now {
+            map.remove(key);
+            return Ok(None);
+        }
+        let wait = reset - now;
+        if wait > self.inner.retry.max_rate_limit_wait {
+            drop(map);
+            return Err(self.too_long(wait, WaitReason::PerObject));
+        }
+        map.remove(key);
+        Ok(Some(wait))
     }
 
     fn observe_object(&self, call: &Call<'_>, headers: &HeaderMap) {
@@ -281,6 +379,24 @@ impl KustomerClient {
             }
             map.insert(key.clone(), Instant::now() + reset);
         }
+    }
+}
+
+/// Whether requests with `method` follow redirects: only GET and HEAD, which are safe to
+/// repeat at another address. A write that gets a 3xx is reported, never re-sent.
+fn follows_redirects(method: &Method) -> bool {
+    matches!(*method, Method::GET | Method::HEAD)
+}
+
+/// `n` bytes for a message: `32 MiB`, `1 KiB` or `1000 bytes`.
+fn size(n: usize) -> String {
+    const KIB: usize = 1024;
+    if n >= KIB * KIB && n.is_multiple_of(KIB * KIB) {
+        format!("{} MiB", n / (KIB * KIB))
+    } else if n >= KIB && n.is_multiple_of(KIB) {
+        format!("{} KiB", n / KIB)
+    } else {
+        format!("{n} bytes")
     }
 }
 

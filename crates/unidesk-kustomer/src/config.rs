@@ -7,7 +7,7 @@ use std::time::Duration;
 use secrecy::SecretString;
 use unidesk_core::{Error, Result};
 
-use crate::client::{Inner, KustomerClient};
+use crate::client::{Inner, KustomerClient, MAX_BODY_BYTES, MAX_REDIRECTS};
 use crate::ratelimit::Pacer;
 use crate::retry::RetryConfig;
 
@@ -23,6 +23,7 @@ pub struct KustomerBuilder {
     retry: RetryConfig,
     user_agent: String,
     pacing: bool,
+    max_body_bytes: usize,
 }
 
 impl fmt::Debug for KustomerBuilder {
@@ -34,6 +35,7 @@ impl fmt::Debug for KustomerBuilder {
             .field("timeout", &self.timeout)
             .field("page_size", &self.page_size)
             .field("retry", &self.retry)
+            .field("max_body_bytes", &self.max_body_bytes)
             .finish()
     }
 }
@@ -50,6 +52,7 @@ impl Default for KustomerBuilder {
             retry: RetryConfig::default(),
             user_agent: concat!("unidesk-kustomer/", env!("CARGO_PKG_VERSION")).to_owned(),
             pacing: true,
+            max_body_bytes: MAX_BODY_BYTES,
         }
     }
 }
@@ -114,6 +117,13 @@ impl KustomerBuilder {
         self
     }
 
+    /// The largest response body accepted (default 32 MiB). A larger body is not read past
+    /// the limit and fails the call at once with `Decode` (no retry: it would be as large again).
+    pub fn max_body_bytes(mut self, n: usize) -> Self {
+        self.max_body_bytes = n;
+        self
+    }
+
     /// Builds the client. Fails with `InvalidInput` without a key or a target, or with a bad URL or org.
     pub fn build(self) -> Result<KustomerClient> {
         let api_key = self.api_key.ok_or_else(|| Error::invalid_input("an API key is required"))?;
@@ -131,20 +141,34 @@ impl KustomerBuilder {
         if !matches!(base_url.scheme(), "http" | "https") || base_url.host_str().is_none() {
             return Err(Error::invalid_input("base URL must be http(s)://host"));
         }
-        let http = reqwest::Client::builder()
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            .user_agent(self.user_agent)
-            .pool_idle_timeout(Duration::from_secs(60))
-            .build()
-            .map_err(|e| Error::Transport {
-                message: format!("building HTTP client: {}", e.without_url()),
-                timeout: false,
-            })?;
+        let http = |policy: reqwest::redirect::Policy| {
+            reqwest::Client::builder()
+                .timeout(self.timeout)
+                .connect_timeout(self.connect_timeout)
+                .user_agent(self.user_agent.clone())
+                .pool_idle_timeout(Duration::from_secs(60))
+                .redirect(policy)
+                .build()
+                .map_err(|e| Error::Transport {
+                    message: format!("building HTTP client: {}", e.without_url()),
+                    timeout: false,
+                })
+        };
+        // Reads follow a few redirects (reqwest drops the Authorization header when one leaves
+        // the host); past the limit, or to a non-HTTP target, the 3xx itself is the answer.
+        let follow = reqwest::redirect::Policy::custom(|attempt| {
+            let usable = matches!(attempt.url().scheme(), "http" | "https");
+            if usable && attempt.previous().len() <= MAX_REDIRECTS { attempt.follow() } else { attempt.stop() }
+        });
+        let http_follow = http(follow)?;
+        let http_no_redirect = http(reqwest::redirect::Policy::none())?;
         let base_str = base_url.as_str().trim_end_matches('/').to_owned();
         Ok(KustomerClient {
             inner: Arc::new(Inner {
-                http,
+                http: http_follow,
+                http_no_redirect,
+                max_body_bytes: self.max_body_bytes,
+                waits: std::sync::Mutex::new(Default::default()),
                 base_url: base_str,
                 api_key,
                 page_size: self.page_size,

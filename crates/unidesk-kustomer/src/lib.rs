@@ -42,7 +42,7 @@ pub mod wire;
 pub use client::{KustomerClient, RawResponse};
 pub use config::KustomerBuilder;
 pub use passthrough::{RawReply, RawRequest, validate_path};
-pub use ratelimit::RateLimitSnapshot;
+pub use ratelimit::{RateLimitSnapshot, Wait, WaitReason};
 pub use retry::RetryConfig;
 
 /// The adapter name cursors and errors carry.

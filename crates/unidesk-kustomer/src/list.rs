@@ -9,6 +9,13 @@
 //! offsets that shift when records change, and handles any number of timestamp
 //! ties up to the cap itself. When a whole page is ties at `t`, the walk pages
 //! within the window instead.
+//!
+//! A server whose `links.next` never ends is not followed forever. The walk stops
+//! with [`Error::PaginationLoop`] when `links.next` names a `page` not after the
+//! page just fetched, or when a page starts and ends with the same records as the
+//! page before it in the same query (the cursor keeps that page's first and last
+//! id); and with [`Error::PaginationStalled`] after [`MAX_EMPTY_PAGES`] empty pages
+//! in a row that each claim more follow.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use reqwest::Method;
@@ -26,10 +33,61 @@ pub const SEARCH_PAGE_CAP: u32 = 100;
 /// The largest page the search API serves.
 pub const SEARCH_MAX_PAGE_SIZE: u32 = 500;
 
-/// Decoded page: items and whether `links.next` was set.
+/// Empty pages in a row, each with `links.next` set, after which a listing gives up.
+pub const MAX_EMPTY_PAGES: u32 = 10;
+
+/// Decoded page: items, whether `links.next` was set, and the `page` it names, if any.
 pub(crate) struct Decoded<T> {
     pub items: Vec<T>,
     pub has_next: bool,
+    pub next_page: Option<u32>,
+}
+
+impl<T> Decoded<T> {
+    fn new(items: Vec<T>, next: Option<&str>) -> Self {
+        Decoded { items, has_next: next.is_some(), next_page: next.and_then(page_param) }
+    }
+}
+
+/// The `page` query parameter of a `links.next` (a relative path or a URL), when it has one.
+pub(crate) fn page_param(link: &str) -> Option<u32> {
+    let url = url::Url::parse("http://links.invalid/").ok()?.join(link).ok()?;
+    url.query_pairs().find(|(k, _)| k == "page").and_then(|(_, v)| v.trim().parse().ok())
+}
+
+/// The first and last ids of a page, to recognize the same page served again.
+pub(crate) fn page_mark<T: Record>(items: &[T]) -> Option<[String; 2]> {
+    Some([items.first()?.id().to_owned(), items.last()?.id().to_owned()])
+}
+
+/// Checks a fetched page of a walk that is at `page`: whether `links.next` goes back, and
+/// whether the page repeats the previous one (`prev_mark`). Returns this page's mark.
+pub(crate) fn check_progress<T: Record>(
+    decoded: &Decoded<T>,
+    page: u32,
+    prev_mark: Option<&[String; 2]>,
+) -> Result<Option<[String; 2]>> {
+    let mark = page_mark(&decoded.items);
+    let repeated = mark.is_some() && mark.as_ref() == prev_mark;
+    let goes_back = decoded.has_next && decoded.next_page.is_some_and(|p| p <= page);
+    if repeated || goes_back {
+        tracing::warn!(page, repeated, goes_back, "the server's next page does not advance: stopping the listing");
+        return Err(Error::PaginationLoop { pages: u64::from(page) });
+    }
+    Ok(mark)
+}
+
+/// Counts an empty page that claims more follow; fails once there have been too many in a row.
+pub(crate) fn count_empty(empty_before: u32, decoded_len: usize, has_next: bool) -> Result<u32> {
+    if decoded_len > 0 || !has_next {
+        return Ok(0);
+    }
+    let empty = empty_before.saturating_add(1);
+    if empty >= MAX_EMPTY_PAGES {
+        tracing::warn!(empty, "the server keeps sending empty pages that claim more follow: stopping the listing");
+        return Err(Error::PaginationStalled { empty_pages: u64::from(empty) });
+    }
+    Ok(empty)
 }
 
 /// Decodes a list body: (bytes, endpoint for errors, include raw, base URL).
@@ -66,6 +124,22 @@ struct State {
     page: u32,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     win: Option<Window>,
+    /// First and last id of the previous page of the same query (absent in older cursors).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    prev: Option<[String; 2]>,
+    /// Empty pages in a row just before this one, each with `links.next` set.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    empty: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+impl State {
+    fn start(phase: usize) -> Self {
+        State { phase, page: 1, win: None, prev: None, empty: 0 }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -94,17 +168,17 @@ pub(crate) fn decode_list<A: DeserializeOwned, T>(
             .into_iter()
             .map(|v| {
                 let obj: ResourceObject<A> =
-                    serde_json::from_value(v.clone()).map_err(|e| Error::decode(context, e))?;
+                    serde_json::from_value(v.clone()).map_err(|e| crate::errors::decode(context, e))?;
                 Ok(map(obj, &doc.included, Some(v)))
             })
             .collect::<Result<Vec<T>>>()?;
-        Ok(Decoded { items, has_next: doc.links.next.is_some() })
+        Ok(Decoded::new(items, doc.links.next.as_deref()))
     } else {
         let mut doc: Document<Vec<ResourceObject<A>>> = crate::wire::parse(context, bytes)?;
         sort_included(&mut doc.included);
         let included = doc.included;
         let items = doc.data.into_iter().map(|o| map(o, &included, None)).collect();
-        Ok(Decoded { items, has_next: doc.links.next.is_some() })
+        Ok(Decoded::new(items, doc.links.next.as_deref()))
     }
 }
 
@@ -118,7 +192,8 @@ pub(crate) fn decode_one<A: DeserializeOwned, T>(
     if raw {
         let mut doc: Document<Value> = crate::wire::parse(context, bytes)?;
         sort_included(&mut doc.included);
-        let obj: ResourceObject<A> = serde_json::from_value(doc.data.clone()).map_err(|e| Error::decode(context, e))?;
+        let obj: ResourceObject<A> =
+            serde_json::from_value(doc.data.clone()).map_err(|e| crate::errors::decode(context, e))?;
         Ok(map(obj, &doc.included, Some(doc.data)))
     } else {
         let mut doc: Document<ResourceObject<A>> = crate::wire::parse(context, bytes)?;
@@ -162,7 +237,7 @@ impl KustomerClient {
         let fingerprint = query.fingerprint(resource);
         let state = match &query.cursor {
             Some(c) => c.decode::<State>(ADAPTER, &fingerprint)?,
-            None => State { phase: 0, page: 1, win: None },
+            None => State::start(0),
         };
         let Some(source) = sources.get(state.phase) else {
             return Err(Error::invalid_cursor("phase out of range for this listing"));
@@ -197,6 +272,16 @@ impl KustomerClient {
         let resp = self.send(&call).await?;
         let decoded = (source.decode)(&resp.body, context, query.include_remote_data, &base)?;
         let is_search = matches!(source.endpoint, Endpoint::Search { .. });
+        let mark = check_progress(&decoded, state.page, state.prev.as_ref())?;
+        let empty = count_empty(state.empty, decoded.items.len(), decoded.has_next)?;
+        // The next page of the same query remembers this page (or the last non-empty one).
+        let same_query = |page: u32, win: Option<Window>| State {
+            phase: state.phase,
+            page,
+            win,
+            prev: mark.clone().or_else(|| state.prev.clone()),
+            empty,
+        };
 
         let mut next = None;
         let mut items = decoded.items;
@@ -229,7 +314,7 @@ impl KustomerClient {
                     _ => false,
                 };
                 next = Some(if moved {
-                    State { phase: state.phase, page: 1, win: tail }
+                    State { phase: state.phase, page: 1, win: tail, prev: None, empty }
                 } else {
                     if state.page >= SEARCH_PAGE_CAP {
                         return Err(Error::Upstream {
@@ -237,14 +322,14 @@ impl KustomerClient {
                             body: "more records share one updated_at than the search API can page through".into(),
                         });
                     }
-                    State { phase: state.phase, page: state.page + 1, win: tail }
+                    same_query(state.page + 1, tail)
                 });
             }
         } else if decoded.has_next {
-            next = Some(State { phase: state.phase, page: state.page + 1, win: None });
+            next = Some(same_query(state.page + 1, None));
         }
         if next.is_none() && state.phase + 1 < sources.len() {
-            next = Some(State { phase: state.phase + 1, page: 1, win: None });
+            next = Some(State::start(state.phase + 1));
         }
         if local_times {
             items.retain(|r| query.matches_times(r.created_at(), r.updated_at()));
@@ -254,5 +339,36 @@ impl KustomerClient {
             None => None,
         };
         Ok(Page { items, next_cursor })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_links_name_their_page() {
+        assert_eq!(page_param("/v1/customers?page=3&pageSize=100"), Some(3));
+        assert_eq!(page_param("https://acme.api.kustomerapp.com/v1/conversations?pageSize=5&page=12"), Some(12));
+        assert_eq!(page_param("/v1/customers?cursor=abc"), None);
+        assert_eq!(page_param("/v1/customers?page=-1"), None);
+        assert_eq!(page_param("/v1/customers?page=x"), None);
+        assert_eq!(page_param(""), None);
+    }
+
+    #[test]
+    fn cursors_from_before_the_loop_checks_still_decode() {
+        let old: State = serde_json::from_value(json!({ "phase": 1, "page": 7 })).expect("old cursor state");
+        assert_eq!((old.phase, old.page, old.prev, old.empty), (1, 7, None, 0));
+        let fresh = serde_json::to_value(State::start(0)).expect("serializes");
+        assert_eq!(fresh, json!({ "phase": 0, "page": 1 }), "nothing new in a cursor that needs nothing new");
+    }
+
+    #[test]
+    fn empty_pages_are_counted_only_while_next_is_set() {
+        assert_eq!(count_empty(0, 0, true).expect("one"), 1);
+        assert_eq!(count_empty(5, 3, true).expect("reset by records"), 0);
+        assert_eq!(count_empty(5, 0, false).expect("the last page may be empty"), 0);
+        assert!(matches!(count_empty(MAX_EMPTY_PAGES - 1, 0, true), Err(Error::PaginationStalled { empty_pages: 10 })));
     }
 }

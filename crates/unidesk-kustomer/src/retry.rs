@@ -2,8 +2,9 @@
 //!
 //! Rules (see `docs/architecture.md`):
 //! - 429: retried for every method (the request was rejected before any work),
-//!   after the server's reset time when it gave one, bounded by
-//!   [`RetryConfig::max_rate_limit_wait`], plus a little jitter.
+//!   after the server's reset time when it gave one, plus a little jitter. A reset
+//!   further away than [`RetryConfig::max_rate_limit_wait`] is not waited for: the
+//!   call fails at once (the caller gets `RateLimited` naming the reset).
 //! - 5xx, 408, timeouts, and connections broken mid-request: retried only when
 //!   the request is idempotent (reads, PUT, DELETE, PATCH of absolute values).
 //! - Connection refused / failed before the request was sent: always retried.
@@ -24,7 +25,9 @@ pub struct RetryConfig {
     pub base_delay: Duration,
     /// The largest backoff step.
     pub max_delay: Duration,
-    /// The longest wait for a rate-limit reset, whatever the server asks.
+    /// The longest wait for a rate-limit reset. When the server's reset is further away
+    /// (pacing, a 429, a per-record budget), the call fails at once with
+    /// `Error::RateLimited { retry_after }` instead of sleeping.
     pub max_rate_limit_wait: Duration,
 }
 
@@ -87,7 +90,12 @@ pub fn decide(a: &Attempt, cfg: &RetryConfig) -> Decision {
     let jitter = a.jitter.clamp(0.0, 1.0);
     let delay = match a.outcome {
         Outcome::Status(429) => {
-            let wait = a.server_wait.unwrap_or_else(|| backoff(a.attempts, cfg, 1.0)).min(cfg.max_rate_limit_wait);
+            let wait = match a.server_wait {
+                // Not worth sleeping on: the caller learns when the budget resets instead.
+                Some(w) if w > cfg.max_rate_limit_wait => return Decision::Fail,
+                Some(w) => w,
+                None => backoff(a.attempts, cfg, 1.0).min(cfg.max_rate_limit_wait),
+            };
             // Spread waiting clients over up to a quarter second so they do not wake together.
             wait + Duration::from_millis((jitter * 250.0) as u64)
         }
@@ -150,13 +158,15 @@ mod tests {
     }
 
     #[test]
-    fn rate_limit_waits_for_the_reset_but_bounded() {
+    fn rate_limit_waits_for_the_reset_but_not_beyond_the_longest_wait() {
         let mut a = attempt(Outcome::Status(429), true);
         a.server_wait = Some(Duration::from_secs(7));
         a.jitter = 0.0;
         assert_eq!(decide(&a, &cfg()), Decision::Retry(Duration::from_secs(7)));
-        a.server_wait = Some(Duration::from_secs(3600));
+        a.server_wait = Some(Duration::from_secs(90));
         assert_eq!(decide(&a, &cfg()), Decision::Retry(Duration::from_secs(90)));
+        a.server_wait = Some(Duration::from_secs(3600));
+        assert_eq!(decide(&a, &cfg()), Decision::Fail, "an hour away: fail now, naming the reset");
     }
 
     #[test]
@@ -185,9 +195,16 @@ mod tests {
         #[test]
         fn never_panics_and_respects_bounds(status in 100u16..600, idem: bool, n in 0u32..100, ms in 0u64..1_000_000, wait in proptest::option::of(0u64..10_000_000), j in 0.0f64..1.0) {
             let a = Attempt { idempotent: idem, outcome: Outcome::Status(status), attempts: n, elapsed: Duration::from_millis(ms), server_wait: wait.map(Duration::from_millis), jitter: j };
-            if let Decision::Retry(d) = decide(&a, &cfg()) {
+            let decision = decide(&a, &cfg());
+            if let Decision::Retry(d) = decision {
                 proptest::prop_assert!(a.elapsed + d <= cfg().max_elapsed);
                 proptest::prop_assert!(d <= cfg().max_rate_limit_wait + Duration::from_millis(250));
+                if let (429, Some(w)) = (status, a.server_wait) {
+                    proptest::prop_assert!(d >= w, "a 429 is never retried before the server's reset");
+                }
+            }
+            if status == 429 && a.server_wait.is_some_and(|w| w > cfg().max_rate_limit_wait) {
+                proptest::prop_assert_eq!(decision, Decision::Fail);
             }
         }
     }

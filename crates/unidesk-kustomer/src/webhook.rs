@@ -199,7 +199,7 @@ pub fn parse_event(body: &[u8], base_url: &str) -> Result<Event> {
         known => known,
     };
     let doc = serde_json::to_vec(&serde_json::json!({ "data": env.data }))
-        .map_err(|e| Error::decode("webhook delivery", e))?;
+        .map_err(|e| crate::errors::decode("webhook delivery", e))?;
     let ctx = "webhook delivery data";
     let opts = DecodeOptions { include_remote_data: false, base_url };
     let object = match object {

@@ -12,18 +12,21 @@ use unidesk_core::{
 use crate::ADAPTER;
 use crate::client::{Call, KustomerClient};
 use crate::decode::{self, DecodeOptions};
-use crate::list::{DecodeFn, Endpoint, Source};
+use crate::list::{DecodeFn, Endpoint, Source, check_progress, count_empty};
 use crate::map::reverse;
 
-/// Position in a ticket's messages and notes: page, items already taken from it, exhausted.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+/// Position in a ticket's messages and notes: page, items already taken from it, exhausted,
+/// and the first and last id of the page before `p` (to spot a server serving a page again).
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct SidePos {
     p: u32,
     s: usize,
     d: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    f: Option<[String; 2]>,
 }
 
-#[derive(Debug, Clone, Copy, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 struct MergeState {
     m: SidePos,
     n: SidePos,
@@ -42,10 +45,13 @@ struct Side<'a> {
     buffer: VecDeque<Comment>,
     loaded: bool,
     has_next: bool,
+    /// First and last id of page `pos.p`, once loaded.
+    mark: Option<[String; 2]>,
 }
 
 impl Side<'_> {
     async fn fill(&mut self) -> Result<()> {
+        let mut empty = 0;
         while self.buffer.is_empty() && !self.pos.d {
             if self.loaded {
                 if !self.has_next {
@@ -54,6 +60,9 @@ impl Side<'_> {
                 }
                 self.pos.p += 1;
                 self.pos.s = 0;
+                if let Some(mark) = self.mark.take() {
+                    self.pos.f = Some(mark);
+                }
             }
             let mut call =
                 Call::get(self.path.clone(), self.template).query("page", self.pos.p).query("pageSize", self.size);
@@ -62,6 +71,8 @@ impl Side<'_> {
             }
             let resp = self.client.send(&call).await?;
             let page = (self.decode)(&resp.body, self.template, self.raw, "")?;
+            self.mark = check_progress(&page, self.pos.p, self.pos.f.as_ref())?;
+            empty = count_empty(empty, page.items.len(), page.has_next)?;
             self.loaded = true;
             self.has_next = page.has_next;
             self.buffer = page.items.into_iter().skip(self.pos.s).collect();
@@ -84,10 +95,10 @@ impl KustomerClient {
     /// A ticket's messages and notes interleaved by creation time, behind one cursor.
     async fn ticket_comments(&self, ticket: &Id, query: &ListQuery) -> Result<Page<Comment>> {
         let fingerprint = query.fingerprint(Resource::Comment);
-        let start = SidePos { p: 1, s: 0, d: false };
+        let start = SidePos { p: 1, s: 0, d: false, f: None };
         let state = match &query.cursor {
             Some(c) => c.decode::<MergeState>(ADAPTER, &fingerprint)?,
-            None => MergeState { m: start, n: start },
+            None => MergeState { m: start.clone(), n: start },
         };
         if state.m.p == 0 || state.n.p == 0 {
             return Err(Error::invalid_cursor("page out of range"));
@@ -105,20 +116,21 @@ impl KustomerClient {
             buffer: VecDeque::new(),
             loaded: false,
             has_next: false,
+            mark: None,
         };
         let mut m = side(
             format!("/v1/conversations/{ticket}/messages"),
             "/v1/conversations/{id}/messages",
             decode::messages_page as DecodeFn<Comment>,
             true,
-            state.m,
+            state.m.clone(),
         );
         let mut n = side(
             format!("/v1/conversations/{ticket}/notes"),
             "/v1/conversations/{id}/notes",
             decode::notes_page as DecodeFn<Comment>,
             false,
-            state.n,
+            state.n.clone(),
         );
         let mut items = Vec::new();
         loop {
@@ -141,8 +153,11 @@ impl KustomerClient {
         }
         let more = !m.buffer.is_empty() || !n.buffer.is_empty();
         items.retain(|c| query.matches_times(c.created_at, c.updated_at));
-        let next_cursor =
-            if more { Some(Cursor::encode(ADAPTER, &fingerprint, &MergeState { m: m.pos, n: n.pos })?) } else { None };
+        let next_cursor = if more {
+            Some(Cursor::encode(ADAPTER, &fingerprint, &MergeState { m: m.pos.clone(), n: n.pos.clone() })?)
+        } else {
+            None
+        };
         Ok(Page { items, next_cursor })
     }
 }
