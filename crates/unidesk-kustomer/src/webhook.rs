@@ -7,13 +7,42 @@
 //!   raw bytes, before parsing, and compare in constant time.
 //! - **Shared secret** (optional): a header of your choosing, set as a custom
 //!   header on the webhook in Kustomer, compared in constant time.
-//! - **Duplicates** (optional): deliveries are at-least-once; a bounded cache of
-//!   envelope ids drops repeats.
+//! - **Duplicates** (optional): deliveries are at-least-once; a cache of the
+//!   envelope ids already *processed*, bounded by count and by age
+//!   ([`WebhookReceiver::dedupe_window`]), drops repeats.
 //!
-//! Kustomer signs no timestamp, so freshness cannot be proven from headers.
+//! # Recording an id only once the delivery was handled
+//!
+//! Kustomer re-delivers an event when the receiver did not answer 2xx. If the id
+//! were recorded on receipt and the caller's handling then failed, that retry would
+//! be dropped as a duplicate and the event lost. So:
+//!
+//! - [`WebhookReceiver::receive_with`] verifies, parses, runs your handler, and records
+//!   the id only when the handler returns `Ok`. While a delivery is being handled, the
+//!   same id arriving again is refused with `Conflict` (answer non-2xx: Kustomer retries
+//!   later, by which time it is recorded or free again).
+//! - Or two steps: [`WebhookReceiver::check`] (verify + parse, records nothing; `None`
+//!   for an id already processed), then [`WebhookReceiver::mark_processed`] after success.
+//! - [`WebhookReceiver::receive`] records on receipt, as before: use it only when the
+//!   handling after it cannot fail, or accept that a failed delivery's retries are dropped.
+//!
+//! # Replay window
+//!
+//! Kustomer signs no timestamp, so freshness cannot be proven from headers: a captured,
+//! validly signed delivery verifies forever. Dedupe is the only replay defence, and it
+//! covers a replay only while the id is still in the cache: until `capacity` later ids
+//! have been processed or `max_age` has passed since it was processed, whichever comes
+//! first, and only in this process (the cache is in memory: a restart empties it, and
+//! replicas do not share it). After that a replay is processed as a new delivery. Keep
+//! the signing token and shared secret secret, serve the endpoint over TLS only, and make
+//! handling idempotent (apply the record's current state, fetched by id) so a late replay
+//! does no harm. The envelope's `createdAt` is covered by the signature; a caller that
+//! wants a hard bound can reject events older than its `max_age` (see `Event::occurred_at`).
 
 use std::collections::{HashSet, VecDeque};
+use std::future::Future;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use hmac::{KeyInit, Mac};
@@ -52,27 +81,63 @@ impl std::fmt::Debug for WebhookReceiver {
     }
 }
 
+/// The ids already processed, oldest first, bounded by count and (optionally) age; and the
+/// ids being handled right now by [`WebhookReceiver::receive_with`].
 #[derive(Debug, Default)]
 struct Dedupe {
     capacity: usize,
-    order: VecDeque<String>,
+    max_age: Option<Duration>,
+    order: VecDeque<(String, Instant)>,
     seen: HashSet<String>,
+    pending: HashSet<String>,
 }
 
 impl Dedupe {
+    /// Forgets ids recorded longer than `max_age` ago.
+    fn expire(&mut self, now: Instant) {
+        let Some(max_age) = self.max_age else { return };
+        while let Some((id, at)) = self.order.front() {
+            if now.saturating_duration_since(*at) <= max_age {
+                break;
+            }
+            self.seen.remove(id);
+            self.order.pop_front();
+        }
+    }
+
+    /// Whether `id` was processed within the window.
+    fn contains(&mut self, id: &str) -> bool {
+        self.expire(Instant::now());
+        self.seen.contains(id)
+    }
+
     /// Records `id`; returns false if it was already there.
     fn insert(&mut self, id: &str) -> bool {
+        let now = Instant::now();
+        self.expire(now);
         if self.seen.contains(id) {
             return false;
         }
         if self.order.len() >= self.capacity
-            && let Some(old) = self.order.pop_front()
+            && let Some((old, _)) = self.order.pop_front()
         {
             self.seen.remove(&old);
         }
-        self.order.push_back(id.to_owned());
+        self.order.push_back((id.to_owned(), now));
         self.seen.insert(id.to_owned());
         true
+    }
+}
+
+/// Takes an id out of the pending set when dropped (handled, failed, or the future cancelled).
+struct Pending<'a> {
+    dedupe: &'a Mutex<Dedupe>,
+    id: String,
+}
+
+impl Drop for Pending<'_> {
+    fn drop(&mut self) {
+        self.dedupe.lock().unwrap_or_else(|p| p.into_inner()).pending.remove(&self.id);
     }
 }
 
@@ -104,10 +169,24 @@ impl WebhookReceiver {
         self
     }
 
-    /// Drops deliveries whose id was among the last `capacity` seen.
+    /// Drops deliveries whose id was among the last `capacity` processed, however long ago.
+    /// Prefer [`Self::dedupe_window`], which also bounds the age.
     pub fn dedupe(mut self, capacity: usize) -> Self {
         self.dedupe = Some(Mutex::new(Dedupe { capacity: capacity.max(1), ..Default::default() }));
         self
+    }
+
+    /// Drops deliveries whose id was processed within the last `max_age`, remembering at most
+    /// `capacity` ids (the oldest is forgotten first). A replay is caught only inside this
+    /// window: see "Replay window" in the [module docs](self).
+    pub fn dedupe_window(mut self, capacity: usize, max_age: Duration) -> Self {
+        self.dedupe =
+            Some(Mutex::new(Dedupe { capacity: capacity.max(1), max_age: Some(max_age), ..Default::default() }));
+        self
+    }
+
+    fn dedupe_lock(&self) -> Option<std::sync::MutexGuard<'_, Dedupe>> {
+        self.dedupe.as_ref().map(|d| d.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
     /// The API base URL, used to build `ticket_url` on mapped tickets.
@@ -116,21 +195,86 @@ impl WebhookReceiver {
         self
     }
 
-    /// Verifies, parses and deduplicates one delivery. `Ok(None)` is a duplicate.
-    /// A bad or missing signature or secret is `Unauthenticated`; malformed JSON is `Decode`.
+    /// Verifies, parses and deduplicates one delivery, recording its id **on receipt**.
+    /// `Ok(None)` is a duplicate. A bad or missing signature or secret is `Unauthenticated`;
+    /// malformed JSON is `Decode`.
+    ///
+    /// Caveat: the id is recorded before you handle the event, so if your handling fails
+    /// and Kustomer re-delivers, the retry is dropped as a duplicate. Use
+    /// [`Self::receive_with`], or [`Self::check`] then [`Self::mark_processed`], instead.
     pub fn receive(&self, body: &[u8], headers: &HeaderMap) -> Result<Option<Event>> {
+        let event = self.verify_and_parse(body, headers)?;
+        if let Some(mut d) = self.dedupe_lock()
+            && !d.insert(&event.id)
+        {
+            return Ok(None);
+        }
+        Ok(Some(event))
+    }
+
+    /// Verifies and parses one delivery without recording anything: `Ok(None)` when its id was
+    /// already marked processed (within the dedupe window), else the event. Call
+    /// [`Self::mark_processed`] with `event.id` once you have handled it.
+    pub fn check(&self, body: &[u8], headers: &HeaderMap) -> Result<Option<Event>> {
+        let event = self.verify_and_parse(body, headers)?;
+        if self.dedupe_lock().is_some_and(|mut d| d.contains(&event.id)) {
+            return Ok(None);
+        }
+        Ok(Some(event))
+    }
+
+    /// Records that the delivery `id` was handled: later deliveries of it are duplicates while
+    /// it stays in the dedupe window. Does nothing when no dedupe is configured.
+    pub fn mark_processed(&self, id: &str) {
+        if let Some(mut d) = self.dedupe_lock() {
+            d.insert(id);
+        }
+    }
+
+    /// Verifies and parses one delivery, runs `handler` on it, and records its id only when
+    /// the handler returns `Ok`. Returns `Ok(None)` for a duplicate (handler not run), the
+    /// handler's value, or its error (the id is not recorded, so Kustomer's retry is handled).
+    ///
+    /// Verification and parse errors are converted with `E: From<Error>`. A delivery whose id
+    /// is being handled right now (a concurrent re-delivery) is refused with `Error::Conflict`:
+    /// answer it non-2xx so Kustomer retries later. Without a dedupe cache every delivery is
+    /// handled.
+    pub async fn receive_with<F, Fut, T, E>(&self, body: &[u8], headers: &HeaderMap, handler: F) -> Result<Option<T>, E>
+    where
+        F: FnOnce(Event) -> Fut,
+        Fut: Future<Output = Result<T, E>>,
+        E: From<Error>,
+    {
+        let event = self.verify_and_parse(body, headers)?;
+        let Some(dedupe) = &self.dedupe else {
+            return handler(event).await.map(Some);
+        };
+        let id = event.id.clone();
+        let _pending = {
+            let mut d = dedupe.lock().unwrap_or_else(|p| p.into_inner());
+            if d.contains(&id) {
+                return Ok(None);
+            }
+            if !d.pending.insert(id.clone()) {
+                let id = unidesk_core::one_line(&id, 100);
+                return Err(Error::Conflict {
+                    message: format!("webhook delivery {id} is being handled; retry later"),
+                }
+                .into());
+            }
+            Pending { dedupe, id: id.clone() }
+        };
+        let value = handler(event).await?;
+        dedupe.lock().unwrap_or_else(|p| p.into_inner()).insert(&id);
+        Ok(Some(value))
+    }
+
+    fn verify_and_parse(&self, body: &[u8], headers: &HeaderMap) -> Result<Event> {
         if body.len() > MAX_BODY_BYTES {
             return Err(Error::invalid_input("webhook body over 1 MiB"));
         }
         self.verify(body, headers)?;
-        let event = parse_event(body, &self.base_url)?;
-        if let Some(d) = &self.dedupe {
-            let mut d = d.lock().unwrap_or_else(|p| p.into_inner());
-            if !d.insert(&event.id) {
-                return Ok(None);
-            }
-        }
-        Ok(Some(event))
+        parse_event(body, &self.base_url)
     }
 
     /// Checks the configured signature and shared secret over the raw bytes.

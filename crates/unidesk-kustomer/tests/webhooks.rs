@@ -4,8 +4,10 @@
 //! [`WebhookReceiver`] that checks the signature, and its `Event` is compared
 //! with the reviewed snapshot under `tests/snapshots/`.
 
+use std::time::Duration;
+
 use http::HeaderMap;
-use unidesk_core::{EventKind, EventObject};
+use unidesk_core::{Error, EventKind, EventObject};
 use unidesk_kustomer::webhook::{SIGNATURE_HEADER, WebhookReceiver, sign};
 
 const TOKEN: &str = "whk-token-for-tests";
@@ -72,4 +74,97 @@ fn a_redelivered_fixture_is_dropped_by_the_dedupe_cache() {
     truncated.truncate(body.len() / 2);
     headers.insert(SIGNATURE_HEADER, sign(TOKEN, &truncated).parse().expect("hex header"));
     assert!(matches!(receiver.receive(&truncated, &headers), Err(unidesk_core::Error::Decode { .. })));
+}
+
+/// A signed `kustomer.tag.create` delivery with envelope id `id`.
+fn delivery(id: &str) -> (Vec<u8>, HeaderMap) {
+    let body = format!(
+        r#"{{"id":"{id}","name":"kustomer.tag.create","createdAt":"2024-03-01T10:00:00.000Z","data":{{"type":"tag","id":"t1","attributes":{{"name":"vip"}}}}}}"#
+    )
+    .into_bytes();
+    let mut headers = HeaderMap::new();
+    headers.insert(SIGNATURE_HEADER, sign(TOKEN, &body).parse().expect("hex header"));
+    (body, headers)
+}
+
+#[tokio::test]
+async fn a_failed_handler_leaves_the_redelivery_to_be_handled() {
+    let receiver = WebhookReceiver::new().signing_token(TOKEN).dedupe_window(16, Duration::from_secs(3600));
+    let (body, headers) = delivery("evt-1");
+    let failed: Result<Option<()>, Error> = receiver
+        .receive_with(&body, &headers, |_event| async { Err(Error::Upstream { status: 503, body: "db down".into() }) })
+        .await;
+    assert!(matches!(failed, Err(Error::Upstream { status: 503, .. })), "{failed:?}");
+    let mut handled = Vec::new();
+    let retried: Result<_, Error> = receiver
+        .receive_with(&body, &headers, |event| {
+            handled.push(event.id.clone());
+            async { Ok(7) }
+        })
+        .await;
+    assert_eq!(retried.expect("the re-delivery is handled"), Some(7));
+    assert_eq!(handled, ["evt-1"]);
+    let again: Result<Option<u8>, Error> =
+        receiver.receive_with(&body, &headers, |_| async { panic!("a processed id is a duplicate") }).await;
+    assert_eq!(again.expect("duplicate"), None);
+    let mut bad = headers.clone();
+    bad.insert(SIGNATURE_HEADER, sign("wrong", &body).parse().expect("hex header"));
+    let denied: Result<Option<()>, Error> = receiver.receive_with(&body, &bad, |_| async { Ok(()) }).await;
+    assert!(matches!(denied, Err(Error::Unauthenticated { .. })));
+}
+
+#[tokio::test]
+async fn a_redelivery_while_the_first_is_being_handled_is_refused_for_later() {
+    let receiver = WebhookReceiver::new().signing_token(TOKEN).dedupe_window(16, Duration::from_secs(3600));
+    let (body, headers) = delivery("evt-2");
+    let (release, wait) = tokio::sync::oneshot::channel::<()>();
+    let first = receiver.receive_with(&body, &headers, |_| async move {
+        wait.await.ok();
+        Ok::<_, Error>(1)
+    });
+    let second = async {
+        tokio::task::yield_now().await;
+        let r: Result<Option<u8>, Error> = receiver.receive_with(&body, &headers, |_| async { Ok(2) }).await;
+        release.send(()).ok();
+        r
+    };
+    let (first, second) = tokio::join!(first, second);
+    assert_eq!(first.expect("handled"), Some(1));
+    assert!(matches!(second, Err(Error::Conflict { .. })), "{second:?}");
+    let third: Result<Option<u8>, Error> = receiver.receive_with(&body, &headers, |_| async { Ok(3) }).await;
+    assert_eq!(third.expect("recorded after the first succeeded"), None);
+}
+
+#[test]
+fn check_then_mark_processed_records_only_after_success() {
+    let receiver = WebhookReceiver::new().signing_token(TOKEN).dedupe_window(16, Duration::from_secs(3600));
+    let (body, headers) = delivery("evt-3");
+    let event = receiver.check(&body, &headers).expect("verified").expect("new");
+    assert_eq!(event.id, "evt-3");
+    assert!(receiver.check(&body, &headers).expect("verified").is_some(), "nothing recorded by check");
+    receiver.mark_processed(&event.id);
+    assert!(receiver.check(&body, &headers).expect("verified").is_none(), "processed: a duplicate");
+    assert!(receiver.receive(&body, &headers).expect("verified").is_none());
+    let mut bad = headers.clone();
+    bad.insert(SIGNATURE_HEADER, "00".parse().expect("hex header"));
+    assert!(matches!(receiver.check(&body, &bad), Err(Error::Unauthenticated { .. })));
+}
+
+#[test]
+fn the_dedupe_window_is_bounded_by_count_and_by_age() {
+    let by_count = WebhookReceiver::new().dedupe_window(2, Duration::from_secs(3600));
+    let by_age = WebhookReceiver::new().dedupe_window(100, Duration::from_millis(50));
+    let (a, h) = delivery("a");
+    for r in [&by_count, &by_age] {
+        r.mark_processed("a");
+        assert!(r.check(&a, &h).expect("ok").is_none());
+    }
+    by_count.mark_processed("b");
+    by_count.mark_processed("c");
+    assert!(by_count.check(&a, &h).expect("ok").is_some(), "pushed out by two newer ids");
+    std::thread::sleep(Duration::from_millis(80));
+    assert!(by_age.check(&a, &h).expect("ok").is_some(), "older than max_age");
+    let no_cache = WebhookReceiver::new();
+    no_cache.mark_processed("a");
+    assert!(no_cache.check(&a, &h).expect("ok").is_some(), "without dedupe nothing is dropped");
 }
