@@ -4,6 +4,9 @@ use std::time::Duration;
 
 use crate::capability::{Operation, Resource};
 
+/// The boxed underlying error [`Error::Transport`] and [`Error::Decode`] may carry.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync + 'static>;
+
 /// Result alias used throughout unidesk.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
@@ -92,6 +95,10 @@ pub enum Error {
         message: String,
         /// Whether the failure was a timeout.
         timeout: bool,
+        /// The underlying error (the HTTP client's, I/O), when there is one, for
+        /// [`std::error::Error::source`]. Its text is already summarized in `message`.
+        #[source]
+        source: Option<BoxError>,
     },
     /// The provider answered with a body unidesk could not decode (malformed, truncated, wrong shape).
     #[error("could not decode {context}: {message}")]
@@ -100,6 +107,10 @@ pub enum Error {
         context: String,
         /// The parser's message, with line and column.
         message: String,
+        /// The parser's error, when there is one, for [`std::error::Error::source`].
+        /// Its text is already summarized in `message`.
+        #[source]
+        source: Option<BoxError>,
     },
     /// Pagination handed back a cursor it had already handed back: following it would loop forever.
     #[error("pagination loop: cursor repeated after {pages} pages")]
@@ -158,9 +169,24 @@ impl Error {
         Error::Unsupported { resource, operation, adapter: adapter.into() }
     }
 
-    /// Shorthand for [`Error::Decode`].
+    /// Shorthand for [`Error::Decode`] without an underlying error (add one with [`Error::with_source`]).
     pub fn decode(context: impl Into<String>, message: impl std::fmt::Display) -> Self {
-        Error::Decode { context: context.into(), message: message.to_string() }
+        Error::Decode { context: context.into(), message: message.to_string(), source: None }
+    }
+
+    /// Shorthand for [`Error::Transport`] without an underlying error (add one with [`Error::with_source`]).
+    pub fn transport(message: impl Into<String>, timeout: bool) -> Self {
+        Error::Transport { message: message.into(), timeout, source: None }
+    }
+
+    /// Attaches the underlying error to a [`Error::Transport`] or [`Error::Decode`], so that
+    /// [`std::error::Error::source`] reaches it; other variants are returned unchanged.
+    /// The display text does not change.
+    pub fn with_source(mut self, error: impl Into<BoxError>) -> Self {
+        if let Error::Transport { source, .. } | Error::Decode { source, .. } = &mut self {
+            *source = Some(error.into());
+        }
+        self
     }
 }
 
@@ -225,7 +251,7 @@ mod tests {
     #[test]
     fn temporary_errors_are_the_retryable_ones() {
         assert!(Error::RateLimited { retry_after: None }.is_temporary());
-        assert!(Error::Transport { message: "reset".into(), timeout: false }.is_temporary());
+        assert!(Error::transport("reset", false).is_temporary());
         assert!(Error::Upstream { status: 503, body: String::new() }.is_temporary());
         assert!(!Error::Upstream { status: 418, body: String::new() }.is_temporary());
         assert!(!Error::not_found(Resource::Ticket, "x").is_temporary());
@@ -261,6 +287,25 @@ mod tests {
                 proptest::prop_assert_eq!(out, text);
             }
         }
+    }
+
+    #[test]
+    fn transport_and_decode_chain_to_their_source_without_changing_their_text() {
+        use std::error::Error as _;
+        let io = std::io::Error::new(std::io::ErrorKind::ConnectionReset, "reset by peer");
+        let e = Error::transport("GET /v1/x: connection reset", false).with_source(io);
+        assert_eq!(e.to_string(), "transport error: GET /v1/x: connection reset");
+        let src = e.source().expect("a source");
+        assert_eq!(src.to_string(), "reset by peer");
+        assert!(src.downcast_ref::<std::io::Error>().is_some());
+        assert!(Error::transport("x", true).source().is_none());
+
+        let json = serde_json::from_str::<u8>("[").expect_err("not a number");
+        let e = Error::decode("/v1/x", &json).with_source(json);
+        assert_eq!(e.to_string(), "could not decode /v1/x: invalid type: sequence, expected u8 at line 1 column 0");
+        assert!(e.source().and_then(|s| s.downcast_ref::<serde_json::Error>()).is_some());
+        let other = Error::invalid_input("x").with_source(std::io::Error::other("ignored"));
+        assert!(other.source().is_none(), "only Transport and Decode carry a source");
     }
 
     #[test]

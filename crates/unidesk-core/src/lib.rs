@@ -27,7 +27,7 @@ mod traits;
 pub use capability::{Capabilities, Operation, Resource};
 pub use cursor::Cursor;
 pub use enums::{Direction, EventKind, Priority, TicketStatus};
-pub use error::{Error, FieldError, Result, one_line};
+pub use error::{BoxError, Error, FieldError, Result, one_line};
 pub use event::{Event, EventObject};
 pub use id::Id;
 pub use inputs::{

@@ -307,10 +307,10 @@ impl KustomerClient {
         let transport = |e: reqwest::Error| {
             let timeout = e.is_timeout();
             let (permanent, connect) = (e.is_redirect() || e.is_builder(), e.is_connect());
-            let error = Error::Transport {
-                message: errors::safe(&format!("{} {}: {}", call.method, call.template, e.without_url()), self.key()),
-                timeout,
-            };
+            // Without its URL: a redirect target may be a presigned URL.
+            let e = e.without_url();
+            let message = errors::safe(&format!("{} {}: {e}", call.method, call.template), self.key());
+            let error = Error::transport(message, timeout).with_source(e);
             if permanent {
                 // A redirect reqwest refused (bad target) or a request it cannot build: same next time.
                 return AttemptError::Permanent(error);
@@ -330,10 +330,7 @@ impl KustomerClient {
         self.inner.pacer.observe(&headers);
         let cap = self.inner.max_body_bytes;
         let too_big = || {
-            AttemptError::Permanent(errors::decode(
-                call.template,
-                format!("response body over the {} limit", size(cap)),
-            ))
+            AttemptError::Permanent(Error::decode(call.template, format!("response body over the {} limit", size(cap))))
         };
         if resp.content_length().is_some_and(|n| n > cap as u64) {
             return Err(too_big());

@@ -149,9 +149,9 @@ impl KustomerBuilder {
                 .pool_idle_timeout(Duration::from_secs(60))
                 .redirect(policy)
                 .build()
-                .map_err(|e| Error::Transport {
-                    message: format!("building HTTP client: {}", e.without_url()),
-                    timeout: false,
+                .map_err(|e| {
+                    let e = e.without_url();
+                    Error::transport(format!("building HTTP client: {e}"), false).with_source(e)
                 })
         };
         // Reads follow a few redirects (reqwest drops the Authorization header when one leaves

@@ -6,7 +6,6 @@
 //! cuts the text to [`MAX_SERVER_TEXT`] characters.
 
 use std::borrow::Cow;
-use std::fmt::Display;
 use std::time::Duration;
 
 use unidesk_core::error::{MAX_SERVER_TEXT, one_line};
@@ -35,9 +34,10 @@ pub(crate) fn safe(text: &str, key: &str) -> String {
     one_line(&redact(text, key), MAX_SERVER_TEXT)
 }
 
-/// A `Decode` error whose message (a parser's, which may quote the body) is one safe line.
-pub(crate) fn decode(context: &str, message: impl Display) -> Error {
-    Error::decode(context, one_line(&message.to_string(), MAX_SERVER_TEXT))
+/// A `Decode` error whose message (a parser's, which may quote the body) is one safe line;
+/// the parser's error stays reachable through `source()`.
+pub(crate) fn decode<E: std::error::Error + Send + Sync + 'static>(context: &str, error: E) -> Error {
+    Error::decode(context, one_line(&error.to_string(), MAX_SERVER_TEXT)).with_source(error)
 }
 
 fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {

@@ -163,3 +163,29 @@ async fn pagination_across_three_pages_follows_links_next() {
     let foreign = unidesk_core::Cursor::encode("memory", "x", &1).expect("cursor");
     assert!(matches!(hd.tags().list(&ListQuery::new().cursor(foreign)).await, Err(Error::InvalidCursor { .. })));
 }
+
+#[tokio::test]
+async fn transport_and_decode_errors_chain_to_their_cause() {
+    use std::error::Error as _;
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/tags"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"data":[{"type":"tag""#))
+        .mount(&server)
+        .await;
+    let e = client(&server).tags().list(&ListQuery::new()).await.expect_err("truncated");
+    assert!(e.to_string().starts_with("could not decode /v1/tags: EOF while parsing"), "{e}");
+    assert!(e.source().and_then(|s| s.downcast_ref::<serde_json::Error>()).is_some(), "{e:?}");
+
+    let refused = KustomerClient::builder()
+        .base_url("http://127.0.0.1:9")
+        .api_key("test-key-123")
+        .retry(unidesk_kustomer::RetryConfig { max_retries: 0, ..Default::default() })
+        .build()
+        .expect("client");
+    let e = refused.tags().list(&ListQuery::new()).await.expect_err("nothing listens on port 9");
+    assert!(matches!(e, Error::Transport { timeout: false, .. }), "{e:?}");
+    assert_eq!(e.to_string(), "transport error: GET /v1/tags: error sending request");
+    assert!(e.source().and_then(|s| s.downcast_ref::<reqwest::Error>()).is_some(), "{e:?}");
+    assert!(!format!("{e:?}").contains("test-key-123"));
+}
