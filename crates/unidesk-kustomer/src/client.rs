@@ -176,13 +176,17 @@ impl KustomerClient {
 
     /// The error for a wait longer than allowed: not slept on, reported with the reset.
     fn too_long(&self, d: Duration, reason: WaitReason) -> Error {
+        self.log_too_long(d, reason);
+        Error::RateLimited { retry_after: Some(d) }
+    }
+
+    fn log_too_long(&self, d: Duration, reason: WaitReason) {
         tracing::info!(
             wait_ms = d.as_millis() as u64,
             max_ms = self.inner.retry.max_rate_limit_wait.as_millis() as u64,
             reason = reason.as_str(),
             "rate-limit budget resets later than max_rate_limit_wait: failing instead of waiting"
         );
-        Error::RateLimited { retry_after: Some(d) }
     }
 
     pub(crate) fn default_page_size(&self) -> u32 {
@@ -279,8 +283,8 @@ impl KustomerClient {
                 }
                 Decision::Fail => {
                     if let Some(w) = server_wait.filter(|w| *w > self.inner.retry.max_rate_limit_wait) {
-                        // Logged; `send` reports it as RateLimited naming the reset.
-                        let _ = self.too_long(w, WaitReason::RateLimited);
+                        // `send` reports the 429 as RateLimited naming the reset.
+                        self.log_too_long(w, WaitReason::RateLimited);
                     }
                     return match failure {
                         Failure::Status(r) => Ok(r),
