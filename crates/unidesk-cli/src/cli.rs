@@ -174,7 +174,7 @@ pub enum ContactWrite {
 /// `sync` options.
 #[derive(Debug, Args)]
 pub struct SyncArgs {
-    /// Output folder.
+    /// Output folder (created with its parents when missing).
     #[arg(long)]
     pub out: PathBuf,
     /// Only records updated at or after this RFC 3339 time.
@@ -189,6 +189,9 @@ pub struct SyncArgs {
     /// No progress bars.
     #[arg(long)]
     pub quiet: bool,
+    /// When another sync holds the folder, wait for it to end instead of failing at once.
+    #[arg(long)]
+    pub wait: bool,
 }
 
 /// `sim` options.

@@ -2,7 +2,10 @@
 //! (or the embedded simulator with `--sim`).
 
 mod cli;
+mod error;
+mod input;
 mod output;
+mod records;
 mod run;
 mod sync;
 
@@ -12,6 +15,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
+    let token = cli.token.clone();
     // Diagnostics on stderr, off unless asked for: `RUST_LOG=unidesk_kustomer=info` shows
     // each request's span and every retry. Spans carry method, path and status, never headers.
     let _ = tracing_subscriber::fmt()
@@ -25,10 +29,12 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    match runtime.block_on(run::run(cli)) {
+    match runtime.block_on(run::run(&cli)) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.closed_stdout => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {}", e.message);
+            // One line, control characters escaped, bounded, the token replaced by `***`.
+            eprintln!("error: {}", e.line(token.as_deref()));
             ExitCode::from(e.code)
         }
     }

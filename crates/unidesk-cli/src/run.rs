@@ -1,55 +1,23 @@
 //! Running a parsed command.
 
 use std::path::Path;
-use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
 use futures::StreamExt;
 use serde::Serialize;
-use serde::de::DeserializeOwned;
-use unidesk_core::{Cursor, Error, Helpdesk, ListQuery, Operation, Page, Resource, paginate};
+use unidesk_core::{Cursor, Helpdesk, ListQuery, Operation, Page, Resource, paginate};
 use unidesk_kustomer::KustomerClient;
 use unidesk_kustomer_sim::{SimConfig, Simulator};
 
 use crate::cli::{
-    Cli, Command, CommentWrite, ContactWrite, Format, JsonInput, ListArgs, NoWrite, ResourceOp, TicketWrite,
+    Cli, Command, CommentWrite, ContactWrite, Format, ListArgs, NoWrite, ResourceOp, TicketWrite,
 };
+use crate::error::CliError;
+use crate::input::{parse_time, read_json};
 use crate::output;
 
-/// A failure: exit code and one line for stderr (never containing the token).
-#[derive(Debug)]
-pub struct CliError {
-    /// 1 other, 2 usage, 3 auth/permission, 4 not found, 5 rate limited.
-    pub code: u8,
-    /// The message after `error: `.
-    pub message: String,
-}
-
-impl CliError {
-    pub fn usage(m: impl Into<String>) -> Self {
-        CliError { code: 2, message: m.into() }
-    }
-    pub fn other(e: impl std::fmt::Display) -> Self {
-        CliError { code: 1, message: e.to_string() }
-    }
-}
-
-impl From<Error> for CliError {
-    fn from(e: Error) -> Self {
-        let code = match &e {
-            Error::Unauthenticated { .. } | Error::PermissionDenied { .. } => 3,
-            Error::NotFound { .. } => 4,
-            Error::RateLimited { .. } => 5,
-            Error::InvalidInput { .. } | Error::InvalidCursor { .. } => 2,
-            _ => 1,
-        };
-        CliError { code, message: e.to_string() }
-    }
-}
-
 /// The connected adapter, and the simulator it talks to when `--sim` was given.
-pub struct Connection {
-    pub client: KustomerClient,
+pub(crate) struct Connection {
+    pub(crate) client: KustomerClient,
     _sim: Option<Simulator>,
 }
 
@@ -77,28 +45,14 @@ async fn connect(cli: &Cli) -> Result<Connection, CliError> {
     Ok(Connection { client, _sim: sim })
 }
 
-pub fn parse_time(s: &str) -> Result<DateTime<Utc>, CliError> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| CliError::usage(format!("--updated-after {s:?} is not RFC 3339: {e}")))
-}
-
-fn read_json<T: DeserializeOwned>(input: &JsonInput) -> Result<T, CliError> {
-    let text = if input.json == "-" {
-        std::io::read_to_string(std::io::stdin()).map_err(CliError::other)?
-    } else {
-        std::fs::read_to_string(&input.json).map_err(|e| CliError::usage(format!("reading {}: {e}", input.json)))?
-    };
-    serde_json::from_str(&text).map_err(|e| CliError::usage(format!("input JSON: {e}")))
-}
-
-pub async fn run(cli: Cli) -> Result<(), CliError> {
+/// Runs a parsed command.
+pub(crate) async fn run(cli: &Cli) -> Result<(), CliError> {
     match &cli.command {
         Command::Sim(args) => return serve_sim(args).await,
         Command::Schema { out } => return write_schemas(out),
         _ => {}
     }
-    let conn = connect(&cli).await?;
+    let conn = connect(cli).await?;
     let hd: &dyn Helpdesk = &conn.client;
     let format = output::resolve(cli.format);
     match &cli.command {
@@ -163,7 +117,17 @@ pub async fn run(cli: Cli) -> Result<(), CliError> {
             )
             .await
         }
-        Command::Sync(args) => crate::sync::sync(Arc::new(conn.client.clone()), args).await,
+        Command::Sync(args) => {
+            let client = conn.client.clone();
+            let status = move || {
+                let rl = client.rate_limit();
+                match (rl.remaining, rl.limit) {
+                    (Some(rem), Some(lim)) => Some(format!("rate limit {rem}/{lim}")),
+                    _ => None,
+                }
+            };
+            crate::sync::sync(hd, args, &status).await
+        }
         Command::Capabilities => capabilities(hd, format),
         Command::Sim(_) | Command::Schema { .. } => Ok(()),
     }
@@ -202,7 +166,7 @@ fn query_of(l: &ListArgs) -> Result<ListQuery, CliError> {
     q.ticket_id = l.ticket.clone();
     q.contact_id = l.contact.clone();
     if let Some(t) = &l.updated_after {
-        q.updated_after = Some(parse_time(t)?);
+        q.updated_after = Some(parse_time("--updated-after", t)?);
     }
     Ok(q)
 }
@@ -214,6 +178,19 @@ where
     Fut: std::future::Future<Output = unidesk_core::Result<Page<T>>> + Send,
 {
     let q = query_of(l)?;
+    let requested = l.page_size;
+    let mut noted = false;
+    let mut fetch = move |q: ListQuery| {
+        let page = fetch(q);
+        let note = !std::mem::replace(&mut noted, true);
+        async move {
+            let page = page.await?;
+            if note {
+                note_page_size(requested, page.items.len(), page.next_cursor.is_some());
+            }
+            Ok(page)
+        }
+    };
     if !l.all {
         let page = fetch(q).await?;
         output::print(&page.items, format, name, page.next_cursor.as_ref().map(Cursor::as_str))?;
@@ -234,6 +211,17 @@ where
         all.push(item?);
     }
     output::print(&all, format, name, None)
+}
+
+/// Says once on stderr when the first page is shorter than `--page-size` although more
+/// follow: the provider's maximum page size applied.
+fn note_page_size(requested: Option<u32>, got: usize, more: bool) {
+    if let Some(n) = requested
+        && more
+        && (got as u64) < u64::from(n)
+    {
+        eprintln!("note: pages hold {got} records here, fewer than --page-size {n}: the provider's maximum applies");
+    }
 }
 
 fn capabilities(hd: &dyn Helpdesk, format: Format) -> Result<(), CliError> {
@@ -265,8 +253,7 @@ fn capabilities(hd: &dyn Helpdesk, format: Format) -> Result<(), CliError> {
             for r in &rows {
                 t.add_row(header.iter().map(|h| r[h].as_str().unwrap_or_default().to_string()).collect::<Vec<_>>());
             }
-            println!("{}: {}", hd.name(), t);
-            Ok(())
+            output::line(format_args!("{}: {}", hd.name(), t))
         }
         f => output::print(&rows, f, "capabilities", None),
     }
@@ -277,7 +264,7 @@ fn write_schemas(out: &Path) -> Result<(), CliError> {
     for (name, text) in unidesk_core::schema::all() {
         let path = out.join(name);
         std::fs::write(&path, text).map_err(|e| CliError::other(format!("writing {}: {e}", path.display())))?;
-        println!("wrote {}", path.display());
+        output::line(format_args!("wrote {}", path.display()))?;
     }
     Ok(())
 }
