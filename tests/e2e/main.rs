@@ -2,6 +2,7 @@
 
 mod drill;
 mod hostile;
+mod providers;
 mod reliability;
 mod support;
 

@@ -51,6 +51,23 @@ pub(crate) fn line(text: impl std::fmt::Display) -> Result<(), CliError> {
     writeln!(out, "{text}").and_then(|()| out.flush()).map_err(CliError::stdout)
 }
 
+/// Prints `key: value` lines for scripts to read (a simulator's address and keys).
+/// Write errors are ignored: a reader that closes the pipe after the first line
+/// (`unidesk sim | head -1`) must not take the server down with it.
+pub(crate) fn announce(lines: &[(&str, &str)]) {
+    let mut out = std::io::stdout().lock();
+    for (k, v) in lines {
+        let _ = writeln!(out, "{k}: {v}");
+    }
+    let _ = out.flush();
+}
+
+/// Prints one record (`get`, writes): a table is shown as JSON.
+pub(crate) fn record<T: Serialize>(format: Format, record: T) -> Result<(), CliError> {
+    let format = if format == Format::Table { Format::Json } else { format };
+    print(&[record], format, "", None)
+}
+
 /// Prints records in `format`.
 pub(crate) fn print<T: Serialize>(
     records: &[T],

@@ -14,20 +14,16 @@ use std::io::{IsTerminal, Write};
 use std::time::Duration;
 
 use indicatif::{MultiProgress, ProgressBar, ProgressDrawTarget, ProgressStyle};
-use unidesk_core::{Cursor, Helpdesk, ListQuery, Resource};
+use unidesk_core::{Cursor, Helpdesk, ListQuery, Record, Resource, list_page};
 
 use crate::cli::SyncArgs;
 use crate::error::CliError;
 use crate::input::parse_time;
 use crate::output;
-use crate::records::page_of;
 use checkpoint::{Progress, Verdict};
 
-/// A live status line for the progress bar (rate-limit budget, a wait in progress).
-pub(crate) type StatusFn<'a> = &'a (dyn Fn() -> Option<String> + Send + Sync);
-
 /// Runs `unidesk sync` against `hd`.
-pub(crate) async fn sync(hd: &dyn Helpdesk, args: &SyncArgs, status: StatusFn<'_>) -> Result<(), CliError> {
+pub(crate) async fn sync(hd: &dyn Helpdesk, args: &SyncArgs, status: &(dyn Fn() -> Option<String> + Send + Sync)) -> Result<(), CliError> {
     // Validate everything before touching the folder.
     if args.page_size == 0 {
         return Err(CliError::usage("--page-size must be at least 1"));
@@ -97,7 +93,16 @@ pub(crate) async fn sync(hd: &dyn Helpdesk, args: &SyncArgs, status: StatusFn<'_
                 eprintln!("sync interrupted (--max-pages); run the same command again to resume");
                 return Ok(());
             }
-            let (lines, last_id, next) = page_of(hd, r, &q).await?;
+            let page = list_page(hd, r, &q).await?;
+            let next = page.next_cursor;
+            let last_id = page.items.last().map(|t| t.id().to_owned());
+            // Serialized through `Value`, as `list --format jsonl` prints: the same bytes either way.
+            let lines = page
+                .items
+                .iter()
+                .map(|t| serde_json::to_value(t).map(|v| v.to_string()))
+                .collect::<Result<Vec<_>, _>>()
+                .map_err(|e| CliError::other(format!("serializing a {} record: {e}", r.as_str())))?;
             if first_page && !noted_page_size && next.is_some() && (lines.len() as u32) < args.page_size {
                 eprintln!(
                     "note: {name} pages hold {} records here, fewer than --page-size {}: the provider's maximum applies",
