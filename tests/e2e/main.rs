@@ -1,10 +1,12 @@
 //! End-to-end: the built `unidesk` binary against its embedded simulator.
 
-use std::process::Command;
+mod drill;
+mod hostile;
+mod providers;
+mod reliability;
+mod support;
 
-fn unidesk(args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_unidesk")).args(args).env_remove("KUSTOMER_API_KEY").output().expect("runs")
-}
+use support::{SimChild, ids_in, unidesk};
 
 #[test]
 fn tickets_list_all_prints_every_seeded_conversation_once_valid_against_schema() {
@@ -121,66 +123,6 @@ fn every_resource_lists_and_gets_and_all_equals_the_pages() {
     }
     assert_eq!(all.len(), 101);
     assert_eq!(all, pages, "--all is the concatenation of single pages");
-}
-
-/// `unidesk sim` in the background, killed on drop.
-struct SimChild {
-    child: std::process::Child,
-    base_url: String,
-    api_key: String,
-    /// Kept open: closing the pipe early would kill the simulator on its next line of output.
-    _stdout: std::io::Lines<std::io::BufReader<std::process::ChildStdout>>,
-}
-
-impl SimChild {
-    fn start(args: &[&str]) -> SimChild {
-        use std::io::BufRead;
-        let mut child = Command::new(env!("CARGO_BIN_EXE_unidesk"))
-            .arg("sim")
-            .args(args)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .expect("unidesk sim starts");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut lines = std::io::BufReader::new(stdout).lines();
-        let (mut base_url, mut api_key) = (String::new(), String::new());
-        while base_url.is_empty() || api_key.is_empty() {
-            let line = lines.next().expect("the simulator prints its address").expect("utf8");
-            if let Some(v) = line.strip_prefix("base_url: ") {
-                base_url = v.to_owned();
-            } else if let Some(v) = line.strip_prefix("api_key: ") {
-                api_key = v.to_owned();
-            }
-        }
-        SimChild { child, base_url, api_key, _stdout: lines }
-    }
-
-    fn unidesk(&self, args: &[&str]) -> std::process::Output {
-        Command::new(env!("CARGO_BIN_EXE_unidesk"))
-            .args(["--base-url", &self.base_url])
-            .env("KUSTOMER_API_KEY", &self.api_key)
-            .args(args)
-            .output()
-            .expect("runs")
-    }
-}
-
-impl Drop for SimChild {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn ids_in(dir: &std::path::Path, resource: &str) -> Vec<String> {
-    std::fs::read_to_string(dir.join(format!("{resource}.jsonl")))
-        .expect("file")
-        .lines()
-        .map(|l| {
-            serde_json::from_str::<serde_json::Value>(l).expect("json line")["id"].as_str().expect("id").to_owned()
-        })
-        .collect()
 }
 
 #[test]

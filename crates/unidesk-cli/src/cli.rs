@@ -4,33 +4,33 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-/// Normalized helpdesk data from Kustomer, or from the embedded simulator.
+/// Normalized helpdesk data from any provider (Kustomer by default), or from an embedded simulator.
 #[derive(Debug, Parser)]
 #[command(name = "unidesk", version, about)]
-pub struct Cli {
-    /// Start the embedded Kustomer simulator for this run (no account or key needed).
+pub(crate) struct Cli {
+    /// Which helpdesk to talk to (`unidesk providers` lists them).
+    #[arg(long, env = "UNIDESK_PROVIDER", default_value = "kustomer", global = true)]
+    pub(crate) provider: String,
+    /// Start the provider's embedded simulator for this run (no account or key needed).
     #[arg(long, global = true)]
-    pub sim: bool,
-    /// Kustomer API base URL (simulator, regional host).
-    #[arg(long, env = "KUSTOMER_BASE_URL", global = true)]
-    pub base_url: Option<String>,
-    /// Kustomer org name: `https://ORG.api.kustomerapp.com`.
-    #[arg(long, env = "KUSTOMER_ORG", global = true)]
-    pub org: Option<String>,
-    /// Kustomer API key.
-    #[arg(long, env = "KUSTOMER_API_KEY", global = true, hide_env_values = true)]
-    pub token: Option<String>,
+    pub(crate) sim: bool,
+    /// The provider's API base URL (a regional host, a simulator). Env: KUSTOMER_BASE_URL.
+    #[arg(long, global = true)]
+    pub(crate) base_url: Option<String>,
+    /// The provider's API token; never printed. Env: KUSTOMER_API_KEY.
+    #[arg(long, global = true)]
+    pub(crate) token: Option<String>,
     /// Output format (default: table on a terminal, jsonl otherwise).
     #[arg(long, value_enum, global = true)]
-    pub format: Option<Format>,
+    pub(crate) format: Option<Format>,
     /// What to do.
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 /// Output formats.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
+pub(crate) enum Format {
     /// A human-readable table.
     Table,
     /// One JSON document.
@@ -41,14 +41,14 @@ pub enum Format {
 
 /// Commands.
 #[derive(Debug, Subcommand)]
-pub enum Command {
-    /// Tickets (Kustomer conversations).
+pub(crate) enum Command {
+    /// Tickets.
     Tickets(ResourceArgs<TicketWrite>),
-    /// Comments (messages and notes).
+    /// Comments (replies and notes).
     Comments(ResourceArgs<CommentWrite>),
-    /// Contacts (customers).
+    /// Contacts.
     Contacts(ResourceArgs<ContactWrite>),
-    /// Accounts (companies).
+    /// Accounts.
     Accounts(ResourceArgs<NoWrite>),
     /// Tags.
     Tags(ResourceArgs<NoWrite>),
@@ -58,10 +58,12 @@ pub enum Command {
     Users(ResourceArgs<NoWrite>),
     /// Stream every resource to `DIR/<resource>.jsonl`, resumably.
     Sync(SyncArgs),
-    /// Serve the Kustomer simulator in the foreground.
+    /// Serve the provider's simulator in the foreground.
     Sim(SimArgs),
     /// Print which operations the adapter supports.
     Capabilities,
+    /// List the providers this binary can talk to, with a capability summary.
+    Providers,
     /// Write the JSON Schemas of the normalized models.
     Schema {
         /// Output folder.
@@ -72,15 +74,15 @@ pub enum Command {
 
 /// A resource's subcommands.
 #[derive(Debug, Args)]
-pub struct ResourceArgs<W: Subcommand> {
+pub(crate) struct ResourceArgs<W: Subcommand> {
     /// The operation.
     #[command(subcommand)]
-    pub op: ResourceOp<W>,
+    pub(crate) op: ResourceOp<W>,
 }
 
 /// Operations on a resource.
 #[derive(Debug, Subcommand)]
-pub enum ResourceOp<W: Subcommand> {
+pub(crate) enum ResourceOp<W: Subcommand> {
     /// List records (one page, or all with --all).
     List(ListArgs),
     /// Fetch one record by id.
@@ -98,45 +100,45 @@ pub enum ResourceOp<W: Subcommand> {
 
 /// Listing options.
 #[derive(Debug, Args)]
-pub struct ListArgs {
+pub(crate) struct ListArgs {
     /// Records per page.
     #[arg(long)]
-    pub page_size: Option<u32>,
+    pub(crate) page_size: Option<u32>,
     /// Continue from this cursor.
     #[arg(long)]
-    pub cursor: Option<String>,
+    pub(crate) cursor: Option<String>,
     /// Follow cursors to the end.
     #[arg(long)]
-    pub all: bool,
+    pub(crate) all: bool,
     /// Only records updated at or after this RFC 3339 time.
     #[arg(long)]
-    pub updated_after: Option<String>,
+    pub(crate) updated_after: Option<String>,
     /// Comments: only those of this ticket.
     #[arg(long)]
-    pub ticket: Option<String>,
+    pub(crate) ticket: Option<String>,
     /// Tickets: only those of this contact.
     #[arg(long)]
-    pub contact: Option<String>,
+    pub(crate) contact: Option<String>,
     /// Include the provider's raw record.
     #[arg(long)]
-    pub remote_data: bool,
+    pub(crate) remote_data: bool,
 }
 
 /// No writes for this resource.
 #[derive(Debug, Subcommand)]
-pub enum NoWrite {}
+pub(crate) enum NoWrite {}
 
 /// A JSON input: a file path, or `-` for stdin.
 #[derive(Debug, Args)]
-pub struct JsonInput {
+pub(crate) struct JsonInput {
     /// The JSON input file, or - for stdin.
     #[arg(long)]
-    pub json: String,
+    pub(crate) json: String,
 }
 
 /// Ticket writes.
 #[derive(Debug, Subcommand)]
-pub enum TicketWrite {
+pub(crate) enum TicketWrite {
     /// Create a ticket from TicketCreate JSON.
     Create(JsonInput),
     /// Patch a ticket with TicketUpdate JSON.
@@ -151,14 +153,14 @@ pub enum TicketWrite {
 
 /// Comment writes.
 #[derive(Debug, Subcommand)]
-pub enum CommentWrite {
+pub(crate) enum CommentWrite {
     /// Create a comment from CommentCreate JSON.
     Create(JsonInput),
 }
 
 /// Contact writes.
 #[derive(Debug, Subcommand)]
-pub enum ContactWrite {
+pub(crate) enum ContactWrite {
     /// Create a contact from ContactCreate JSON.
     Create(JsonInput),
     /// Patch a contact with ContactUpdate JSON.
@@ -173,40 +175,43 @@ pub enum ContactWrite {
 
 /// `sync` options.
 #[derive(Debug, Args)]
-pub struct SyncArgs {
-    /// Output folder.
+pub(crate) struct SyncArgs {
+    /// Output folder (created with its parents when missing).
     #[arg(long)]
-    pub out: PathBuf,
+    pub(crate) out: PathBuf,
     /// Only records updated at or after this RFC 3339 time.
     #[arg(long)]
-    pub updated_after: Option<String>,
+    pub(crate) updated_after: Option<String>,
     /// Records per page.
     #[arg(long, default_value_t = 100)]
-    pub page_size: u32,
+    pub(crate) page_size: u32,
     /// Stop after this many pages in total (to test resuming).
     #[arg(long, hide = true)]
-    pub max_pages: Option<u64>,
+    pub(crate) max_pages: Option<u64>,
     /// No progress bars.
     #[arg(long)]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
+    /// When another sync holds the folder, wait for it to end instead of failing at once.
+    #[arg(long)]
+    pub(crate) wait: bool,
 }
 
 /// `sim` options.
 #[derive(Debug, Args)]
-pub struct SimArgs {
+pub(crate) struct SimArgs {
     /// Port to listen on (0 = any).
     #[arg(long, default_value_t = 0)]
-    pub port: u16,
+    pub(crate) port: u16,
     /// Data seed.
     #[arg(long, default_value_t = 42)]
-    pub seed: u64,
+    pub(crate) seed: u64,
     /// Conversations to generate.
     #[arg(long, default_value_t = 2000)]
-    pub conversations: usize,
+    pub(crate) conversations: usize,
     /// Requests per minute.
     #[arg(long, default_value_t = 1000)]
-    pub rate_limit: u32,
+    pub(crate) rate_limit: u32,
     /// Share of requests that fail with injected faults.
     #[arg(long, default_value_t = 0.0)]
-    pub fault_rate: f64,
+    pub(crate) fault_rate: f64,
 }

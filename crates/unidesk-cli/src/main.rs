@@ -1,17 +1,34 @@
-//! `unidesk`: list, get, write and sync normalized helpdesk records from Kustomer
-//! (or the embedded simulator with `--sim`).
+//! `unidesk`: list, get, write and sync normalized helpdesk records from any provider
+//! in the registry (`unidesk providers`), or from an embedded simulator with `--sim`.
 
 mod cli;
+mod error;
+mod input;
 mod output;
+mod providers;
 mod run;
 mod sync;
 
 use std::process::ExitCode;
 
-use clap::Parser;
+use clap::{CommandFactory, FromArgMatches};
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    // The derived flags, plus each provider's own.
+    let mut command = cli::Cli::command();
+    for p in providers::REGISTRY {
+        command = command.args((p.args)());
+    }
+    let matches = command.get_matches();
+    let cli = match cli::Cli::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
+    // Redacted from any error line, wherever it came from (flag or environment).
+    let token = cli.token.clone().or_else(|| {
+        let var = providers::find(&cli.provider).ok()?.token_env;
+        std::env::var(var).ok().filter(|t| !t.is_empty())
+    });
     // Diagnostics on stderr, off unless asked for: `RUST_LOG=unidesk_kustomer=info` shows
     // each request's span and every retry. Spans carry method, path and status, never headers.
     let _ = tracing_subscriber::fmt()
@@ -25,10 +42,12 @@ fn main() -> ExitCode {
             return ExitCode::from(1);
         }
     };
-    match runtime.block_on(run::run(cli)) {
+    match runtime.block_on(run::run(&cli, &matches)) {
         Ok(()) => ExitCode::SUCCESS,
+        Err(e) if e.closed_stdout => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {}", e.message);
+            // One line, control characters escaped, bounded, the token replaced by `***`.
+            eprintln!("error: {}", e.line(token.as_deref()));
             ExitCode::from(e.code)
         }
     }

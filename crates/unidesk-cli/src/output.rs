@@ -1,4 +1,8 @@
 //! Printing records as a table, JSON or JSON lines.
+//!
+//! JSON and JSON lines are byte-exact (serde escapes control characters); table
+//! cells escape them, so a record cannot move the cursor, recolour or retitle the
+//! terminal. A reader that closes stdout early (`| head -1`) ends the program quietly.
 
 use std::io::{IsTerminal, Write};
 
@@ -7,15 +11,18 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::cli::Format;
-use crate::run::CliError;
+use crate::error::{CliError, one_line};
+
+/// The widest table cell, in characters.
+const CELL_WIDTH: usize = 59;
 
 /// The format to use: the one asked for, else table on a terminal and jsonl otherwise.
-pub fn resolve(f: Option<Format>) -> Format {
+pub(crate) fn resolve(f: Option<Format>) -> Format {
     f.unwrap_or(if std::io::stdout().is_terminal() { Format::Table } else { Format::Jsonl })
 }
 
 /// Table columns per resource.
-pub fn columns(resource: &str) -> &'static [&'static str] {
+pub(crate) fn columns(resource: &str) -> &'static [&'static str] {
     match resource {
         "tickets" => &["id", "status", "priority", "subject", "updated_at"],
         "comments" => &["id", "ticket_id", "is_private", "direction", "body"],
@@ -28,17 +35,41 @@ pub fn columns(resource: &str) -> &'static [&'static str] {
     }
 }
 
-fn cell(v: &Value) -> String {
+/// One table cell: control characters escaped, one line, at most [`CELL_WIDTH`] characters.
+pub(crate) fn cell(v: &Value) -> String {
     let s = match v {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
         other => other.to_string(),
     };
-    if s.chars().count() > 60 { format!("{}…", s.chars().take(59).collect::<String>()) } else { s }
+    one_line(&s, CELL_WIDTH)
+}
+
+/// Writes `text` and a newline to stdout.
+pub(crate) fn line(text: impl std::fmt::Display) -> Result<(), CliError> {
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "{text}").and_then(|()| out.flush()).map_err(CliError::stdout)
+}
+
+/// Prints `key: value` lines for scripts to read (a simulator's address and keys).
+/// Write errors are ignored: a reader that closes the pipe after the first line
+/// (`unidesk sim | head -1`) must not take the server down with it.
+pub(crate) fn announce(lines: &[(&str, &str)]) {
+    let mut out = std::io::stdout().lock();
+    for (k, v) in lines {
+        let _ = writeln!(out, "{k}: {v}");
+    }
+    let _ = out.flush();
+}
+
+/// Prints one record (`get`, writes): a table is shown as JSON.
+pub(crate) fn record<T: Serialize>(format: Format, record: T) -> Result<(), CliError> {
+    let format = if format == Format::Table { Format::Json } else { format };
+    print(&[record], format, "", None)
 }
 
 /// Prints records in `format`.
-pub fn print<T: Serialize>(
+pub(crate) fn print<T: Serialize>(
     records: &[T],
     format: Format,
     resource: &str,
@@ -50,7 +81,7 @@ pub fn print<T: Serialize>(
     match format {
         Format::Jsonl => {
             for v in &values {
-                writeln!(out, "{v}").map_err(CliError::other)?;
+                writeln!(out, "{v}").map_err(CliError::stdout)?;
             }
         }
         Format::Json => {
@@ -59,8 +90,8 @@ pub fn print<T: Serialize>(
             } else {
                 serde_json::json!({ "items": values, "next_cursor": next_cursor })
             };
-            writeln!(out, "{}", serde_json::to_string_pretty(&doc).map_err(CliError::other)?)
-                .map_err(CliError::other)?;
+            let text = serde_json::to_string_pretty(&doc).map_err(CliError::other)?;
+            writeln!(out, "{text}").map_err(CliError::stdout)?;
         }
         Format::Table => {
             let cols = columns(resource);
@@ -70,8 +101,23 @@ pub fn print<T: Serialize>(
             for v in &values {
                 t.add_row(cols.iter().map(|c| cell(&v[*c])).collect::<Vec<_>>());
             }
-            writeln!(out, "{t}").map_err(CliError::other)?;
+            writeln!(out, "{t}").map_err(CliError::stdout)?;
         }
     }
-    Ok(())
+    out.flush().map_err(CliError::stdout)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn table_cells_escape_control_characters() {
+        let subject = Value::String("Refund\u{1b}[2J\u{1b}]0;owned\u{7}\nsecond line".into());
+        let c = cell(&subject);
+        assert!(!c.chars().any(char::is_control), "{c:?}");
+        assert!(c.starts_with("Refund\\u{1b}[2J"), "{c}");
+        let long = cell(&Value::String("y".repeat(200)));
+        assert_eq!(long.chars().count(), CELL_WIDTH + 1);
+    }
 }

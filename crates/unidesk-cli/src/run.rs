@@ -1,198 +1,103 @@
-//! Running a parsed command.
+//! Running a parsed command against the chosen provider.
 
 use std::path::Path;
-use std::sync::Arc;
 
-use chrono::{DateTime, Utc};
+use clap::ArgMatches;
 use futures::StreamExt;
-use serde::Serialize;
-use serde::de::DeserializeOwned;
-use unidesk_core::{Cursor, Error, Helpdesk, ListQuery, Operation, Page, Resource, paginate};
-use unidesk_kustomer::KustomerClient;
-use unidesk_kustomer_sim::{SimConfig, Simulator};
+use unidesk_core::{Cursor, Helpdesk, ListQuery, Operation, Resource, get_record, list_page, stream_records};
 
-use crate::cli::{
-    Cli, Command, CommentWrite, ContactWrite, Format, JsonInput, ListArgs, NoWrite, ResourceOp, TicketWrite,
-};
+use crate::cli::{Cli, Command, CommentWrite, ContactWrite, Format, ListArgs, NoWrite, ResourceOp, TicketWrite};
+use crate::error::CliError;
+use crate::input::{parse_time, read_json};
 use crate::output;
+use crate::providers::{self, ConnectArgs};
 
-/// A failure: exit code and one line for stderr (never containing the token).
-#[derive(Debug)]
-pub struct CliError {
-    /// 1 other, 2 usage, 3 auth/permission, 4 not found, 5 rate limited.
-    pub code: u8,
-    /// The message after `error: `.
-    pub message: String,
-}
-
-impl CliError {
-    pub fn usage(m: impl Into<String>) -> Self {
-        CliError { code: 2, message: m.into() }
-    }
-    pub fn other(e: impl std::fmt::Display) -> Self {
-        CliError { code: 1, message: e.to_string() }
-    }
-}
-
-impl From<Error> for CliError {
-    fn from(e: Error) -> Self {
-        let code = match &e {
-            Error::Unauthenticated { .. } | Error::PermissionDenied { .. } => 3,
-            Error::NotFound { .. } => 4,
-            Error::RateLimited { .. } => 5,
-            Error::InvalidInput { .. } | Error::InvalidCursor { .. } => 2,
-            _ => 1,
-        };
-        CliError { code, message: e.to_string() }
-    }
-}
-
-/// The connected adapter, and the simulator it talks to when `--sim` was given.
-pub struct Connection {
-    pub client: KustomerClient,
-    _sim: Option<Simulator>,
-}
-
-async fn connect(cli: &Cli) -> Result<Connection, CliError> {
-    let mut builder = KustomerClient::builder();
-    let mut sim = None;
-    if cli.sim {
-        let s = Simulator::start(SimConfig::default())
-            .await
-            .map_err(|e| CliError::other(format!("starting the simulator: {e}")))?;
-        builder = builder.base_url(s.base_url()).api_key(cli.token.clone().unwrap_or_else(|| s.api_key().to_owned()));
-        sim = Some(s);
-    } else {
-        builder = match (&cli.base_url, &cli.org) {
-            (Some(url), _) => builder.base_url(url.clone()),
-            (None, Some(org)) => builder.org(org.clone()),
-            (None, None) => {
-                return Err(CliError::usage("give --sim, --base-url or --org (or KUSTOMER_BASE_URL / KUSTOMER_ORG)"));
-            }
-        };
-        let token = cli.token.clone().ok_or_else(|| CliError::usage("give --token or KUSTOMER_API_KEY"))?;
-        builder = builder.api_key(token);
-    }
-    let client = builder.build()?;
-    Ok(Connection { client, _sim: sim })
-}
-
-pub fn parse_time(s: &str) -> Result<DateTime<Utc>, CliError> {
-    DateTime::parse_from_rfc3339(s)
-        .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| CliError::usage(format!("--updated-after {s:?} is not RFC 3339: {e}")))
-}
-
-fn read_json<T: DeserializeOwned>(input: &JsonInput) -> Result<T, CliError> {
-    let text = if input.json == "-" {
-        std::io::read_to_string(std::io::stdin()).map_err(CliError::other)?
-    } else {
-        std::fs::read_to_string(&input.json).map_err(|e| CliError::usage(format!("reading {}: {e}", input.json)))?
-    };
-    serde_json::from_str(&text).map_err(|e| CliError::usage(format!("input JSON: {e}")))
-}
-
-pub async fn run(cli: Cli) -> Result<(), CliError> {
+/// Runs a parsed command; `matches` carries the providers' own flags.
+pub(crate) async fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), CliError> {
+    let provider = providers::find(&cli.provider)?;
     match &cli.command {
-        Command::Sim(args) => return serve_sim(args).await,
+        Command::Sim(args) => {
+            let serve = provider
+                .serve_sim
+                .ok_or_else(|| CliError::usage(format!("provider {:?} has no simulator", provider.name)))?;
+            return serve(args).await;
+        }
         Command::Schema { out } => return write_schemas(out),
+        Command::Providers => return list_providers(cli.format),
         _ => {}
     }
-    let conn = connect(&cli).await?;
-    let hd: &dyn Helpdesk = &conn.client;
+    let conn = (provider.connect)(&ConnectArgs {
+        sim: cli.sim,
+        base_url: cli.base_url.clone(),
+        token: cli.token.clone(),
+        matches,
+    })
+    .await?;
+    let hd: &dyn Helpdesk = conn.desk.as_ref();
     let format = output::resolve(cli.format);
     match &cli.command {
-        Command::Tickets(a) => match &a.op {
-            ResourceOp::List(l) => list(l, format, "tickets", |q| async move { hd.tickets().list(&q).await }).await,
-            ResourceOp::Get { id, remote_data } => show(format, hd.tickets().get(id, *remote_data).await?),
-            ResourceOp::Write(TicketWrite::Create(j)) => show(format, hd.tickets().create(&read_json(j)?).await?),
-            ResourceOp::Write(TicketWrite::Update { id, input }) => {
-                show(format, hd.tickets().update(id, &read_json(input)?).await?)
-            }
-        },
-        Command::Comments(a) => match &a.op {
-            ResourceOp::List(l) => list(l, format, "comments", |q| async move { hd.comments().list(&q).await }).await,
-            ResourceOp::Get { id, remote_data } => show(format, hd.comments().get(id, *remote_data).await?),
-            ResourceOp::Write(CommentWrite::Create(j)) => show(format, hd.comments().create(&read_json(j)?).await?),
-        },
-        Command::Contacts(a) => match &a.op {
-            ResourceOp::List(l) => list(l, format, "contacts", |q| async move { hd.contacts().list(&q).await }).await,
-            ResourceOp::Get { id, remote_data } => show(format, hd.contacts().get(id, *remote_data).await?),
-            ResourceOp::Write(ContactWrite::Create(j)) => show(format, hd.contacts().create(&read_json(j)?).await?),
-            ResourceOp::Write(ContactWrite::Update { id, input }) => {
-                show(format, hd.contacts().update(id, &read_json(input)?).await?)
-            }
-        },
-        Command::Accounts(a) => {
-            read_only(
-                &a.op,
-                format,
-                "accounts",
-                |q| async move { hd.accounts().list(&q).await },
-                |id, r| async move { hd.accounts().get(&id, r).await },
-            )
+        Command::Tickets(a) => {
+            resource(hd, Resource::Ticket, &a.op, format, |w| async move {
+                match w {
+                    TicketWrite::Create(j) => output::record(format, hd.tickets().create(&read_json(j)?).await?),
+                    TicketWrite::Update { id, input } => {
+                        output::record(format, hd.tickets().update(id, &read_json(input)?).await?)
+                    }
+                }
+            })
             .await
         }
-        Command::Tags(a) => {
-            read_only(
-                &a.op,
-                format,
-                "tags",
-                |q| async move { hd.tags().list(&q).await },
-                |id, r| async move { hd.tags().get(&id, r).await },
-            )
+        Command::Comments(a) => {
+            resource(hd, Resource::Comment, &a.op, format, |w| async move {
+                match w {
+                    CommentWrite::Create(j) => output::record(format, hd.comments().create(&read_json(j)?).await?),
+                }
+            })
             .await
         }
-        Command::Teams(a) => {
-            read_only(
-                &a.op,
-                format,
-                "teams",
-                |q| async move { hd.teams().list(&q).await },
-                |id, r| async move { hd.teams().get(&id, r).await },
-            )
+        Command::Contacts(a) => {
+            resource(hd, Resource::Contact, &a.op, format, |w| async move {
+                match w {
+                    ContactWrite::Create(j) => output::record(format, hd.contacts().create(&read_json(j)?).await?),
+                    ContactWrite::Update { id, input } => {
+                        output::record(format, hd.contacts().update(id, &read_json(input)?).await?)
+                    }
+                }
+            })
             .await
         }
-        Command::Users(a) => {
-            read_only(
-                &a.op,
-                format,
-                "users",
-                |q| async move { hd.users().list(&q).await },
-                |id, r| async move { hd.users().get(&id, r).await },
-            )
-            .await
-        }
-        Command::Sync(args) => crate::sync::sync(Arc::new(conn.client.clone()), args).await,
+        Command::Accounts(a) => resource(hd, Resource::Account, &a.op, format, no_write).await,
+        Command::Tags(a) => resource(hd, Resource::Tag, &a.op, format, no_write).await,
+        Command::Teams(a) => resource(hd, Resource::Team, &a.op, format, no_write).await,
+        Command::Users(a) => resource(hd, Resource::User, &a.op, format, no_write).await,
+        Command::Sync(args) => crate::sync::sync(hd, args, conn.status.as_ref()).await,
         Command::Capabilities => capabilities(hd, format),
-        Command::Sim(_) | Command::Schema { .. } => Ok(()),
+        Command::Sim(_) | Command::Schema { .. } | Command::Providers => Ok(()),
     }
 }
 
-async fn read_only<T, L, LF, G, GF>(
-    op: &ResourceOp<NoWrite>,
+async fn no_write(never: &NoWrite) -> Result<(), CliError> {
+    match *never {}
+}
+
+/// List and get for any resource; writes go to `write`, which knows the resource's input types.
+async fn resource<'a, W, F, Fut>(
+    hd: &dyn Helpdesk,
+    r: Resource,
+    op: &'a ResourceOp<W>,
     format: Format,
-    name: &str,
-    lister: L,
-    getter: G,
+    write: F,
 ) -> Result<(), CliError>
 where
-    T: Serialize + Send,
-    L: FnMut(ListQuery) -> LF + Send,
-    LF: std::future::Future<Output = unidesk_core::Result<Page<T>>> + Send,
-    G: FnOnce(String, bool) -> GF,
-    GF: std::future::Future<Output = unidesk_core::Result<T>>,
+    W: clap::Subcommand,
+    F: FnOnce(&'a W) -> Fut,
+    Fut: std::future::Future<Output = Result<(), CliError>>,
 {
     match op {
-        ResourceOp::List(l) => list(l, format, name, lister).await,
-        ResourceOp::Get { id, remote_data } => show(format, getter(id.clone(), *remote_data).await?),
-        ResourceOp::Write(never) => match *never {},
+        ResourceOp::List(l) => list(hd, r, l, format).await,
+        ResourceOp::Get { id, remote_data } => output::record(format, get_record(hd, r, id, *remote_data).await?),
+        ResourceOp::Write(w) => write(w).await,
     }
-}
-
-fn show<T: Serialize>(format: Format, record: T) -> Result<(), CliError> {
-    let format = if format == Format::Table { Format::Json } else { format };
-    output::print(&[record], format, "", None)
 }
 
 fn query_of(l: &ListArgs) -> Result<ListQuery, CliError> {
@@ -202,43 +107,62 @@ fn query_of(l: &ListArgs) -> Result<ListQuery, CliError> {
     q.ticket_id = l.ticket.clone();
     q.contact_id = l.contact.clone();
     if let Some(t) = &l.updated_after {
-        q.updated_after = Some(parse_time(t)?);
+        q.updated_after = Some(parse_time("--updated-after", t)?);
     }
     Ok(q)
 }
 
-async fn list<T, F, Fut>(l: &ListArgs, format: Format, name: &str, mut fetch: F) -> Result<(), CliError>
-where
-    T: Serialize + Send,
-    F: FnMut(ListQuery) -> Fut + Send,
-    Fut: std::future::Future<Output = unidesk_core::Result<Page<T>>> + Send,
-{
+async fn list(hd: &dyn Helpdesk, r: Resource, l: &ListArgs, format: Format) -> Result<(), CliError> {
     let q = query_of(l)?;
+    let name = r.plural();
     if !l.all {
-        let page = fetch(q).await?;
+        let page = list_page(hd, r, &q).await?;
+        note_page_size(l.page_size, page.items.len(), page.next_cursor.is_some());
         output::print(&page.items, format, name, page.next_cursor.as_ref().map(Cursor::as_str))?;
         if let Some(c) = &page.next_cursor {
             eprintln!("next_cursor: {c}");
         }
         return Ok(());
     }
-    let mut stream = paginate(q, fetch);
+    // The first page is fetched here to say whether the page size was lowered; the stream continues from it.
+    let first = list_page(hd, r, &q).await?;
+    note_page_size(l.page_size, first.items.len(), first.next_cursor.is_some());
+    let rest = match first.next_cursor.clone() {
+        Some(c) => Some(stream_records(hd, r, q.clone().cursor(c))),
+        None => None,
+    };
     if format == Format::Jsonl {
-        while let Some(item) = stream.next().await {
-            output::print(&[item?], format, name, None)?;
+        output::print(&first.items, format, name, None)?;
+        if let Some(mut stream) = rest {
+            while let Some(item) = stream.next().await {
+                output::print(&[item?], format, name, None)?;
+            }
         }
         return Ok(());
     }
-    let mut all = Vec::new();
-    while let Some(item) = stream.next().await {
-        all.push(item?);
+    let mut all = first.items;
+    if let Some(mut stream) = rest {
+        while let Some(item) = stream.next().await {
+            all.push(item?);
+        }
     }
     output::print(&all, format, name, None)
 }
 
-fn capabilities(hd: &dyn Helpdesk, format: Format) -> Result<(), CliError> {
-    let caps = hd.capabilities();
-    let rows: Vec<serde_json::Value> = Resource::ALL
+/// Says once on stderr when the first page is shorter than `--page-size` although more
+/// follow: the provider's maximum page size applied.
+fn note_page_size(requested: Option<u32>, got: usize, more: bool) {
+    if let Some(n) = requested
+        && more
+        && (got as u64) < u64::from(n)
+    {
+        eprintln!("note: pages hold {got} records here, fewer than --page-size {n}: the provider's maximum applies");
+    }
+}
+
+/// One row per resource: `yes`, `unsupported`, or `-` where the operation does not apply.
+fn capability_rows(caps: &unidesk_core::Capabilities) -> Vec<serde_json::Value> {
+    Resource::ALL
         .iter()
         .map(|r| {
             let mut row = serde_json::Map::new();
@@ -255,7 +179,11 @@ fn capabilities(hd: &dyn Helpdesk, format: Format) -> Result<(), CliError> {
             }
             serde_json::Value::Object(row)
         })
-        .collect();
+        .collect()
+}
+
+fn capabilities(hd: &dyn Helpdesk, format: Format) -> Result<(), CliError> {
+    let rows = capability_rows(&hd.capabilities());
     match format {
         Format::Table => {
             let mut t = comfy_table::Table::new();
@@ -265,10 +193,63 @@ fn capabilities(hd: &dyn Helpdesk, format: Format) -> Result<(), CliError> {
             for r in &rows {
                 t.add_row(header.iter().map(|h| r[h].as_str().unwrap_or_default().to_string()).collect::<Vec<_>>());
             }
-            println!("{}: {}", hd.name(), t);
-            Ok(())
+            output::line(format_args!("{}: {}", hd.name(), t))
         }
         f => output::print(&rows, f, "capabilities", None),
+    }
+}
+
+/// A one-line summary: how many applicable operations are supported, and which are not.
+fn capability_summary(caps: &unidesk_core::Capabilities) -> (usize, usize, Vec<String>) {
+    let mut supported = 0;
+    let mut total = 0;
+    let mut missing = Vec::new();
+    for r in Resource::ALL {
+        for op in Operation::ALL.into_iter().filter(|op| op.applies_to(r)) {
+            total += 1;
+            if caps.supports(r, op) {
+                supported += 1;
+            } else {
+                missing.push(format!("{}.{}", r.plural(), op.as_str()));
+            }
+        }
+    }
+    (supported, total, missing)
+}
+
+fn list_providers(format: Option<Format>) -> Result<(), CliError> {
+    let rows: Vec<serde_json::Value> = providers::REGISTRY
+        .iter()
+        .map(|p| {
+            let (supported, total, missing) = capability_summary(&(p.capabilities)());
+            serde_json::json!({
+                "name": p.name,
+                "about": p.about,
+                "simulator": p.serve_sim.is_some(),
+                "supported_operations": supported,
+                "applicable_operations": total,
+                "unsupported": missing,
+            })
+        })
+        .collect();
+    match output::resolve(format) {
+        Format::Table => {
+            for r in &rows {
+                let missing: Vec<&str> =
+                    r["unsupported"].as_array().into_iter().flatten().filter_map(|v| v.as_str()).collect();
+                output::line(format_args!(
+                    "{:<10} {}/{} operations{}{} — {}",
+                    r["name"].as_str().unwrap_or_default(),
+                    r["supported_operations"],
+                    r["applicable_operations"],
+                    if r["simulator"] == true { ", simulator" } else { "" },
+                    if missing.is_empty() { String::new() } else { format!("; unsupported: {}", missing.join(" ")) },
+                    r["about"].as_str().unwrap_or_default(),
+                ))?;
+            }
+            Ok(())
+        }
+        f => output::print(&rows, f, "providers", None),
     }
 }
 
@@ -277,32 +258,7 @@ fn write_schemas(out: &Path) -> Result<(), CliError> {
     for (name, text) in unidesk_core::schema::all() {
         let path = out.join(name);
         std::fs::write(&path, text).map_err(|e| CliError::other(format!("writing {}: {e}", path.display())))?;
-        println!("wrote {}", path.display());
+        output::line(format_args!("wrote {}", path.display()))?;
     }
-    Ok(())
-}
-
-async fn serve_sim(args: &crate::cli::SimArgs) -> Result<(), CliError> {
-    let mut config = SimConfig {
-        seed: args.seed,
-        conversations: args.conversations,
-        rate_limit: args.rate_limit,
-        ..SimConfig::default()
-    };
-    config.faults.rate = args.fault_rate;
-    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], args.port));
-    let sim = Simulator::bind(config, addr).await.map_err(|e| CliError::other(format!("binding {addr}: {e}")))?;
-    // Write errors are ignored: a reader that closes the pipe after the first line
-    // (`unidesk sim | head -1`) must not take the server down with it.
-    {
-        use std::io::Write;
-        let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "base_url: {}", sim.base_url());
-        let _ = writeln!(out, "api_key: {}", sim.api_key());
-        let _ = writeln!(out, "read_only_key: {}", sim.read_only_key());
-        let _ = out.flush();
-        let _ = writeln!(std::io::stderr(), "serving the Kustomer simulator; Ctrl-C to stop");
-    }
-    tokio::signal::ctrl_c().await.map_err(CliError::other)?;
     Ok(())
 }

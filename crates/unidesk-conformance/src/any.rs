@@ -1,11 +1,11 @@
-//! Resource-generic access: list and get any resource as JSON records, so one
-//! check covers all seven resources.
+//! Resource-generic access through core's [`unidesk_core::list_page`] and
+//! [`unidesk_core::get_record`], so one check covers all seven resources.
 
 use std::collections::HashSet;
 
 use chrono::{DateTime, Utc};
 use serde_json::Value;
-use unidesk_core::{Cursor, Helpdesk, ListQuery, Record, Resource, Result};
+use unidesk_core::{AnyRecord, Cursor, Helpdesk, ListQuery, Record, Resource, Result};
 
 use crate::outcome::{Context, Failure, ensure};
 
@@ -18,7 +18,7 @@ pub(crate) struct Rec {
     pub json: Value,
 }
 
-fn rec<T: Record + serde::Serialize>(r: T) -> Rec {
+fn rec(r: AnyRecord) -> Rec {
     Rec {
         id: r.id().to_owned(),
         updated_at: r.updated_at(),
@@ -27,34 +27,15 @@ fn rec<T: Record + serde::Serialize>(r: T) -> Rec {
     }
 }
 
-fn recs<T: Record + serde::Serialize>(page: unidesk_core::Page<T>) -> (Vec<Rec>, Option<Cursor>) {
-    (page.items.into_iter().map(rec).collect(), page.next_cursor)
-}
-
 /// One page of `resource`.
 pub(crate) async fn list(desk: &dyn Helpdesk, resource: Resource, q: &ListQuery) -> Result<(Vec<Rec>, Option<Cursor>)> {
-    Ok(match resource {
-        Resource::Ticket => recs(desk.tickets().list(q).await?),
-        Resource::Comment => recs(desk.comments().list(q).await?),
-        Resource::Contact => recs(desk.contacts().list(q).await?),
-        Resource::Account => recs(desk.accounts().list(q).await?),
-        Resource::Tag => recs(desk.tags().list(q).await?),
-        Resource::Team => recs(desk.teams().list(q).await?),
-        Resource::User => recs(desk.users().list(q).await?),
-    })
+    let page = unidesk_core::list_page(desk, resource, q).await?;
+    Ok((page.items.into_iter().map(rec).collect(), page.next_cursor))
 }
 
 /// One record of `resource` by id.
 pub(crate) async fn get(desk: &dyn Helpdesk, resource: Resource, id: &str) -> Result<Rec> {
-    Ok(match resource {
-        Resource::Ticket => rec(desk.tickets().get(id, false).await?),
-        Resource::Comment => rec(desk.comments().get(id, false).await?),
-        Resource::Contact => rec(desk.contacts().get(id, false).await?),
-        Resource::Account => rec(desk.accounts().get(id, false).await?),
-        Resource::Tag => rec(desk.tags().get(id, false).await?),
-        Resource::Team => rec(desk.teams().get(id, false).await?),
-        Resource::User => rec(desk.users().get(id, false).await?),
-    })
+    Ok(rec(unidesk_core::get_record(desk, resource, id, false).await?))
 }
 
 /// A complete walk through a listing: every page in order.

@@ -11,6 +11,7 @@
 //! implement the traits; products hold a `Box<dyn Helpdesk>` or
 //! `Arc<dyn Helpdesk>` chosen per connected account.
 
+pub mod any;
 mod capability;
 pub mod cursor;
 mod enums;
@@ -24,6 +25,7 @@ pub mod schema;
 mod stream;
 mod traits;
 
+pub use any::{AnyRecord, get_record, list_page, stream_records};
 pub use capability::{Capabilities, Operation, Resource};
 pub use cursor::Cursor;
 pub use enums::{Direction, EventKind, Priority, TicketStatus};

@@ -5,6 +5,7 @@
 
 use schemars::JsonSchema;
 
+use crate::capability::Resource;
 use crate::event::Event;
 use crate::models::{Account, Comment, Contact, Tag, Team, Ticket, User};
 
@@ -18,16 +19,29 @@ fn render<T: JsonSchema>() -> String {
     text
 }
 
+impl Resource {
+    /// The JSON Schema of this resource's normalized record (pretty JSON ending with a newline).
+    pub fn json_schema(self) -> String {
+        match self {
+            Resource::Ticket => render::<Ticket>(),
+            Resource::Comment => render::<Comment>(),
+            Resource::Contact => render::<Contact>(),
+            Resource::Account => render::<Account>(),
+            Resource::Tag => render::<Tag>(),
+            Resource::Team => render::<Team>(),
+            Resource::User => render::<User>(),
+        }
+    }
+
+    /// The schema's file name under `schemas/` (`ticket.schema.json`).
+    pub fn schema_file(self) -> String {
+        format!("{}.schema.json", self.as_str())
+    }
+}
+
 /// Every schema file: (file name, pretty JSON text ending with a newline).
-pub fn all() -> Vec<(&'static str, String)> {
-    vec![
-        ("ticket.schema.json", render::<Ticket>()),
-        ("comment.schema.json", render::<Comment>()),
-        ("contact.schema.json", render::<Contact>()),
-        ("account.schema.json", render::<Account>()),
-        ("tag.schema.json", render::<Tag>()),
-        ("team.schema.json", render::<Team>()),
-        ("user.schema.json", render::<User>()),
-        ("event.schema.json", render::<Event>()),
-    ]
+pub fn all() -> Vec<(String, String)> {
+    let mut files: Vec<(String, String)> = Resource::ALL.iter().map(|r| (r.schema_file(), r.json_schema())).collect();
+    files.push(("event.schema.json".to_owned(), render::<Event>()));
+    files
 }

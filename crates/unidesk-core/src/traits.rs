@@ -130,6 +130,68 @@ pub trait Helpdesk: Send + Sync {
     fn users(&self) -> &dyn Users;
 }
 
+/// A shared adapter is an adapter: every method forwards to the `std::sync::Arc`'s content.
+impl<T: Helpdesk + ?Sized> Helpdesk for std::sync::Arc<T> {
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+    fn capabilities(&self) -> Capabilities {
+        (**self).capabilities()
+    }
+    fn tickets(&self) -> &dyn Tickets {
+        (**self).tickets()
+    }
+    fn comments(&self) -> &dyn Comments {
+        (**self).comments()
+    }
+    fn contacts(&self) -> &dyn Contacts {
+        (**self).contacts()
+    }
+    fn accounts(&self) -> &dyn Accounts {
+        (**self).accounts()
+    }
+    fn tags(&self) -> &dyn Tags {
+        (**self).tags()
+    }
+    fn teams(&self) -> &dyn Teams {
+        (**self).teams()
+    }
+    fn users(&self) -> &dyn Users {
+        (**self).users()
+    }
+}
+
+/// A shared adapter is an adapter: every method forwards to the `Box`'s content.
+impl<T: Helpdesk + ?Sized> Helpdesk for Box<T> {
+    fn name(&self) -> &str {
+        (**self).name()
+    }
+    fn capabilities(&self) -> Capabilities {
+        (**self).capabilities()
+    }
+    fn tickets(&self) -> &dyn Tickets {
+        (**self).tickets()
+    }
+    fn comments(&self) -> &dyn Comments {
+        (**self).comments()
+    }
+    fn contacts(&self) -> &dyn Contacts {
+        (**self).contacts()
+    }
+    fn accounts(&self) -> &dyn Accounts {
+        (**self).accounts()
+    }
+    fn tags(&self) -> &dyn Tags {
+        (**self).tags()
+    }
+    fn teams(&self) -> &dyn Teams {
+        (**self).teams()
+    }
+    fn users(&self) -> &dyn Users {
+        (**self).users()
+    }
+}
+
 /// Writes the seven resource accessors of [`Helpdesk`] for a type that implements
 /// every resource trait itself (the usual shape of an adapter). Use it inside
 /// `impl Helpdesk for YourAdapter { … }`, next to `name` and `capabilities`:

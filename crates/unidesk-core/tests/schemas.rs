@@ -14,7 +14,7 @@ fn checked_in_schemas_are_fresh() {
     let update = std::env::var_os("UNIDESK_UPDATE_SCHEMAS").is_some();
     let mut stale = Vec::new();
     for (name, text) in schema::all() {
-        let path = dir.join(name);
+        let path = dir.join(&name);
         if update {
             std::fs::write(&path, &text).expect("write schema");
             continue;
@@ -32,7 +32,7 @@ fn checked_in_schemas_are_fresh() {
 }
 
 fn property_names(name: &str) -> Vec<String> {
-    let (_, text) = schema::all().into_iter().find(|(n, _)| *n == name).expect("schema exists");
+    let (_, text) = schema::all().into_iter().find(|(n, _)| n == name).expect("schema exists");
     let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
     let mut keys: Vec<String> = v["properties"].as_object().expect("properties").keys().cloned().collect();
     keys.sort();
@@ -76,7 +76,7 @@ fn field_names_are_the_contracted_ones() {
 
 #[test]
 fn attachment_fields_are_the_contracted_ones() {
-    let (_, text) = schema::all().into_iter().find(|(n, _)| *n == "comment.schema.json").expect("comment");
+    let (_, text) = schema::all().into_iter().find(|(n, _)| n == "comment.schema.json").expect("comment");
     let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
     let mut keys: Vec<String> =
         v["$defs"]["Attachment"]["properties"].as_object().expect("attachment").keys().cloned().collect();

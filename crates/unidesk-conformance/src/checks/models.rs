@@ -7,18 +7,10 @@ use crate::Target;
 use crate::any::walk;
 use crate::outcome::{CheckResult, Failure, Outcome, ensure, skip};
 
-fn schema_file(r: Resource) -> String {
-    format!("{}.schema.json", r.as_str())
-}
-
 /// A validator for `r`'s schema, as `schemas/<resource>.schema.json` holds it.
 fn validator(r: Resource) -> Result<jsonschema::Validator, Failure> {
-    let name = schema_file(r);
-    let text = unidesk_core::schema::all()
-        .into_iter()
-        .find(|(n, _)| *n == name)
-        .map(|(_, text)| text)
-        .ok_or_else(|| Failure::new(format!("no schema named {name}")))?;
+    let name = r.schema_file();
+    let text = r.json_schema();
     let schema: serde_json::Value =
         serde_json::from_str(&text).map_err(|e| Failure::new(format!("{name} is not JSON: {e}")))?;
     jsonschema::validator_for(&schema).map_err(|e| Failure::new(format!("{name} is not a valid schema: {e}")))
@@ -37,7 +29,7 @@ pub async fn records_match_the_json_schemas(t: &Target) -> CheckResult {
             let w = walk(t.desk(), r, ListQuery::new().page_size(100).include_remote_data(raw), &what).await?;
             for rec in w.records() {
                 let errors: Vec<String> = v.iter_errors(&rec.json).take(3).map(|e| e.to_string()).collect();
-                ensure!(errors.is_empty(), "{} {:?} does not match {}: {errors:?}", r.as_str(), rec.id, schema_file(r));
+                ensure!(errors.is_empty(), "{} {:?} does not match {}: {errors:?}", r.as_str(), rec.id, r.schema_file());
             }
         }
     }

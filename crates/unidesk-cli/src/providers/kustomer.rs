@@ -1,0 +1,116 @@
+//! `--provider kustomer`: the Kustomer adapter, and its simulator with `--sim`.
+//!
+//! Flags and environment: `--base-url` (`KUSTOMER_BASE_URL`), `--org` (`KUSTOMER_ORG`),
+//! `--token` (`KUSTOMER_API_KEY`).
+
+use clap::Arg;
+use futures::FutureExt;
+use unidesk_core::Capabilities;
+use unidesk_kustomer::KustomerClient;
+
+use super::{ConnectArgs, Connection, Provider, or_env};
+use crate::error::CliError;
+
+/// The registry entry.
+pub(super) const PROVIDER: Provider = Provider {
+    name: "kustomer",
+    about: "Kustomer REST API (--org or --base-url, --token; KUSTOMER_* env)",
+    token_env: "KUSTOMER_API_KEY",
+    args,
+    connect: |a| connect(a).boxed(),
+    capabilities,
+    #[cfg(feature = "sim")]
+    serve_sim: Some(|a| sim::serve(a).boxed()),
+    #[cfg(not(feature = "sim"))]
+    serve_sim: None,
+};
+
+fn args() -> Vec<Arg> {
+    vec![
+        Arg::new("org")
+            .long("org")
+            .env("KUSTOMER_ORG")
+            .global(true)
+            .help("Kustomer org name: https://ORG.api.kustomerapp.com (--provider kustomer)"),
+    ]
+}
+
+fn capabilities() -> Capabilities {
+    KustomerClient::builder()
+        .base_url("http://127.0.0.1:9")
+        .api_key("capabilities-only")
+        .build()
+        .map(|c| unidesk_core::Helpdesk::capabilities(&c))
+        .unwrap_or_else(|_| Capabilities::none())
+}
+
+async fn connect(a: &ConnectArgs<'_>) -> Result<Connection, CliError> {
+    let mut builder = KustomerClient::builder();
+    let mut keep: Option<Box<dyn std::any::Any + Send>> = None;
+    let token = or_env(&a.token, "KUSTOMER_API_KEY");
+    if a.sim {
+        #[cfg(feature = "sim")]
+        {
+            let s = sim::start().await?;
+            builder = builder.base_url(s.base_url()).api_key(token.unwrap_or_else(|| s.api_key().to_owned()));
+            keep = Some(Box::new(s));
+        }
+        #[cfg(not(feature = "sim"))]
+        return Err(CliError::usage("this unidesk was built without the `sim` feature"));
+    } else {
+        let org: Option<String> = a.matches.get_one::<String>("org").cloned();
+        builder = match (or_env(&a.base_url, "KUSTOMER_BASE_URL"), org) {
+            (Some(url), _) => builder.base_url(url),
+            (None, Some(org)) => builder.org(org),
+            (None, None) => {
+                return Err(CliError::usage("give --sim, --base-url or --org (or KUSTOMER_BASE_URL / KUSTOMER_ORG)"));
+            }
+        };
+        let token = token.ok_or_else(|| CliError::usage("give --token or KUSTOMER_API_KEY"))?;
+        builder = builder.api_key(token);
+    }
+    let client = builder.build()?;
+    let watched = client.clone();
+    let status = Box::new(move || {
+        let rl = watched.rate_limit();
+        match (rl.remaining, rl.limit) {
+            (Some(rem), Some(lim)) => Some(format!("rate limit {rem}/{lim}")),
+            _ => None,
+        }
+    });
+    Ok(Connection { desk: Box::new(client), status, _keep: keep })
+}
+
+#[cfg(feature = "sim")]
+mod sim {
+    use unidesk_kustomer_sim::{SimConfig, Simulator};
+
+    use crate::cli::SimArgs;
+    use crate::error::CliError;
+
+    /// The embedded simulator with its default data.
+    pub(super) async fn start() -> Result<Simulator, CliError> {
+        Simulator::start(SimConfig::default()).await.map_err(|e| CliError::other(format!("starting the simulator: {e}")))
+    }
+
+    /// `unidesk sim`: serves until Ctrl-C, after printing its address and keys.
+    pub(super) async fn serve(args: &SimArgs) -> Result<(), CliError> {
+        let mut config = SimConfig {
+            seed: args.seed,
+            conversations: args.conversations,
+            rate_limit: args.rate_limit,
+            ..SimConfig::default()
+        };
+        config.faults.rate = args.fault_rate;
+        let addr = std::net::SocketAddr::from(([127, 0, 0, 1], args.port));
+        let sim = Simulator::bind(config, addr).await.map_err(|e| CliError::other(format!("binding {addr}: {e}")))?;
+        crate::output::announce(&[
+            ("base_url", sim.base_url().as_str()),
+            ("api_key", sim.api_key()),
+            ("read_only_key", sim.read_only_key()),
+        ]);
+        eprintln!("serving the Kustomer simulator; Ctrl-C to stop");
+        tokio::signal::ctrl_c().await.map_err(CliError::other)?;
+        Ok(())
+    }
+}
