@@ -76,6 +76,7 @@ pub(crate) fn exit_code(e: &Error) -> u8 {
         | Error::Transport { .. }
         | Error::Decode { .. }
         | Error::PaginationLoop { .. }
+        | Error::PaginationStalled { .. }
         | Error::Upstream { .. } => OTHER,
         // `Error` is non-exhaustive: a variant added in core later is "other" until mapped here.
         #[allow(unreachable_patterns)]
@@ -136,7 +137,8 @@ mod tests {
             (Error::validation("unknown status \"nope\""), 2),
             (Error::unsupported(Resource::Tag, Operation::Delete, "kustomer"), 1),
             (Error::Conflict { message: "x".into() }, 1),
-            (Error::Transport { message: "reset".into(), timeout: false }, 1),
+            (Error::transport("reset", false), 1),
+            (Error::PaginationStalled { empty_pages: 10 }, 1),
             (Error::decode("ctx", "eof"), 1),
             (Error::PaginationLoop { pages: 3 }, 1),
             (Error::Upstream { status: 502, body: String::new() }, 1),

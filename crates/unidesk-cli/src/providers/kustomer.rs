@@ -72,6 +72,9 @@ async fn connect(a: &ConnectArgs<'_>) -> Result<Connection, CliError> {
     let client = builder.build()?;
     let watched = client.clone();
     let status = Box::new(move || {
+        if let Some(w) = watched.waiting() {
+            return Some(format!("waiting {:.1}s ({})", w.remaining.as_secs_f64(), w.reason));
+        }
         let rl = watched.rate_limit();
         match (rl.remaining, rl.limit) {
             (Some(rem), Some(lim)) => Some(format!("rate limit {rem}/{lim}")),

@@ -93,7 +93,22 @@ pub(crate) async fn sync(hd: &dyn Helpdesk, args: &SyncArgs, status: &(dyn Fn() 
                 eprintln!("sync interrupted (--max-pages); run the same command again to resume");
                 return Ok(());
             }
-            let page = list_page(hd, r, &q).await?;
+            // The bar shows the adapter's status (a rate-limit wait and its reason) while the page loads.
+            let page = {
+                let fetch = list_page(hd, r, &q);
+                tokio::pin!(fetch);
+                let mut tick = tokio::time::interval(Duration::from_millis(250));
+                loop {
+                    tokio::select! {
+                        page = &mut fetch => break page?,
+                        _ = tick.tick() => {
+                            if let Some(msg) = status() {
+                                bar.set_message(msg);
+                            }
+                        }
+                    }
+                }
+            };
             let next = page.next_cursor;
             let last_id = page.items.last().map(|t| t.id().to_owned());
             // Serialized through `Value`, as `list --format jsonl` prints: the same bytes either way.
