@@ -34,10 +34,7 @@ struct Run {
 /// Runs `unidesk ARGS` against `server` with the test token, killed at 30 s.
 async fn run(server: &MockServer, args: &[&str]) -> Run {
     let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_unidesk"));
-    cmd.args(["--base-url", &server.uri(), "--token", TOKEN])
-        .args(args)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    cmd.args(["--base-url", &server.uri(), "--token", TOKEN]).args(args).stdout(Stdio::piped()).stderr(Stdio::piped());
     tokio::task::spawn_blocking(move || {
         let started = Instant::now();
         let mut child = cmd.spawn().expect("runs");
@@ -104,12 +101,15 @@ async fn endless_empty_pages_stop_after_a_bounded_run() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn server_text_is_one_escaped_line_without_the_token() {
-    let html = "<html>\n<head><title>502 Bad Gateway</title></head>\n\u{1b}[31mred\u{1b}[0m\n<body>upstream</body>\n</html>\n";
+    let html =
+        "<html>\n<head><title>502 Bad Gateway</title></head>\n\u{1b}[31mred\u{1b}[0m\n<body>upstream</body>\n</html>\n";
     let echo = format!("bad request\u{1b}]0;pwned\u{7}\u{1b}[2J Authorization: Bearer {TOKEN}\r\n");
     for (case, status, body) in [("html 502", 502u16, html.to_owned()), ("hostile 400", 400, echo)] {
         let server = MockServer::start().await;
         Mock::given(method("GET"))
-            .respond_with(ResponseTemplate::new(status).set_body_string(body).insert_header("content-type", "text/html"))
+            .respond_with(
+                ResponseTemplate::new(status).set_body_string(body).insert_header("content-type", "text/html"),
+            )
             .mount(&server)
             .await;
         let r = run(&server, &["tickets", "list"]).await;

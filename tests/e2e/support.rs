@@ -82,7 +82,6 @@ pub fn ids_in(dir: &std::path::Path, resource: &str) -> Vec<String> {
         .collect()
 }
 
-
 /// Every record of `DIR/<resource>.jsonl` without `ticket_url` (it names the simulator's port).
 pub fn records_in(dir: &std::path::Path, resource: &str) -> Vec<serde_json::Value> {
     std::fs::read_to_string(dir.join(format!("{resource}.jsonl")))

@@ -46,7 +46,11 @@ impl CliError {
     /// A failed write to stdout: a closed pipe ends the program quietly, anything else is exit 1.
     pub(crate) fn stdout(e: std::io::Error) -> Self {
         let closed = e.kind() == std::io::ErrorKind::BrokenPipe;
-        CliError { code: if closed { OK } else { OTHER }, message: format!("writing output: {e}"), closed_stdout: closed }
+        CliError {
+            code: if closed { OK } else { OTHER },
+            message: format!("writing output: {e}"),
+            closed_stdout: closed,
+        }
     }
 
     /// The line to print after `error: `: one line, control characters escaped, bounded,

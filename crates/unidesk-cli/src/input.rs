@@ -36,8 +36,8 @@ pub(crate) fn read_json<T: DeserializeOwned>(input: &JsonInput) -> Result<T, Cli
     let bytes = if input.json == "-" {
         read_capped(std::io::stdin().lock(), "stdin")?
     } else {
-        let file = std::fs::File::open(&input.json)
-            .map_err(|e| CliError::usage(format!("reading {}: {e}", input.json)))?;
+        let file =
+            std::fs::File::open(&input.json).map_err(|e| CliError::usage(format!("reading {}: {e}", input.json)))?;
         read_capped(file, &input.json)?
     };
     serde_json::from_slice(&bytes).map_err(|e| CliError::usage(format!("input JSON: {e}")))

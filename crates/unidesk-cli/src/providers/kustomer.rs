@@ -93,7 +93,9 @@ mod sim {
 
     /// The embedded simulator with its default data.
     pub(super) async fn start() -> Result<Simulator, CliError> {
-        Simulator::start(SimConfig::default()).await.map_err(|e| CliError::other(format!("starting the simulator: {e}")))
+        Simulator::start(SimConfig::default())
+            .await
+            .map_err(|e| CliError::other(format!("starting the simulator: {e}")))
     }
 
     /// `unidesk sim`: serves until Ctrl-C, after printing its address and keys.

@@ -106,8 +106,7 @@ mod tests {
         names.sort();
         names.dedup();
         assert_eq!(names.len(), REGISTRY.len());
-        let mut flags: Vec<String> =
-            REGISTRY.iter().flat_map(|p| (p.args)()).map(|a| a.get_id().to_string()).collect();
+        let mut flags: Vec<String> = REGISTRY.iter().flat_map(|p| (p.args)()).map(|a| a.get_id().to_string()).collect();
         let n = flags.len();
         flags.sort();
         flags.dedup();

@@ -23,7 +23,11 @@ use crate::output;
 use checkpoint::{Progress, Verdict};
 
 /// Runs `unidesk sync` against `hd`.
-pub(crate) async fn sync(hd: &dyn Helpdesk, args: &SyncArgs, status: &(dyn Fn() -> Option<String> + Send + Sync)) -> Result<(), CliError> {
+pub(crate) async fn sync(
+    hd: &dyn Helpdesk,
+    args: &SyncArgs,
+    status: &(dyn Fn() -> Option<String> + Send + Sync),
+) -> Result<(), CliError> {
     // Validate everything before touching the folder.
     if args.page_size == 0 {
         return Err(CliError::usage("--page-size must be at least 1"));

@@ -29,7 +29,13 @@ pub async fn records_match_the_json_schemas(t: &Target) -> CheckResult {
             let w = walk(t.desk(), r, ListQuery::new().page_size(100).include_remote_data(raw), &what).await?;
             for rec in w.records() {
                 let errors: Vec<String> = v.iter_errors(&rec.json).take(3).map(|e| e.to_string()).collect();
-                ensure!(errors.is_empty(), "{} {:?} does not match {}: {errors:?}", r.as_str(), rec.id, r.schema_file());
+                ensure!(
+                    errors.is_empty(),
+                    "{} {:?} does not match {}: {errors:?}",
+                    r.as_str(),
+                    rec.id,
+                    r.schema_file()
+                );
             }
         }
     }
