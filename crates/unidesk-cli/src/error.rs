@@ -4,6 +4,7 @@
 //! 3 authentication/permission, 4 not found, 5 rate limited after all retries.
 
 use unidesk_core::Error;
+use unidesk_core::error::one_line;
 
 /// Exit code: success.
 pub(crate) const OK: u8 = 0;
@@ -92,28 +93,6 @@ impl From<Error> for CliError {
     fn from(e: Error) -> Self {
         CliError { code: exit_code(&e), message: e.to_string(), closed_stdout: false }
     }
-}
-
-/// `text` as one printable line: control characters (C0, DEL, C1) escaped as `\u{..}`
-/// (newlines as `\n`), cut to `max` characters with an ellipsis.
-pub(crate) fn one_line(text: &str, max: usize) -> String {
-    let mut out = String::with_capacity(text.len().min(max * 2));
-    let mut count = 0usize;
-    for c in text.chars() {
-        if count >= max {
-            out.push('…');
-            return out;
-        }
-        match c {
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if c.is_control() => out.push_str(&format!("\\u{{{:x}}}", c as u32)),
-            c => out.push(c),
-        }
-        count += 1;
-    }
-    out
 }
 
 #[cfg(test)]

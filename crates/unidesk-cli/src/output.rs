@@ -11,7 +11,9 @@ use serde::Serialize;
 use serde_json::Value;
 
 use crate::cli::Format;
-use crate::error::{CliError, one_line};
+use unidesk_core::error::one_line;
+
+use crate::error::CliError;
 
 /// The widest table cell, in characters.
 const CELL_WIDTH: usize = 59;

@@ -127,10 +127,7 @@ async fn list(hd: &dyn Helpdesk, r: Resource, l: &ListArgs, format: Format) -> R
     // The first page is fetched here to say whether the page size was lowered; the stream continues from it.
     let first = list_page(hd, r, &q).await?;
     note_page_size(l.page_size, first.items.len(), first.next_cursor.is_some());
-    let rest = match first.next_cursor.clone() {
-        Some(c) => Some(stream_records(hd, r, q.clone().cursor(c))),
-        None => None,
-    };
+    let rest = first.next_cursor.clone().map(|c| stream_records(hd, r, q.clone().cursor(c)));
     if format == Format::Jsonl {
         output::print(&first.items, format, name, None)?;
         if let Some(mut stream) = rest {
