@@ -45,6 +45,34 @@ async fn box_dyn_and_arc_dyn_helpdesk_work() {
     assert_eq!(task.await.expect("join").expect("list"), 10);
 }
 
+/// Takes an adapter by value, as a product's own generic code would.
+fn adapter_name<H: Helpdesk>(desk: H) -> String {
+    desk.name().to_owned()
+}
+
+#[tokio::test]
+async fn arc_and_box_of_an_adapter_are_adapters_that_forward_every_method() {
+    let shared = Arc::new(MemoryHelpdesk::with_sample_data(12));
+    assert_eq!(adapter_name(Arc::clone(&shared)), "memory");
+    let via_arc: &dyn Helpdesk = &shared;
+    assert_eq!(via_arc.capabilities(), shared.capabilities());
+    let boxed: Box<dyn Helpdesk> = Box::new(MemoryHelpdesk::with_sample_data(12));
+    let double: Box<Box<dyn Helpdesk>> = Box::new(boxed);
+    let via_box: &dyn Helpdesk = &double;
+    for r in Resource::ALL {
+        let a = unidesk_core::list_page(via_arc, r, &ListQuery::new().page_size(500)).await.expect("arc lists");
+        let b = unidesk_core::list_page(via_box, r, &ListQuery::new().page_size(500)).await.expect("box lists");
+        assert_eq!(a.items, b.items, "{r}: same seed, same records through Arc and Box");
+        assert!(!a.items.is_empty(), "{r}");
+        let one =
+            unidesk_core::get_record(via_box, r, unidesk_core::Record::id(&a.items[0]), false).await.expect("get");
+        assert_eq!(one, a.items[0], "{r}: get through Box<Box<dyn Helpdesk>>");
+    }
+    let t = via_arc.tickets().list(&ListQuery::new()).await.expect("tickets").items.remove(0);
+    via_arc.tickets().add_tags(&t.id, &["t-arc".into()]).await.expect("write through Arc");
+    assert!(shared.tickets().get(&t.id, false).await.expect("get").tag_ids.contains(&"t-arc".to_string()));
+}
+
 #[tokio::test]
 async fn close_reopen_round_trip_and_idempotent_tags() {
     let desk = MemoryHelpdesk::with_sample_data(4);
