@@ -56,6 +56,7 @@ pub(crate) fn line(text: impl std::fmt::Display) -> Result<(), CliError> {
 /// Prints `key: value` lines for scripts to read (a simulator's address and keys).
 /// Write errors are ignored: a reader that closes the pipe after the first line
 /// (`unidesk sim | head -1`) must not take the server down with it.
+#[cfg_attr(not(feature = "sim"), allow(dead_code))]
 pub(crate) fn announce(lines: &[(&str, &str)]) {
     let mut out = std::io::stdout().lock();
     for (k, v) in lines {

@@ -46,7 +46,7 @@ fn capabilities() -> Capabilities {
 
 async fn connect(a: &ConnectArgs<'_>) -> Result<Connection, CliError> {
     let mut builder = KustomerClient::builder();
-    let mut keep: Option<Box<dyn std::any::Any + Send>> = None;
+    let keep: Option<Box<dyn std::any::Any + Send>>;
     let token = or_env(&a.token, "KUSTOMER_API_KEY");
     if a.sim {
         #[cfg(feature = "sim")]
@@ -58,6 +58,7 @@ async fn connect(a: &ConnectArgs<'_>) -> Result<Connection, CliError> {
         #[cfg(not(feature = "sim"))]
         return Err(CliError::usage("this unidesk was built without the `sim` feature"));
     } else {
+        keep = None;
         let org: Option<String> = a.matches.get_one::<String>("org").cloned();
         builder = match (or_env(&a.base_url, "KUSTOMER_BASE_URL"), org) {
             (Some(url), _) => builder.base_url(url),
