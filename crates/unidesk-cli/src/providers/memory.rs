@@ -34,6 +34,11 @@ fn args() -> Vec<Arg> {
 }
 
 async fn connect(a: &ConnectArgs<'_>) -> Result<Connection, CliError> {
+    // The memory provider is always embedded: `--sim` changes nothing, and there is no server to point at.
+    let _always_embedded = a.sim;
+    if a.base_url.is_some() || a.token.is_some() {
+        return Err(CliError::usage("--provider memory takes no --base-url or --token"));
+    }
     let tickets = a.matches.get_one::<usize>("memory-tickets").copied().unwrap_or(DEFAULT_TICKETS);
     if tickets > 1_000_000 {
         return Err(CliError::usage("--memory-tickets is at most 1000000"));

@@ -83,6 +83,7 @@ pub(crate) fn find(name: &str) -> Result<&'static Provider, CliError> {
 }
 
 /// `value`, else the environment variable `var`.
+#[cfg_attr(not(feature = "kustomer"), allow(dead_code, reason = "only HTTP providers read env vars"))]
 pub(crate) fn or_env(value: &Option<String>, var: &str) -> Option<String> {
     value.clone().or_else(|| std::env::var(var).ok().filter(|v| !v.is_empty()))
 }
