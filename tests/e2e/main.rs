@@ -6,7 +6,7 @@ mod providers;
 mod reliability;
 mod support;
 
-use support::{SimChild, ids_in, unidesk};
+use support::{RESOURCES, SimChild, ids_in, records_in, unidesk};
 
 #[test]
 fn tickets_list_all_prints_every_seeded_conversation_once_valid_against_schema() {
@@ -49,22 +49,9 @@ fn sync_then_interrupted_and_resumed_sync_give_identical_files() {
     assert!(unidesk(&["--sim", "sync", "--out", f, "--quiet"]).status.success());
     assert!(unidesk(&["--sim", "sync", "--out", p, "--quiet", "--max-pages", "25"]).status.success());
     assert!(unidesk(&["--sim", "sync", "--out", p, "--quiet"]).status.success());
-    for r in ["tickets", "comments", "contacts", "accounts", "tags", "teams", "users"] {
+    for r in RESOURCES {
         // Each run starts its own simulator on a new port, which `ticket_url` carries: compare without it.
-        let read = |dir: &std::path::Path| -> Vec<serde_json::Value> {
-            std::fs::read_to_string(dir.join(format!("{r}.jsonl")))
-                .expect("file")
-                .lines()
-                .map(|l| {
-                    let mut v: serde_json::Value = serde_json::from_str(l).expect("json line");
-                    if let Some(o) = v.as_object_mut() {
-                        o.remove("ticket_url");
-                    }
-                    v
-                })
-                .collect()
-        };
-        let (a, b) = (read(full.path()), read(part.path()));
+        let (a, b) = (records_in(full.path(), r), records_in(part.path(), r));
         assert!(!a.is_empty(), "{r} written");
         assert_eq!(a.len(), b.len(), "{r} same count after resume");
         assert!(a == b, "{r} identical after resume");
