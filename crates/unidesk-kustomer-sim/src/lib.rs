@@ -16,12 +16,17 @@
 
 mod config;
 mod data;
-mod handler;
+mod extract;
+mod injection;
 mod limits;
+mod middleware;
+mod record;
 mod render;
+mod reply;
+mod routes;
 mod server;
+mod state;
 mod store;
-mod writes;
 
 pub use config::{FaultConfig, SimConfig};
 pub use server::Simulator;
