@@ -18,8 +18,11 @@ use crate::state::Shared;
 use crate::store::Store;
 
 /// How long a client may take to send a request's headers (or, on a new
-/// connection, its first byte) before the connection is closed.
-pub(crate) const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(3);
+/// connection, its first byte) before the connection is closed. Hyper's timer
+/// also runs while a kept-alive connection waits for its next request, so idle
+/// connections are closed after this long too (as with Node's default
+/// `keepAliveTimeout`, also 5 s); clients reconnect.
+pub(crate) const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A running simulator. Dropping it shuts the server down.
 #[derive(Debug)]

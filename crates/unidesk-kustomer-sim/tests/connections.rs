@@ -36,7 +36,7 @@ async fn a_half_sent_request_line_is_disconnected_within_seconds() {
     let started = Instant::now();
     let closed = read_until_closed(&mut stream, Duration::from_secs(15)).await;
     assert!(closed.is_some(), "the connection was still open after 15 s");
-    assert!(started.elapsed() < Duration::from_secs(8), "closed only after {:?}", started.elapsed());
+    assert!(started.elapsed() < Duration::from_secs(10), "closed only after {:?}", started.elapsed());
 }
 
 #[tokio::test]
@@ -54,7 +54,7 @@ async fn half_sent_headers_and_silent_connections_are_disconnected() {
         read_until_closed(&mut silent, Duration::from_secs(15))
     );
     assert!(a.is_some() && b.is_some(), "still open after 15 s: headers {} silent {}", a.is_none(), b.is_none());
-    assert!(started.elapsed() < Duration::from_secs(8), "closed only after {:?}", started.elapsed());
+    assert!(started.elapsed() < Duration::from_secs(10), "closed only after {:?}", started.elapsed());
 }
 
 #[tokio::test]

@@ -51,7 +51,7 @@ pub(crate) fn router(sim: Sim) -> Router {
         .route("/v1/outbound-webhooks", post(webhooks::register))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
-        // Layers run outermost last-added first: count, delay, authenticate, limit, inject, authorize.
+        // The layer added last runs first: count, delay, authenticate, limit, inject, authorize.
         .layer(axum::middleware::from_fn(auth::authorize))
         .layer(from_fn_with_state(Arc::clone(&sim), faults::inject))
         .layer(from_fn_with_state(Arc::clone(&sim), rate_limit::limit))
