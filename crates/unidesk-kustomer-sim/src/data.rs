@@ -3,7 +3,8 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::{Value, json};
 
-use crate::record::{Coll, Draft, Id, RelName, Target, ts};
+use crate::coll::Coll;
+use crate::record::{Draft, Id, RelName, Target, ts};
 use crate::store::Store;
 
 fn base() -> DateTime<Utc> {

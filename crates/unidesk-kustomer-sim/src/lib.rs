@@ -26,6 +26,7 @@
 //!   pre-serialized attributes), rendered byte for byte as Kustomer's JSON;
 //!   `data`: the seeded org; `state`, `limits`, `injection`: shared state.
 
+mod coll;
 mod config;
 mod data;
 mod extract;

@@ -9,81 +9,10 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value};
 
+use crate::coll::Coll;
+
 /// A record id as it appears in paths and bodies.
 pub(crate) type Id = Box<str>;
-
-/// The collections, by Kustomer path name.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Coll {
-    /// `/v1/conversations`
-    Conversations,
-    /// `/v1/customers`
-    Customers,
-    /// `/v1/companies`
-    Companies,
-    /// `/v1/messages`
-    Messages,
-    /// `/v1/notes`
-    Notes,
-    /// `/v1/tags`
-    Tags,
-    /// `/v1/teams`
-    Teams,
-    /// `/v1/users`
-    Users,
-}
-
-impl Coll {
-    /// Every collection.
-    pub(crate) const ALL: [Coll; 8] = [
-        Coll::Conversations,
-        Coll::Customers,
-        Coll::Companies,
-        Coll::Messages,
-        Coll::Notes,
-        Coll::Tags,
-        Coll::Teams,
-        Coll::Users,
-    ];
-
-    /// The collection's path segment.
-    pub(crate) fn path(self) -> &'static str {
-        match self {
-            Coll::Conversations => "conversations",
-            Coll::Customers => "customers",
-            Coll::Companies => "companies",
-            Coll::Messages => "messages",
-            Coll::Notes => "notes",
-            Coll::Tags => "tags",
-            Coll::Teams => "teams",
-            Coll::Users => "users",
-        }
-    }
-
-    /// The collection named `path`, if any.
-    pub(crate) fn from_path(path: &str) -> Option<Coll> {
-        Coll::ALL.into_iter().find(|c| c.path() == path)
-    }
-
-    /// The `type` of the collection's records.
-    pub(crate) fn kind(self) -> &'static str {
-        match self {
-            Coll::Conversations => "conversation",
-            Coll::Customers => "customer",
-            Coll::Companies => "company",
-            Coll::Messages => "message",
-            Coll::Notes => "note",
-            Coll::Tags => "tag",
-            Coll::Teams => "team",
-            Coll::Users => "user",
-        }
-    }
-
-    /// The collection's position in [`Coll::ALL`].
-    pub(crate) fn index(self) -> usize {
-        self as usize
-    }
-}
 
 /// The relationship names records carry, in JSON key order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
@@ -354,4 +283,92 @@ pub(crate) fn push_str(out: &mut Vec<u8>, s: &str) {
 /// Kustomer-style timestamp with milliseconds.
 pub(crate) fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(chrono::SecondsFormat::Millis, true)
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+    use serde_json::json;
+
+    use super::*;
+
+    /// The record as a `serde_json::Value`, rendered the way the simulator did before records were stored compactly.
+    fn reference(d: &Draft, coll: Coll, id: &str) -> Vec<u8> {
+        let mut attrs = d.attrs.clone();
+        attrs.insert("createdAt".into(), json!(ts(d.created)));
+        attrs.insert("updatedAt".into(), json!(ts(d.updated)));
+        let rels: Map<String, Value> = d
+            .rels
+            .iter()
+            .map(|r| {
+                let v = match &r.target {
+                    Target::Linked(k, i) => {
+                        json!({ "data": { "type": k, "id": i }, "links": { "self": format!("/v1/{k}s/{i}") } })
+                    }
+                    Target::Bare(k, i) => json!({ "data": { "type": k, "id": i } }),
+                    Target::Attachments(ids) => {
+                        json!({ "data": ids.iter().map(|i| json!({ "type": "attachment", "id": i })).collect::<Vec<_>>() })
+                    }
+                };
+                (r.name.as_str().to_owned(), v)
+            })
+            .collect();
+        let doc = json!({ "type": coll.kind(), "id": id, "attributes": attrs, "relationships": rels,
+            "links": { "self": format!("/v1/{}/{id}", coll.path()) } });
+        serde_json::to_vec(&doc).unwrap_or_default()
+    }
+
+    fn render(rec: &Rec, coll: Coll, id: &str) -> String {
+        let mut out = Vec::new();
+        rec.write_json(&mut out, coll, id);
+        String::from_utf8(out).unwrap_or_default()
+    }
+
+    #[test]
+    fn compact_records_render_like_values() {
+        let t = |s: i64| Utc.timestamp_opt(1_700_000_000 + s, 0).single().unwrap_or_default();
+        let mut drafts = vec![
+            Draft::new(t(0), t(5)),
+            Draft::new(t(1), t(1)).attr("name", json!("x")),
+            Draft::new(t(2), t(3))
+                .attr("a", json!(1))
+                .attr("cz", json!([1.5, null, "q\"uote"]))
+                .attr("createdAt", json!("ignored"))
+                .attr("created", json!(true))
+                .attr("d", json!({ "z": 1, "a": { "b": "é ✓ \u{1}" } }))
+                .attr("updatedAt", json!("ignored"))
+                .attr("updated", json!(2))
+                .attr("website", json!("https://x/y"))
+                .attr("\"odd\\key", json!("v"))
+                .rel(RelName::Customer, "customer", "c\"1")
+                .rel(RelName::Conversation, "conversation", "conv/2"),
+            Draft::new(t(4), t(4)).attr("zeta", json!("last")).attr("b", json!(null)),
+        ];
+        drafts[0].set_rel(RelName::Attachments, Target::Attachments(Box::new(["a1".into(), "a2".into()])));
+        drafts[0].set_rel(RelName::CreatedBy, Target::Bare("user", "u1".into()));
+        drafts[1].set_rel(RelName::Company, Target::Bare("company", "k".into()));
+        for (i, d) in drafts.into_iter().enumerate() {
+            for coll in [Coll::Conversations, Coll::Customers, Coll::Messages] {
+                let id = format!("id-{i}\"\\");
+                let rec = d.clone().into_rec(coll);
+                let want = String::from_utf8(reference(&d, coll, &id)).unwrap_or_default();
+                assert_eq!(render(&rec, coll, &id), want, "draft {i} in {coll:?}");
+                // Back to a draft and stored again: the same bytes.
+                let again = rec.draft().into_rec(coll);
+                assert_eq!(render(&again, coll, &id), want, "draft {i} round trip");
+            }
+        }
+    }
+
+    #[test]
+    fn customer_keys_come_from_emails_and_external_id() {
+        let now = Utc::now();
+        let d = Draft::new(now, now)
+            .attr("emails", json!([{ "email": "A@x" }, { "phone": "1" }, { "email": "b@y" }]))
+            .attr("externalId", json!("e-1"));
+        let rec = d.clone().into_rec(Coll::Customers);
+        let keys = rec.customer_keys().map(|k| (k.emails.to_vec(), k.external_id.clone()));
+        assert_eq!(keys, Some((vec!["A@x".into(), "b@y".into()], Some("e-1".into()))));
+        assert!(d.into_rec(Coll::Companies).customer_keys().is_none());
+    }
 }

@@ -2,7 +2,8 @@
 
 use serde_json::{Value, json};
 
-use crate::record::{Coll, Rec, push_json};
+use crate::coll::Coll;
+use crate::record::{Rec, push_json};
 
 /// A list page under construction: records (and included ones) are appended as
 /// they are rendered, then [`Page::finish`] wraps them with `links` and `meta`.

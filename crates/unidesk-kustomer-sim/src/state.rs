@@ -3,10 +3,10 @@
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 
+use crate::coll::Coll;
 use crate::config::SimConfig;
 use crate::injection::{Fault, FaultPlan};
 use crate::limits::{PerObject, Rolling};
-use crate::record::Coll;
 use crate::store::Store;
 
 /// Request counters.

@@ -4,7 +4,8 @@ use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::record::{Coll, Id, Rec};
+use crate::coll::Coll;
+use crate::record::{Id, Rec};
 
 /// The collections, each keyed (and listed) by id.
 #[derive(Debug, Default)]

@@ -7,8 +7,9 @@ use axum::extract::State;
 use axum::http::Uri;
 use serde_json::json;
 
+use crate::coll::Coll;
 use crate::extract::{Paging, Params, PathId};
-use crate::record::{Coll, Id, Rec, RelName};
+use crate::record::{Id, Rec, RelName};
 use crate::render::{self, Page, PageLinks};
 use crate::reply::Reply;
 use crate::state::{Shared, lock};

@@ -12,9 +12,9 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware::from_fn_with_state;
 use axum::routing::{MethodRouter, get, post};
 
+use crate::coll::Coll;
 use crate::extract::BODY_LIMIT;
 use crate::middleware::{auth, faults, rate_limit};
-use crate::record::Coll;
 use crate::reply::Reply;
 use crate::state::Shared;
 

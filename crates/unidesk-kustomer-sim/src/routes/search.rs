@@ -7,8 +7,9 @@ use axum::extract::State;
 use chrono::{DateTime, NaiveDate, Utc};
 use serde_json::{Value, json};
 
+use crate::coll::Coll;
 use crate::extract::{JsonBody, Paging, Params};
-use crate::record::{Coll, Id, Rec};
+use crate::record::{Id, Rec};
 use crate::render::{Page, PageLinks};
 use crate::reply::Reply;
 use crate::state::{Shared, lock};

@@ -6,8 +6,9 @@ use axum::extract::State;
 use chrono::Utc;
 use serde_json::{Value, json};
 
+use crate::coll::Coll;
 use crate::extract::JsonBody;
-use crate::record::{Coll, Rec, push_str, ts};
+use crate::record::{Rec, push_str, ts};
 use crate::reply::Reply;
 use crate::state::{Shared, lock};
 

@@ -8,9 +8,10 @@ use std::time::Instant;
 use axum::extract::State;
 use serde_json::{Map, Value, json};
 
+use crate::coll::Coll;
 use crate::extract::{JsonBody, PathId};
 use crate::limits::Scope;
-use crate::record::{Coll, Draft, Id, Rec, RelName, Target, ts};
+use crate::record::{Draft, Id, Rec, RelName, Target, ts};
 use crate::render;
 use crate::reply::Reply;
 use crate::routes::webhooks::notify;
