@@ -5,7 +5,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
-pub use crate::enums::EventKind;
+pub(crate) use crate::enums::EventKind;
 use crate::models::{Account, Comment, Contact, Tag, Team, Ticket, User};
 
 /// A change notification from a provider, mapped onto the normalized model.

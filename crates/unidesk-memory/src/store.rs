@@ -9,7 +9,7 @@ use unidesk_core::{Account, Capabilities, Comment, Contact, Helpdesk, Tag, Team,
 use crate::sample::Seed;
 
 /// The adapter name cursors and errors carry.
-pub const NAME: &str = "memory";
+pub(crate) const NAME: &str = "memory";
 
 /// Every record, by id.
 #[derive(Debug, Default)]
@@ -27,13 +27,13 @@ pub(crate) struct State {
 
 impl State {
     /// A fresh id, 24 lowercase hex digits like a Kustomer ObjectId.
-    pub fn new_id(&mut self) -> String {
+    pub(crate) fn new_id(&mut self) -> String {
         self.next_id += 1;
         format!("ff{:022x}", self.next_id)
     }
 
     /// The current time, strictly after every time handed out before (so updates always move `updated_at`).
-    pub fn tick(&mut self) -> DateTime<Utc> {
+    pub(crate) fn tick(&mut self) -> DateTime<Utc> {
         let now = Utc::now();
         let t = match self.last_tick {
             Some(last) if now <= last => last + Duration::milliseconds(1),
