@@ -1,36 +1,9 @@
-//! tag → [`Tag`], team → [`Team`], user → [`User`].
+//! user → [`User`].
 
 use serde_json::Value;
-use unidesk_core::{Tag, Team, User};
+use unidesk_core::User;
 
-use crate::wire::{ResourceObject, TagAttrs, TeamAttrs, UserAttrs};
-
-/// Maps a tag.
-pub fn tag(obj: ResourceObject<TagAttrs>, raw: Option<Value>) -> Tag {
-    let a = obj.attributes;
-    Tag {
-        id: obj.id,
-        name: a.name,
-        color: a.color,
-        created_at: a.created_at,
-        updated_at: a.updated_at,
-        remote_data: raw,
-    }
-}
-
-/// Maps a team: `displayName` wins over `name`; Kustomer teams have no description.
-pub fn team(obj: ResourceObject<TeamAttrs>, raw: Option<Value>) -> Team {
-    let a = obj.attributes;
-    Team {
-        id: obj.id,
-        name: a.display_name.or(a.name),
-        description: None,
-        member_ids: a.members,
-        created_at: a.created_at,
-        updated_at: a.updated_at,
-        remote_data: raw,
-    }
-}
+use crate::wire::{ResourceObject, UserAttrs};
 
 /// Maps a user: deleted or deactivated users (`deletedAt` set or `deleted: true`) are inactive.
 /// Kustomer's user record does not list teams, so `team_ids` is empty.
