@@ -14,6 +14,9 @@ use crate::wire::{
     UserAttrs,
 };
 
+/// A body's side-loaded objects (`included`), sorted by id.
+pub(crate) type Included = [ResourceObject<Value>];
+
 /// What the adapter knows about one Kustomer resource.
 pub(crate) trait KustomerResource {
     /// The record's `attributes` on the wire.
@@ -37,12 +40,7 @@ pub(crate) trait KustomerResource {
 
     /// Maps one record. `included` holds the body's side-loaded objects sorted by id, `raw` the
     /// record verbatim when `remote_data` was asked for, `base_url` the API base URL.
-    fn map(
-        obj: ResourceObject<Self::Attrs>,
-        included: &[ResourceObject<Value>],
-        raw: Option<Value>,
-        base_url: &str,
-    ) -> Self::Record;
+    fn map(obj: ResourceObject<Self::Attrs>, included: &Included, raw: Option<Value>, base_url: &str) -> Self::Record;
 }
 
 /// Conversations, as tickets.
@@ -57,12 +55,7 @@ impl KustomerResource for Conversations {
     const SEARCH_CONTEXT: Option<&'static str> = Some("conversation");
     const MAX_PAGE_SIZE: u32 = 100;
 
-    fn map(
-        obj: ResourceObject<ConversationAttrs>,
-        _: &[ResourceObject<Value>],
-        raw: Option<Value>,
-        base: &str,
-    ) -> Ticket {
+    fn map(obj: ResourceObject<Self::Attrs>, _: &Included, raw: Option<Value>, base: &str) -> Ticket {
         map::conversation::ticket(obj, raw, base)
     }
 }
@@ -80,7 +73,7 @@ impl KustomerResource for Messages {
     const MAX_PAGE_SIZE: u32 = 100;
     const INCLUDE: Option<&'static str> = Some("attachments");
 
-    fn map(obj: ResourceObject<MessageAttrs>, inc: &[ResourceObject<Value>], raw: Option<Value>, _: &str) -> Comment {
+    fn map(obj: ResourceObject<Self::Attrs>, inc: &Included, raw: Option<Value>, _: &str) -> Comment {
         map::message::comment_from_message(obj, inc, raw)
     }
 }
@@ -97,7 +90,7 @@ impl KustomerResource for Notes {
     const SEARCH_CONTEXT: Option<&'static str> = Some("note");
     const MAX_PAGE_SIZE: u32 = 100;
 
-    fn map(obj: ResourceObject<NoteAttrs>, _: &[ResourceObject<Value>], raw: Option<Value>, _: &str) -> Comment {
+    fn map(obj: ResourceObject<Self::Attrs>, _: &Included, raw: Option<Value>, _: &str) -> Comment {
         map::note::comment_from_note(obj, raw)
     }
 }
@@ -114,7 +107,7 @@ impl KustomerResource for Customers {
     const SEARCH_CONTEXT: Option<&'static str> = Some("customer");
     const MAX_PAGE_SIZE: u32 = 100;
 
-    fn map(obj: ResourceObject<CustomerAttrs>, _: &[ResourceObject<Value>], raw: Option<Value>, _: &str) -> Contact {
+    fn map(obj: ResourceObject<Self::Attrs>, _: &Included, raw: Option<Value>, _: &str) -> Contact {
         map::customer::contact(obj, raw)
     }
 }
@@ -131,7 +124,7 @@ impl KustomerResource for Companies {
     const SEARCH_CONTEXT: Option<&'static str> = Some("company");
     const MAX_PAGE_SIZE: u32 = 100;
 
-    fn map(obj: ResourceObject<CompanyAttrs>, _: &[ResourceObject<Value>], raw: Option<Value>, _: &str) -> Account {
+    fn map(obj: ResourceObject<Self::Attrs>, _: &Included, raw: Option<Value>, _: &str) -> Account {
         map::company::account(obj, raw)
     }
 }
@@ -148,7 +141,7 @@ impl KustomerResource for Users {
     const SEARCH_CONTEXT: Option<&'static str> = None;
     const MAX_PAGE_SIZE: u32 = 500;
 
-    fn map(obj: ResourceObject<UserAttrs>, _: &[ResourceObject<Value>], raw: Option<Value>, _: &str) -> User {
+    fn map(obj: ResourceObject<Self::Attrs>, _: &Included, raw: Option<Value>, _: &str) -> User {
         map::user::user(obj, raw)
     }
 }
@@ -165,7 +158,7 @@ impl KustomerResource for Teams {
     const SEARCH_CONTEXT: Option<&'static str> = None;
     const MAX_PAGE_SIZE: u32 = 500;
 
-    fn map(obj: ResourceObject<TeamAttrs>, _: &[ResourceObject<Value>], raw: Option<Value>, _: &str) -> Team {
+    fn map(obj: ResourceObject<Self::Attrs>, _: &Included, raw: Option<Value>, _: &str) -> Team {
         map::team::team(obj, raw)
     }
 }
@@ -182,7 +175,37 @@ impl KustomerResource for Tags {
     const SEARCH_CONTEXT: Option<&'static str> = None;
     const MAX_PAGE_SIZE: u32 = 100;
 
-    fn map(obj: ResourceObject<TagAttrs>, _: &[ResourceObject<Value>], raw: Option<Value>, _: &str) -> Tag {
+    fn map(obj: ResourceObject<Self::Attrs>, _: &Included, raw: Option<Value>, _: &str) -> Tag {
         map::tag::tag(obj, raw)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn row<R: KustomerResource>() -> (Resource, &'static str, &'static str, Option<&'static str>, u32) {
+        (R::RESOURCE, R::COLLECTION.template(), R::ITEM.template(), R::SEARCH_CONTEXT, R::MAX_PAGE_SIZE)
+    }
+
+    #[test]
+    fn every_resource_is_described_once_and_consistently() {
+        let rows = [
+            row::<Conversations>(),
+            row::<Messages>(),
+            row::<Notes>(),
+            row::<Customers>(),
+            row::<Companies>(),
+            row::<Users>(),
+            row::<Teams>(),
+            row::<Tags>(),
+        ];
+        for (resource, collection, item, _, max) in rows {
+            assert_eq!(item, format!("{collection}/{{id}}"), "{resource}");
+            assert!(max == 100 || max == 500, "{resource}: {max}");
+        }
+        let searchable: Vec<_> = rows.iter().filter_map(|r| r.3).collect();
+        assert_eq!(searchable, ["conversation", "message", "note", "customer", "company"]);
+        assert_eq!((Messages::INCLUDE, Notes::INCLUDE, Conversations::INCLUDE), (Some("attachments"), None, None));
     }
 }

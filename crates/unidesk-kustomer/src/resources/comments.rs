@@ -12,7 +12,7 @@ use unidesk_core::{
 use crate::ADAPTER;
 use crate::client::{Call, KustomerClient};
 use crate::decode::DecodeOptions;
-use crate::descriptor::{Messages, Notes};
+use crate::descriptor::{KustomerResource, Messages, Notes};
 use crate::list::{PageFacts, Source, check_progress, count_empty};
 use crate::map::reverse;
 use crate::paths;
@@ -58,7 +58,7 @@ impl Side<'_> {
                     self.pos.d = true;
                     break;
                 }
-                self.pos.p += 1;
+                self.pos.p = self.pos.p.saturating_add(1);
                 self.pos.s = 0;
                 if let Some(mark) = self.mark.take() {
                     self.pos.f = Some(mark);
@@ -100,7 +100,8 @@ impl KustomerClient {
         if state.m.p == 0 || state.n.p == 0 {
             return Err(Error::invalid_cursor("page out of range"));
         }
-        let size = query.effective_page_size(self.default_page_size(), 100)?;
+        let size =
+            query.effective_page_size(self.default_page_size(), Messages::MAX_PAGE_SIZE.min(Notes::MAX_PAGE_SIZE))?;
         let side = |source, pos| Side {
             client: self,
             query,
