@@ -4,20 +4,24 @@
 //! or empty, never invented. The sources of each rule are in
 //! `docs/mapping-kustomer.md`.
 
-mod company;
-mod conversation;
-mod customer;
-mod message;
-mod note;
-mod people;
+pub(crate) mod company;
+pub(crate) mod conversation;
+pub(crate) mod customer;
+pub(crate) mod message;
+pub(crate) mod note;
 pub mod reverse;
+pub(crate) mod tag;
+pub(crate) mod team;
+pub(crate) mod user;
 
 pub use company::account;
 pub use conversation::{priority_from_kustomer, status_from_kustomer, ticket};
 pub use customer::contact;
 pub use message::comment_from_message;
 pub use note::comment_from_note;
-pub use people::{tag, team, user};
+pub use tag::tag;
+pub use team::team;
+pub use user::user;
 
 use std::collections::BTreeMap;
 

@@ -1,0 +1,20 @@
+//! team → [`Team`].
+
+use serde_json::Value;
+use unidesk_core::Team;
+
+use crate::wire::{ResourceObject, TeamAttrs};
+
+/// Maps a team: `displayName` wins over `name`; Kustomer teams have no description.
+pub fn team(obj: ResourceObject<TeamAttrs>, raw: Option<Value>) -> Team {
+    let a = obj.attributes;
+    Team {
+        id: obj.id,
+        name: a.display_name.or(a.name),
+        description: None,
+        member_ids: a.members,
+        created_at: a.created_at,
+        updated_at: a.updated_at,
+        remote_data: raw,
+    }
+}
