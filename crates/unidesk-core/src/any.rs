@@ -78,6 +78,7 @@ trait RecordView {
     fn created_at(&self) -> Option<DateTime<Utc>>;
     fn updated_at(&self) -> Option<DateTime<Utc>>;
     fn strip_remote_data(&mut self);
+    fn remote_was_deleted(&self) -> bool;
 }
 
 impl<T: Record> RecordView for T {
@@ -93,6 +94,9 @@ impl<T: Record> RecordView for T {
     fn strip_remote_data(&mut self) {
         Record::strip_remote_data(self)
     }
+    fn remote_was_deleted(&self) -> bool {
+        Record::remote_was_deleted(self)
+    }
 }
 
 impl Record for AnyRecord {
@@ -107,6 +111,9 @@ impl Record for AnyRecord {
     }
     fn strip_remote_data(&mut self) {
         self.record_mut().strip_remote_data()
+    }
+    fn remote_was_deleted(&self) -> bool {
+        self.record().remote_was_deleted()
     }
 }
 

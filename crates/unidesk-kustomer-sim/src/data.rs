@@ -109,7 +109,10 @@ pub(crate) fn seed(store: &mut Store, seed: u64, conversations: usize) {
             let updated = t0 + Duration::seconds(((i as i64) / 5) * 60 + 86_400);
             let mut r = Draft::new(created, updated.max(created));
             if i % 13 != 0 {
-                r = r.attr("name", json!(format!("{} {}", FIRST[i % 10], LAST[(i / 10) % 8])));
+                // Kustomer keeps the full name in `name` and a short form in `displayName`.
+                let (first, last) = (FIRST[i % 10], LAST[(i / 10) % 8]);
+                let initial: String = last.chars().take(1).collect();
+                r = r.attr("name", json!(format!("{first} {last}"))).attr("displayName", json!(format!("{first} {initial}.")));
             }
             let n_emails = 1 + i % 3;
             let emails: Vec<Value> = (0..n_emails)
@@ -154,7 +157,7 @@ pub(crate) fn seed(store: &mut Store, seed: u64, conversations: usize) {
             .attr("name", json!(format!("Order #{} {}", 10_000 + i, ["delayed", "damaged 📦", "refund", "question"][i % 4])))
             .attr("status", json!(status))
             .attr("channels", json!([channel]))
-            .attr("tags", json!([tags[i % tags.len()], tags[(i * 7) % tags.len()]]))
+            .attr("tags", json!(two_tags(&tags, i)))
             .attr("assignedUsers", if i % 5 == 0 { json!([]) } else { json!([users[i % users.len()]]) })
             .attr("assignedTeams", json!([teams[i % teams.len()]]))
             .attr("custom", json!({ "orderNum": 10_000 + i, "giftBool": i % 2 == 0, "shippedAt": ts(created - Duration::days(2)), "carrierStr": "DHL" }))
@@ -221,4 +224,16 @@ pub(crate) fn seed(store: &mut Store, seed: u64, conversations: usize) {
 
 fn put(store: &mut Store, coll: Coll, id: &Id, draft: Draft) {
     store.insert(coll, id.clone(), draft.into_rec(coll));
+}
+
+/// Conversation `i`'s two tags: `i` and `7i` modulo the tag count, the second moved on by
+/// one where they coincide, so no conversation carries the same tag twice.
+fn two_tags(tags: &[Id], i: usize) -> [&Id; 2] {
+    let n = tags.len();
+    let first = i % n;
+    let mut second = (i * 7) % n;
+    if second == first {
+        second = (second + 1) % n;
+    }
+    [&tags[first], &tags[second]]
 }

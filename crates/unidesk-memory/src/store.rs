@@ -21,6 +21,14 @@ pub(crate) struct State {
     pub tags: BTreeMap<String, Tag>,
     pub teams: BTreeMap<String, Team>,
     pub users: BTreeMap<String, User>,
+    /// Deleted records, marked `remote_was_deleted`: listed only with `include_deleted`.
+    pub deleted_tickets: BTreeMap<String, Ticket>,
+    /// Deleted contacts.
+    pub deleted_contacts: BTreeMap<String, Contact>,
+    /// Deleted accounts.
+    pub deleted_accounts: BTreeMap<String, Account>,
+    /// Comments of deleted tickets.
+    pub deleted_comments: BTreeMap<String, Comment>,
     next_id: u64,
     last_tick: Option<DateTime<Utc>>,
 }
@@ -96,7 +104,7 @@ impl Helpdesk for MemoryHelpdesk {
         NAME
     }
     fn capabilities(&self) -> Capabilities {
-        Capabilities::all()
+        Capabilities::all().with_list_deleted()
     }
     unidesk_core::helpdesk_accessors!();
 }

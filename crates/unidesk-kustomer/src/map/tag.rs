@@ -14,6 +14,7 @@ pub fn tag(obj: ResourceObject<TagAttrs>, raw: Option<Value>) -> Tag {
         color: a.color,
         created_at: a.created_at,
         updated_at: a.updated_at,
+        remote_was_deleted: a.deleted == Some(true),
         remote_data: raw,
     }
 }

@@ -150,6 +150,7 @@ impl KustomerClient {
 #[async_trait]
 impl Comments for KustomerClient {
     async fn list(&self, query: &ListQuery) -> Result<Page<Comment>> {
+        crate::list::refuse_include_deleted(Resource::Comment, query)?;
         if let Some(t) = &query.ticket_id {
             let ticket = Id::parse(t)?;
             return self.ticket_comments(&ticket, query).await;
