@@ -234,6 +234,15 @@ impl KustomerClient {
     }
 }
 
+/// Deleted records are not listed yet (Kustomer's search has `includeDeleted`, not wired
+/// here): a listing that asks for them is `Unsupported`, never a silent list without them.
+pub(crate) fn refuse_include_deleted(resource: Resource, query: &ListQuery) -> Result<()> {
+    if query.include_deleted {
+        return Err(unidesk_core::Error::unsupported(resource, unidesk_core::Operation::ListDeleted, crate::ADAPTER));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use chrono::TimeZone;
@@ -276,13 +285,4 @@ mod tests {
         let beyond = State { page: SEARCH_PAGE_CAP + 1, ..State::start(0) };
         assert!(matches!(src.request(&q, &beyond, 100), Err(Error::InvalidCursor { .. })));
     }
-}
-
-/// Deleted records are not listed yet (Kustomer's search has `includeDeleted`, not wired
-/// here): a listing that asks for them is `Unsupported`, never a silent list without them.
-pub(crate) fn refuse_include_deleted(resource: Resource, query: &ListQuery) -> Result<()> {
-    if query.include_deleted {
-        return Err(unidesk_core::Error::unsupported(resource, unidesk_core::Operation::ListDeleted, crate::ADAPTER));
-    }
-    Ok(())
 }
