@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::capability::Resource;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::models::{Account, Comment, Contact, Record, Tag, Team, Ticket, User};
 use crate::query::{ListQuery, Page};
 use crate::stream::{RecordStream, paginate};
@@ -114,6 +114,18 @@ impl Record for AnyRecord {
     }
     fn remote_was_deleted(&self) -> bool {
         self.record().remote_was_deleted()
+    }
+}
+
+impl std::str::FromStr for Resource {
+    type Err = Error;
+
+    /// Parses a singular or plural name (`ticket`, `tickets`).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Resource::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s || r.plural() == s)
+            .ok_or_else(|| Error::invalid_input(format!("unknown resource {s:?}")))
     }
 }
 

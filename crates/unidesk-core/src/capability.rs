@@ -62,18 +62,6 @@ impl Resource {
     }
 }
 
-impl std::str::FromStr for Resource {
-    type Err = crate::error::Error;
-
-    /// Parses a singular or plural name (`ticket`, `tickets`).
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Resource::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s || r.plural() == s)
-            .ok_or_else(|| crate::error::Error::invalid_input(format!("unknown resource {s:?}")))
-    }
-}
-
 impl fmt::Display for Resource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())

@@ -177,6 +177,12 @@ impl Error {
         Error::Unsupported { resource, operation, adapter: adapter.into() }
     }
 
+    /// A [`Error::Decode`] from a parser's error: its message (which may quote the body) made
+    /// one safe line with [`one_line`], the parser's error kept as the `source()`.
+    pub fn decode_from<E: std::error::Error + Send + Sync + 'static>(context: &str, error: E) -> Self {
+        Error::decode(context, one_line(&error.to_string(), MAX_SERVER_TEXT)).with_source(error)
+    }
+
     /// Shorthand for [`Error::Decode`] without an underlying error (add one with [`Error::with_source`]).
     pub fn decode(context: impl Into<String>, message: impl std::fmt::Display) -> Self {
         Error::Decode { context: context.into(), message: message.to_string(), source: None }
