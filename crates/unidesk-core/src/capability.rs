@@ -4,7 +4,9 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 /// The normalized resources unidesk models.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Resource {
     /// [`crate::Ticket`].
@@ -103,11 +105,15 @@ pub enum Operation {
     /// List with [`crate::ListQuery::include_deleted`]: deleted records too, marked
     /// `remote_was_deleted`. Without it, such a listing is [`crate::Error::Unsupported`].
     ListDeleted,
+    /// List the definitions of the resource's provider-defined (custom) fields through
+    /// [`crate::Helpdesk::fields`]. Without it, [`crate::Fields::list`] for the resource is
+    /// [`crate::Error::Unsupported`].
+    ListFields,
 }
 
 impl Operation {
     /// Every operation, in a stable order.
-    pub const ALL: [Operation; 9] = [
+    pub const ALL: [Operation; 10] = [
         Operation::List,
         Operation::Get,
         Operation::Create,
@@ -117,6 +123,7 @@ impl Operation {
         Operation::RemoveTags,
         Operation::Lookup,
         Operation::ListDeleted,
+        Operation::ListFields,
     ];
 
     /// The snake_case name (`add_tags`).
@@ -131,6 +138,7 @@ impl Operation {
             Operation::RemoveTags => "remove_tags",
             Operation::Lookup => "lookup",
             Operation::ListDeleted => "list_deleted",
+            Operation::ListFields => "list_fields",
         }
     }
 
@@ -140,6 +148,11 @@ impl Operation {
             Operation::List | Operation::Get | Operation::ListDeleted => true,
             Operation::AddTags | Operation::RemoveTags => resource == Resource::Ticket,
             Operation::Lookup => resource == Resource::Contact,
+            // The resources whose records carry provider-defined fields (Kustomer: custom
+            // attributes of conversations, messages, customers and companies).
+            Operation::ListFields => {
+                matches!(resource, Resource::Ticket | Resource::Comment | Resource::Contact | Resource::Account)
+            }
             Operation::Create => {
                 matches!(resource, Resource::Ticket | Resource::Comment | Resource::Contact | Resource::Account)
             }
@@ -174,12 +187,14 @@ impl Capabilities {
 
     /// Every operation that applies to a resource, on every resource, except
     /// [`Operation::ListDeleted`], which an adapter declares with
-    /// [`Capabilities::with_list_deleted`] (it needs the provider to keep deleted records).
+    /// [`Capabilities::with_list_deleted`] (it needs the provider to keep deleted records), and
+    /// [`Operation::ListFields`], which an adapter declares per resource with
+    /// [`Capabilities::with`] (it needs the provider to describe its custom fields).
     pub fn all() -> Self {
         let mut caps = Self::none();
         for r in Resource::ALL {
             for op in Operation::ALL {
-                if op.applies_to(r) && op != Operation::ListDeleted {
+                if op.applies_to(r) && !matches!(op, Operation::ListDeleted | Operation::ListFields) {
                     caps.supported.insert((r, op));
                 }
             }
