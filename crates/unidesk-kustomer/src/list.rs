@@ -297,7 +297,10 @@ mod tests {
         assert!(matches!(tags[0].endpoint, Endpoint::Get { .. }));
         let err = refuse_include_deleted(Resource::Tag, &q, &tags).expect_err("refused");
         assert!(
-            matches!(err, Error::Unsupported { resource: Resource::Tag, operation: unidesk_core::Operation::ListDeleted, .. }),
+            matches!(
+                err,
+                Error::Unsupported { resource: Resource::Tag, operation: unidesk_core::Operation::ListDeleted, .. }
+            ),
             "{err:?}"
         );
         assert!(refuse_include_deleted(Resource::Tag, &ListQuery::new(), &tags).is_ok());

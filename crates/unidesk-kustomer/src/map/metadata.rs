@@ -83,7 +83,8 @@ fn option(v: &Value) -> Option<FieldOption> {
     match v {
         Value::Object(o) => {
             let value = o.get("value").and_then(text)?;
-            let label = ["displayName", "label"].iter().find_map(|k| o.get(*k).and_then(Value::as_str)).map(str::to_owned);
+            let label =
+                ["displayName", "label"].iter().find_map(|k| o.get(*k).and_then(Value::as_str)).map(str::to_owned);
             Some(FieldOption { value, label: first_non_empty([label]) })
         }
         other => text(other).map(|value| FieldOption { value, label: None }),
@@ -113,7 +114,11 @@ mod tests {
             ("countNum", json!({}), FieldType::Number),
             ("homepageUrl", json!(null), FieldType::Text),
             ("reasonTree", json!({ "type": "string", "tree": "reasons" }), FieldType::Unknown("tree".into())),
-            ("ordersId", json!({ "type": "string", "target": "kobject.order", "multi": true }), FieldType::Unknown("reference".into())),
+            (
+                "ordersId",
+                json!({ "type": "string", "target": "kobject.order", "multi": true }),
+                FieldType::Unknown("reference".into()),
+            ),
             ("odd", json!({ "type": "somethingNew" }), FieldType::Unknown("somethingNew".into())),
             ("odd", json!({}), FieldType::Unknown(String::new())),
             ("At", json!({}), FieldType::Unknown(String::new())),
@@ -128,11 +133,19 @@ mod tests {
         let raw = json!({ "type": "string", "displayName": "My Custom String!", "enumeration": ["one", 2, true, null,
             { "value": "v", "displayName": "Vee" }, { "value": "w", "label": " " }, { "displayName": "no value" }, ["x"]] });
         let d = def("myCustomStr", raw.clone());
-        assert_eq!((d.key.as_str(), d.label.as_deref(), d.resource), ("myCustomStr", Some("My Custom String!"), Resource::Contact));
-        let options: Vec<(&str, Option<&str>)> = d.options.iter().map(|o| (o.value.as_str(), o.label.as_deref())).collect();
+        assert_eq!(
+            (d.key.as_str(), d.label.as_deref(), d.resource),
+            ("myCustomStr", Some("My Custom String!"), Resource::Contact)
+        );
+        let options: Vec<(&str, Option<&str>)> =
+            d.options.iter().map(|o| (o.value.as_str(), o.label.as_deref())).collect();
         assert_eq!(options, [("one", None), ("2", None), ("true", None), ("v", Some("Vee")), ("w", None)]);
         assert_eq!(d.remote_data, Some(raw));
         assert_eq!(def("x", json!({ "displayName": "  " })).label, None, "a blank label is no label");
-        assert_eq!(def("x", json!({ "displayName": 5, "type": "number" })).field_type, FieldType::Number, "a bad field does not spoil the rest");
+        assert_eq!(
+            def("x", json!({ "displayName": 5, "type": "number" })).field_type,
+            FieldType::Number,
+            "a bad field does not spoil the rest"
+        );
     }
 }

@@ -112,7 +112,8 @@ mod tests {
         assert_eq!(index.teams_of("u2"), ["t1", "t2", "t4"]);
         assert_eq!(index.teams_of("u3"), ["t4"]);
         assert!(index.teams_of("nobody").is_empty());
-        let mut users = vec![User { id: "u3".into(), ..Default::default() }, User { id: "u9".into(), ..Default::default() }];
+        let mut users =
+            vec![User { id: "u3".into(), ..Default::default() }, User { id: "u9".into(), ..Default::default() }];
         index.fill(&mut users);
         assert_eq!((users[0].team_ids.clone(), users[1].team_ids.clone()), (vec!["t4".to_owned()], vec![]));
     }
