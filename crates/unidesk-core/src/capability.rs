@@ -232,3 +232,22 @@ impl Capabilities {
         self.supported.iter().copied()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_fields_applies_to_records_with_custom_fields_and_is_only_declared_explicitly() {
+        let covered: Vec<Resource> =
+            Resource::ALL.into_iter().filter(|r| Operation::ListFields.applies_to(*r)).collect();
+        assert_eq!(covered, [Resource::Ticket, Resource::Comment, Resource::Contact, Resource::Account]);
+        let all = Capabilities::all();
+        assert!(Resource::ALL.iter().all(|r| !all.supports(*r, Operation::ListFields)), "never by all()");
+        assert!(!Capabilities::all().with_list_deleted().supports(Resource::Ticket, Operation::ListFields));
+        let declared = Capabilities::none().with(Resource::Contact, Operation::ListFields);
+        assert!(declared.supports(Resource::Contact, Operation::ListFields));
+        assert_eq!(Operation::ListFields.as_str(), "list_fields");
+        assert_eq!(Operation::ALL.last(), Some(&Operation::ListFields));
+    }
+}
