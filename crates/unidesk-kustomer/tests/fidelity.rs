@@ -243,7 +243,9 @@ async fn field_definitions_come_from_kustomers_metadata() {
     use unidesk_core::{Error, FieldType, Helpdesk, Operation, Resource};
     let (_sim, client) = setup(10).await;
     let all = client.fields().list(None).await.expect("definitions");
-    let summary: Vec<(Resource, &str, Option<&str>, &FieldType, Vec<&str>)> = all
+    /// (resource, key, label, type, option values) of one definition.
+    type Summary<'a> = (Resource, &'a str, Option<&'a str>, &'a FieldType, Vec<&'a str>);
+    let summary: Vec<Summary<'_>> = all
         .iter()
         .map(|d| {
             (
