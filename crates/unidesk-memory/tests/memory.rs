@@ -119,7 +119,7 @@ async fn close_reopen_round_trip_and_idempotent_tags() {
 
 #[tokio::test]
 async fn field_definitions_describe_the_sample_fields_and_fields_written_later() {
-    use unidesk_core::{FieldType, Fields};
+    use unidesk_core::FieldType;
     let desk = MemoryHelpdesk::with_sample_data(12);
     let all = desk.fields().list(None).await.expect("definitions");
     let keys: Vec<(Resource, &str, &FieldType)> =
