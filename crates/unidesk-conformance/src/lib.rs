@@ -98,6 +98,7 @@ macro_rules! __unidesk_for_each_check {
             errors::http_5xx_burst_on_reads_recovers,
             errors::malformed_body_is_a_decode_error,
             models::records_match_the_json_schemas,
+            models::field_definitions_cover_the_custom_fields_records_use,
         }
     };
     (@go registry [] $($area:ident :: $name:ident),* $(,)?) => {

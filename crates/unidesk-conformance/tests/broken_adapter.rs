@@ -36,6 +36,10 @@ enum Defect {
     UncheckedIds,
     /// A patch resets the priority it was not given.
     PatchClobbersPriority,
+    /// The field definitions leave out one ticket field the records use.
+    DropsAFieldDefinition,
+    /// The report says `list_fields`, but the adapter keeps the default `fields()` (Unsupported).
+    ForgetsFields,
 }
 
 const END_MARKER: &str = "broken-end";
@@ -170,6 +174,25 @@ impl Helpdesk for Broken {
     fn users(&self) -> &dyn Users {
         self.inner.users()
     }
+    fn fields(&self) -> &dyn unidesk_core::Fields {
+        static FORGOTTEN: std::sync::LazyLock<unidesk_core::NoFields> =
+            std::sync::LazyLock::new(|| unidesk_core::NoFields::new("memory"));
+        match self.defect {
+            Defect::ForgetsFields => &*FORGOTTEN,
+            _ => self,
+        }
+    }
+}
+
+#[async_trait]
+impl unidesk_core::Fields for Broken {
+    async fn list(&self, resource: Option<Resource>) -> Result<Vec<unidesk_core::FieldDefinition>> {
+        let mut defs = self.inner.fields().list(resource).await?;
+        if self.defect == Defect::DropsAFieldDefinition {
+            defs.retain(|d| !(d.resource == Resource::Ticket && d.key == "carrier"));
+        }
+        Ok(defs)
+    }
 }
 
 async fn failures(defect: Defect) -> BTreeSet<&'static str> {
@@ -266,6 +289,20 @@ async fn unchecked_ids_are_caught() {
 #[tokio::test]
 async fn a_patch_that_clobbers_other_fields_is_caught() {
     assert_caught(Defect::PatchClobbersPriority, &["ticket_update_patches_only_given_fields"]).await;
+}
+
+#[tokio::test]
+async fn a_missing_field_definition_is_caught() {
+    assert_caught(Defect::DropsAFieldDefinition, &["field_definitions_cover_the_custom_fields_records_use"]).await;
+}
+
+#[tokio::test]
+async fn fields_reported_but_not_implemented_are_caught() {
+    assert_caught(
+        Defect::ForgetsFields,
+        &["reported_operations_are_never_unsupported", "field_definitions_cover_the_custom_fields_records_use"],
+    )
+    .await;
 }
 
 #[test]

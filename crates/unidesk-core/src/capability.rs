@@ -4,7 +4,9 @@ use std::collections::BTreeSet;
 use std::fmt;
 
 /// The normalized resources unidesk models.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize, schemars::JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Resource {
     /// [`crate::Ticket`].
@@ -91,11 +93,15 @@ pub enum Operation {
     /// List with [`crate::ListQuery::include_deleted`]: deleted records too, marked
     /// `remote_was_deleted`. Without it, such a listing is [`crate::Error::Unsupported`].
     ListDeleted,
+    /// List the definitions of the resource's provider-defined (custom) fields through
+    /// [`crate::Helpdesk::fields`]. Without it, [`crate::Fields::list`] for the resource is
+    /// [`crate::Error::Unsupported`].
+    ListFields,
 }
 
 impl Operation {
     /// Every operation, in a stable order.
-    pub const ALL: [Operation; 9] = [
+    pub const ALL: [Operation; 10] = [
         Operation::List,
         Operation::Get,
         Operation::Create,
@@ -105,6 +111,7 @@ impl Operation {
         Operation::RemoveTags,
         Operation::Lookup,
         Operation::ListDeleted,
+        Operation::ListFields,
     ];
 
     /// The snake_case name (`add_tags`).
@@ -119,6 +126,7 @@ impl Operation {
             Operation::RemoveTags => "remove_tags",
             Operation::Lookup => "lookup",
             Operation::ListDeleted => "list_deleted",
+            Operation::ListFields => "list_fields",
         }
     }
 
@@ -128,6 +136,11 @@ impl Operation {
             Operation::List | Operation::Get | Operation::ListDeleted => true,
             Operation::AddTags | Operation::RemoveTags => resource == Resource::Ticket,
             Operation::Lookup => resource == Resource::Contact,
+            // The resources whose records carry provider-defined fields (Kustomer: custom
+            // attributes of conversations, messages, customers and companies).
+            Operation::ListFields => {
+                matches!(resource, Resource::Ticket | Resource::Comment | Resource::Contact | Resource::Account)
+            }
             Operation::Create => {
                 matches!(resource, Resource::Ticket | Resource::Comment | Resource::Contact | Resource::Account)
             }
@@ -162,12 +175,14 @@ impl Capabilities {
 
     /// Every operation that applies to a resource, on every resource, except
     /// [`Operation::ListDeleted`], which an adapter declares with
-    /// [`Capabilities::with_list_deleted`] (it needs the provider to keep deleted records).
+    /// [`Capabilities::with_list_deleted`] (it needs the provider to keep deleted records), and
+    /// [`Operation::ListFields`], which an adapter declares per resource with
+    /// [`Capabilities::with`] (it needs the provider to describe its custom fields).
     pub fn all() -> Self {
         let mut caps = Self::none();
         for r in Resource::ALL {
             for op in Operation::ALL {
-                if op.applies_to(r) && op != Operation::ListDeleted {
+                if op.applies_to(r) && !matches!(op, Operation::ListDeleted | Operation::ListFields) {
                     caps.supported.insert((r, op));
                 }
             }
@@ -203,5 +218,24 @@ impl Capabilities {
     /// The supported pairs, in a stable order.
     pub fn iter(&self) -> impl Iterator<Item = (Resource, Operation)> + '_ {
         self.supported.iter().copied()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn list_fields_applies_to_records_with_custom_fields_and_is_only_declared_explicitly() {
+        let covered: Vec<Resource> =
+            Resource::ALL.into_iter().filter(|r| Operation::ListFields.applies_to(*r)).collect();
+        assert_eq!(covered, [Resource::Ticket, Resource::Comment, Resource::Contact, Resource::Account]);
+        let all = Capabilities::all();
+        assert!(Resource::ALL.iter().all(|r| !all.supports(*r, Operation::ListFields)), "never by all()");
+        assert!(!Capabilities::all().with_list_deleted().supports(Resource::Ticket, Operation::ListFields));
+        let declared = Capabilities::none().with(Resource::Contact, Operation::ListFields);
+        assert!(declared.supports(Resource::Contact, Operation::ListFields));
+        assert_eq!(Operation::ListFields.as_str(), "list_fields");
+        assert_eq!(Operation::ALL.last(), Some(&Operation::ListFields));
     }
 }

@@ -200,3 +200,38 @@ open_enum! {
         TagDeleted => "tag.deleted",
     }
 }
+
+open_enum! {
+    /// The kind of value a provider-defined field holds, in a [`crate::FieldDefinition`].
+    FieldType {
+        /// Free text (Kustomer: `Str`, `Txt` and `Url` attributes without a list of values).
+        Text => "text",
+        /// A number.
+        Number => "number",
+        /// `true` or `false`.
+        Boolean => "boolean",
+        /// An instant, as RFC 3339 text.
+        Datetime => "datetime",
+        /// One value out of [`crate::FieldDefinition::options`].
+        Select => "select",
+        /// Any number of values out of [`crate::FieldDefinition::options`].
+        Multiselect => "multiselect",
+    }
+}
+
+#[cfg(test)]
+mod field_type_tests {
+    use super::*;
+
+    #[test]
+    fn field_types_round_trip_and_keep_unknown_kinds() {
+        for s in FieldType::KNOWN {
+            let v = FieldType::parse(s);
+            assert!(v.is_known(), "{s}");
+            assert_eq!(serde_json::to_string(&v).expect("serializes"), format!("\"{s}\""));
+        }
+        let tree: FieldType = serde_json::from_str("\"tree\"").expect("never fails");
+        assert_eq!(tree, FieldType::Unknown("tree".into()));
+        assert_eq!(FieldType::KNOWN, ["text", "number", "boolean", "datetime", "select", "multiselect"]);
+    }
+}

@@ -4,8 +4,9 @@
 //! ([`Ticket`], [`Comment`], [`Contact`], [`Account`], [`Tag`], [`Team`],
 //! [`User`]), one async trait per resource bundled into [`Helpdesk`], the
 //! listing contract ([`ListQuery`], [`Page`], the opaque [`Cursor`] and the
-//! [`HelpdeskExt`] streams), the typed [`Error`], and normalized webhook
-//! [`Event`]s.
+//! [`HelpdeskExt`] streams), the typed [`Error`], normalized webhook
+//! [`Event`]s, and the definitions of provider-defined fields ([`FieldDefinition`],
+//! listed through [`Helpdesk::fields`]).
 //!
 //! This crate performs no I/O. Adapters (`unidesk-kustomer`, `unidesk-memory`)
 //! implement the traits; products hold a `Box<dyn Helpdesk>` or
@@ -17,6 +18,7 @@ pub mod cursor;
 mod enums;
 pub mod error;
 mod event;
+mod fields;
 mod id;
 mod inputs;
 mod models;
@@ -28,9 +30,10 @@ mod traits;
 pub use any::{AnyRecord, get_record, list_page, stream_records};
 pub use capability::{Capabilities, Operation, Resource};
 pub use cursor::Cursor;
-pub use enums::{Direction, EventKind, Priority, TicketStatus};
+pub use enums::{Direction, EventKind, FieldType, Priority, TicketStatus};
 pub use error::{BoxError, Error, FieldError, Result, one_line};
 pub use event::{Event, EventObject, FieldChange};
+pub use fields::{FieldDefinition, FieldOption, Fields, NoFields};
 pub use id::Id;
 pub use inputs::{
     AccountCreate, AccountUpdate, CommentCreate, ContactCreate, ContactUpdate, TicketCreate, TicketUpdate,

@@ -7,6 +7,7 @@ use schemars::JsonSchema;
 
 use crate::capability::Resource;
 use crate::event::Event;
+use crate::fields::FieldDefinition;
 use crate::models::{Account, Comment, Contact, Tag, Team, Ticket, User};
 
 /// The one command that regenerates the checked-in schema files.
@@ -43,5 +44,6 @@ impl Resource {
 pub fn all() -> Vec<(String, String)> {
     let mut files: Vec<(String, String)> = Resource::ALL.iter().map(|r| (r.schema_file(), r.json_schema())).collect();
     files.push(("event.schema.json".to_owned(), render::<Event>()));
+    files.push(("field_definition.schema.json".to_owned(), render::<FieldDefinition>()));
     files
 }

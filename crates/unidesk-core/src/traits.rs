@@ -11,6 +11,7 @@ use async_trait::async_trait;
 
 use crate::capability::Capabilities;
 use crate::error::Result;
+use crate::fields::Fields;
 use crate::inputs::{
     AccountCreate, AccountUpdate, CommentCreate, ContactCreate, ContactUpdate, TicketCreate, TicketUpdate,
 };
@@ -128,6 +129,13 @@ pub trait Helpdesk: Send + Sync {
     fn teams(&self) -> &dyn Teams;
     /// Users.
     fn users(&self) -> &dyn Users;
+    /// Definitions of provider-defined (custom) fields. The default answers
+    /// [`crate::Error::Unsupported`] for every resource, naming this adapter (see
+    /// [`crate::NoFields`]); an adapter that describes its fields overrides it and reports
+    /// [`crate::Operation::ListFields`] for each resource it covers.
+    fn fields(&self) -> &dyn Fields {
+        crate::fields::unsupported(self.name())
+    }
 }
 
 /// A shared adapter is an adapter: every method forwards to the `std::sync::Arc`'s content.
@@ -159,6 +167,9 @@ impl<T: Helpdesk + ?Sized> Helpdesk for std::sync::Arc<T> {
     fn users(&self) -> &dyn Users {
         (**self).users()
     }
+    fn fields(&self) -> &dyn Fields {
+        (**self).fields()
+    }
 }
 
 /// A shared adapter is an adapter: every method forwards to the `Box`'s content.
@@ -189,6 +200,9 @@ impl<T: Helpdesk + ?Sized> Helpdesk for Box<T> {
     }
     fn users(&self) -> &dyn Users {
         (**self).users()
+    }
+    fn fields(&self) -> &dyn Fields {
+        (**self).fields()
     }
 }
 

@@ -74,6 +74,7 @@ fn field_names_are_the_contracted_ones() {
             "id, name, email, is_active, team_ids, roles, avatar_url, created_at, updated_at, remote_was_deleted, remote_data",
         ),
         ("event.schema.json", "id, kind, occurred_at, object, changes"),
+        ("field_definition.schema.json", "key, label, field_type, options, resource, remote_data"),
     ];
     for (file, fields) in expected {
         assert_eq!(property_names(file), sorted(fields), "{file}");
@@ -88,4 +89,14 @@ fn attachment_fields_are_the_contracted_ones() {
         v["$defs"]["Attachment"]["properties"].as_object().expect("attachment").keys().cloned().collect();
     keys.sort();
     assert_eq!(keys, sorted("id, file_name, content_type, size_bytes, url"));
+}
+
+#[test]
+fn field_option_fields_are_the_contracted_ones() {
+    let (_, text) = schema::all().into_iter().find(|(n, _)| n == "field_definition.schema.json").expect("fields");
+    let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+    let mut keys: Vec<String> =
+        v["$defs"]["FieldOption"]["properties"].as_object().expect("option").keys().cloned().collect();
+    keys.sort();
+    assert_eq!(keys, sorted("value, label"));
 }

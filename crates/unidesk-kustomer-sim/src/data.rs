@@ -19,6 +19,7 @@ const STATUSES: [&str; 4] = ["open", "snoozed", "done", "open"];
 
 /// Fills `store` with `conversations` conversations and related records, from `seed`.
 pub(crate) fn seed(store: &mut Store, seed: u64, conversations: usize) {
+    describe_custom_attributes(store);
     let mut rng = fastrand::Rng::with_seed(seed);
     let t0 = base();
     let users: Vec<Id> = (0..25)
@@ -52,7 +53,14 @@ pub(crate) fn seed(store: &mut Store, seed: u64, conversations: usize) {
         .map(|i| {
             let id = store.new_id(0x7ea0_0001);
             let created = t0 + Duration::days(i);
-            let members: Vec<&Id> = users.iter().skip(i as usize).step_by(6).collect();
+            let mut members: Vec<&Id> = users.iter().skip(i as usize).step_by(6).collect();
+            // Some agents are in several teams: agent 0 in tier0, tier1 and tier3, agent 6 in
+            // tier0 and tier3 (teams on the golden `teams_page3` keep their members).
+            match i {
+                1 => members.push(&users[0]),
+                3 => members.extend([&users[0], &users[6]]),
+                _ => {}
+            }
             put(
                 store,
                 Coll::Teams,
@@ -220,6 +228,47 @@ pub(crate) fn seed(store: &mut Store, seed: u64, conversations: usize) {
             );
         }
     }
+}
+
+/// The metadata of every custom attribute the seeded records use (`GET /v1/metadata/{kind}`).
+/// Attributes with a fixed set of values are lists (`enumeration`); `reasonTree` is a tree.
+fn describe_custom_attributes(store: &mut Store) {
+    let defs = [
+        (
+            Coll::Companies,
+            "tierStr",
+            json!({ "type": "string", "displayName": "Tier", "enumeration": ["gold", "silver", "bronze"] }),
+        ),
+        (Coll::Companies, "seatsNum", json!({ "type": "number", "displayName": "Seats" })),
+        (
+            Coll::Customers,
+            "loyaltyStr",
+            json!({ "type": "string", "displayName": "Loyalty", "enumeration": ["gold", "silver"] }),
+        ),
+        (Coll::Customers, "ordersNum", json!({ "type": "number", "displayName": "Orders" })),
+        (Coll::Customers, "vipBool", json!({ "type": "boolean", "displayName": "VIP" })),
+        (Coll::Customers, "signupAt", json!({ "type": "date", "displayName": "Signed up" })),
+        (Coll::Customers, "bioTxt", json!({ "type": "string", "displayName": "Bio" })),
+        (Coll::Customers, "homepageUrl", json!({ "type": "string", "displayName": "Homepage" })),
+        (
+            Coll::Customers,
+            "reasonTree",
+            json!({ "type": "string", "displayName": "Contact reason", "tree": "contact-reasons" }),
+        ),
+        (Coll::Conversations, "orderNum", json!({ "type": "number", "displayName": "Order number" })),
+        (Coll::Conversations, "giftBool", json!({ "type": "boolean", "displayName": "Gift" })),
+        (Coll::Conversations, "shippedAt", json!({ "type": "date", "displayName": "Shipped" })),
+        (
+            Coll::Conversations,
+            "carrierStr",
+            json!({ "type": "string", "displayName": "Carrier", "enumeration": ["DHL", "UPS", "FedEx"] }),
+        ),
+    ];
+    for (coll, name, def) in defs {
+        store.define(coll, name, def);
+    }
+    // Messages carry no custom attributes: their metadata lists none.
+    store.define_new(Coll::Messages, Some(&json!({})));
 }
 
 fn put(store: &mut Store, coll: Coll, id: &Id, draft: Draft) {

@@ -86,6 +86,9 @@ pub(crate) struct Rec {
     rels: Box<[Rel]>,
     /// Set on customers.
     keys: Option<Box<CustomerKeys>>,
+    /// Deleted (by a `DELETE`): kept, with `deleted: true` among its attributes, but only a
+    /// search with `includeDeleted` still finds it.
+    deleted: bool,
 }
 
 /// A record being built or changed, with its attributes as a JSON map.
@@ -99,12 +102,14 @@ pub(crate) struct Draft {
     pub(crate) attrs: Map<String, Value>,
     /// Relationships in key order.
     rels: Vec<Rel>,
+    /// Whether the record is deleted (see [`Rec::is_deleted`]).
+    pub(crate) deleted: bool,
 }
 
 impl Draft {
     /// An empty record with its clock.
     pub(crate) fn new(created: DateTime<Utc>, updated: DateTime<Utc>) -> Self {
-        Draft { created, updated, attrs: Map::new(), rels: Vec::new() }
+        Draft { created, updated, attrs: Map::new(), rels: Vec::new(), deleted: false }
     }
 
     /// Sets an attribute, unless `v` is null.
@@ -167,6 +172,7 @@ impl Draft {
             cut,
             rels: self.rels.into_boxed_slice(),
             keys,
+            deleted: self.deleted,
         }
     }
 }
@@ -176,7 +182,22 @@ impl Rec {
     pub(crate) fn draft(&self) -> Draft {
         let body = self.attrs.strip_suffix(',').unwrap_or(&self.attrs);
         let attrs = serde_json::from_str(&format!("{{{body}}}")).unwrap_or_default();
-        Draft { created: self.created, updated: self.updated, attrs, rels: self.rels.to_vec() }
+        Draft { created: self.created, updated: self.updated, attrs, rels: self.rels.to_vec(), deleted: self.deleted }
+    }
+
+    /// Whether the record was deleted: default listings, gets and searches leave it out; a
+    /// search with `includeDeleted` lists it.
+    pub(crate) fn is_deleted(&self) -> bool {
+        self.deleted
+    }
+
+    /// The record deleted at `now`: `deleted: true` among its attributes, `updatedAt` moved.
+    pub(crate) fn deleted_at(&self, coll: Coll, now: DateTime<Utc>) -> Rec {
+        let mut d = self.draft();
+        d.attrs.insert("deleted".into(), Value::Bool(true));
+        d.deleted = true;
+        d.updated = now;
+        d.into_rec(coll)
     }
 
     /// The id a one-record relationship points at.
@@ -358,6 +379,21 @@ mod tests {
                 assert_eq!(render(&again, coll, &id), want, "draft {i} round trip");
             }
         }
+    }
+
+    #[test]
+    fn a_deleted_record_is_marked_moved_in_time_and_stays_deleted_through_drafts() {
+        let t = |s: i64| Utc.timestamp_opt(1_700_000_000 + s, 0).single().unwrap_or_default();
+        let rec = Draft::new(t(0), t(1)).attr("name", json!("x")).into_rec(Coll::Conversations);
+        assert!(!rec.is_deleted());
+        let gone = rec.deleted_at(Coll::Conversations, t(9));
+        assert!(gone.is_deleted() && gone.draft().into_rec(Coll::Conversations).is_deleted());
+        let text = render(&gone, Coll::Conversations, "c1");
+        let doc: Value = serde_json::from_str(&text).unwrap_or_default();
+        assert_eq!(doc["attributes"]["deleted"], true);
+        assert_eq!(doc["attributes"]["updatedAt"], ts(t(9)));
+        assert_eq!(doc["attributes"]["createdAt"], ts(t(0)));
+        assert_eq!(doc["attributes"]["name"], "x");
     }
 
     #[test]

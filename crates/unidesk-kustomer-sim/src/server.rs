@@ -74,9 +74,21 @@ impl Simulator {
         self.shared.stats()
     }
 
-    /// How many records of `collection` (`conversations`, `messages`…) exist now.
+    /// How many records of `collection` (`conversations`, `messages`…) exist now, deleted ones
+    /// left out.
     pub fn count(&self, collection: &str) -> usize {
         self.shared.count(collection)
+    }
+
+    /// Deletes record `id` of `collection` (`conversations`, `customers`, `companies`,
+    /// `messages`, `notes`…) as a `DELETE` would, also where Kustomer's API has no `DELETE`
+    /// (companies, messages), as if someone deleted it in Kustomer's app: the record is kept,
+    /// marked `deleted: true` with `updatedAt` moved to now, and only a search with
+    /// `includeDeleted` finds it; a conversation takes its messages and notes along; webhooks
+    /// get `kustomer.<type>.delete`. Returns whether such a record existed (and was not
+    /// deleted already).
+    pub fn delete(&self, collection: &str, id: &str) -> bool {
+        self.shared.delete(collection, id)
     }
 
     /// Sets the share of requests that fail with injected faults (0.0 turns faults off).

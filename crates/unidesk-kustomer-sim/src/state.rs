@@ -66,9 +66,14 @@ impl Shared {
         self.stats.throttled.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// How many records the collection named `coll` holds.
+    /// How many records the collection named `coll` holds, deleted ones left out.
     pub(crate) fn count(&self, coll: &str) -> usize {
-        Coll::from_path(coll).map_or(0, |c| lock(&self.store).coll(c).len())
+        Coll::from_path(coll).map_or(0, |c| lock(&self.store).live_count(c))
+    }
+
+    /// See [`crate::Simulator::delete`].
+    pub(crate) fn delete(&self, coll: &str, id: &str) -> bool {
+        Coll::from_path(coll).is_some_and(|c| crate::routes::writes::delete_record(self, c, id))
     }
 
     /// See [`crate::Simulator::set_fault_rate`].

@@ -3,9 +3,10 @@
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, Duration, Utc};
+use serde_json::{Map, Value, json};
 
 use crate::coll::Coll;
-use crate::record::{Id, Rec};
+use crate::record::{Id, Rec, RelName};
 
 /// The collections, each keyed (and listed) by id.
 #[derive(Debug, Default)]
@@ -13,6 +14,9 @@ pub(crate) struct Store {
     colls: [BTreeMap<Id, Rec>; 8],
     /// Attachments by id, each its rendered JSON.
     pub(crate) attachments: BTreeMap<Id, Box<str>>,
+    /// Custom-attribute metadata (`GET /v1/metadata/{kind}`): per record kind, each custom
+    /// attribute's definition by name.
+    metadata: BTreeMap<&'static str, Map<String, Value>>,
     counter: u64,
     last_tick: Option<DateTime<Utc>>,
 }
@@ -28,9 +32,65 @@ impl Store {
         &mut self.colls[coll.index()]
     }
 
-    /// Whether `coll` holds `id`.
+    /// Whether `coll` holds `id`, not deleted.
     pub(crate) fn contains(&self, coll: Coll, id: &str) -> bool {
-        self.coll(coll).contains_key(id)
+        self.live(coll, id).is_some()
+    }
+
+    /// The record `id` of `coll`, unless absent or deleted.
+    pub(crate) fn live(&self, coll: Coll, id: &str) -> Option<&Rec> {
+        self.coll(coll).get(id).filter(|r| !r.is_deleted())
+    }
+
+    /// The record `id` of `coll` to change, unless absent or deleted.
+    pub(crate) fn live_mut(&mut self, coll: Coll, id: &str) -> Option<&mut Rec> {
+        self.coll_mut(coll).get_mut(id).filter(|r| !r.is_deleted())
+    }
+
+    /// How many records of `coll` are not deleted.
+    pub(crate) fn live_count(&self, coll: Coll) -> usize {
+        self.coll(coll).values().filter(|r| !r.is_deleted()).count()
+    }
+
+    /// Deletes `id` of `coll` at `now` (kept, marked `deleted`; see [`Rec::deleted_at`]); a
+    /// conversation takes its messages and notes along. Returns the deleted record, or `None`
+    /// when there is no such record or it is deleted already.
+    pub(crate) fn delete(&mut self, coll: Coll, id: &str, now: DateTime<Utc>) -> Option<Rec> {
+        let rec = self.live_mut(coll, id)?;
+        *rec = rec.deleted_at(coll, now);
+        let deleted = rec.clone();
+        if coll == Coll::Conversations {
+            for sub in [Coll::Messages, Coll::Notes] {
+                for r in self.coll_mut(sub).values_mut() {
+                    if !r.is_deleted() && r.rel_id(RelName::Conversation) == Some(id) {
+                        *r = r.deleted_at(sub, now);
+                    }
+                }
+            }
+        }
+        Some(deleted)
+    }
+
+    /// The custom-attribute definitions of records of `kind`, if the kind has metadata.
+    pub(crate) fn metadata(&self, kind: &str) -> Option<&Map<String, Value>> {
+        self.metadata.get(kind)
+    }
+
+    /// Sets the definition of custom attribute `name` on records of `coll`.
+    pub(crate) fn define(&mut self, coll: Coll, name: &str, definition: Value) {
+        self.metadata.entry(coll.kind()).or_default().insert(name.to_owned(), definition);
+    }
+
+    /// Defines every attribute of `custom` that has no definition yet, as Kustomer does when a
+    /// write introduces one: the type from its suffix, the name in title case.
+    pub(crate) fn define_new(&mut self, coll: Coll, custom: Option<&Value>) {
+        let Some(custom) = custom.and_then(Value::as_object) else { return };
+        let defs = self.metadata.entry(coll.kind()).or_default();
+        for name in custom.keys() {
+            if !defs.contains_key(name) {
+                defs.insert(name.clone(), default_definition(name));
+            }
+        }
     }
 
     /// Adds (or replaces) a record.
@@ -53,5 +113,51 @@ impl Store {
         };
         self.last_tick = Some(t);
         t
+    }
+}
+
+/// The type suffixes of custom attributes, each with the metadata `type` it implies.
+const SUFFIXES: [(&str, &str); 7] = [
+    ("Str", "string"),
+    ("Txt", "string"),
+    ("Url", "string"),
+    ("Num", "number"),
+    ("Bool", "boolean"),
+    ("At", "date"),
+    ("Tree", "string"),
+];
+
+/// The definition Kustomer gives a custom attribute nobody described: the type its suffix
+/// implies, and its name without the suffix in title case (`totalOrdersNum` → `Total Orders`).
+pub(crate) fn default_definition(name: &str) -> Value {
+    let (stem, kind) = SUFFIXES
+        .iter()
+        .find_map(|(suffix, kind)| name.strip_suffix(suffix).filter(|s| !s.is_empty()).map(|s| (s, *kind)))
+        .unwrap_or((name, "string"));
+    let mut label = String::with_capacity(stem.len() + 4);
+    for (i, c) in stem.chars().enumerate() {
+        if i == 0 {
+            label.extend(c.to_uppercase());
+        } else {
+            if c.is_uppercase() {
+                label.push(' ');
+            }
+            label.push(c);
+        }
+    }
+    json!({ "type": kind, "displayName": label })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn undescribed_attributes_get_kustomers_default_definition() {
+        assert_eq!(default_definition("totalOrdersNum"), json!({ "type": "number", "displayName": "Total Orders" }));
+        assert_eq!(default_definition("vipBool"), json!({ "type": "boolean", "displayName": "Vip" }));
+        assert_eq!(default_definition("shippedAt"), json!({ "type": "date", "displayName": "Shipped" }));
+        assert_eq!(default_definition("xStr"), json!({ "type": "string", "displayName": "X" }));
+        assert_eq!(default_definition("Str"), json!({ "type": "string", "displayName": "Str" }));
     }
 }

@@ -46,6 +46,12 @@ pub(crate) struct Inner {
     pub pacer: Pacer,
     pub retry: RetryConfig,
     pub object_resets: Mutex<HashMap<String, Instant>>,
+    /// Whether users get their `team_ids` (from the teams listing).
+    pub user_teams: bool,
+    /// How long a team inversion is reused.
+    pub user_teams_ttl: Duration,
+    /// The last team inversion built.
+    pub team_index: Mutex<Option<Arc<crate::resources::user_teams::TeamIndex>>>,
 }
 
 impl fmt::Debug for KustomerClient {

@@ -24,6 +24,8 @@ pub struct KustomerBuilder {
     user_agent: String,
     pacing: bool,
     max_body_bytes: usize,
+    user_teams: bool,
+    user_teams_ttl: Duration,
 }
 
 impl fmt::Debug for KustomerBuilder {
@@ -36,6 +38,8 @@ impl fmt::Debug for KustomerBuilder {
             .field("page_size", &self.page_size)
             .field("retry", &self.retry)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("user_teams", &self.user_teams)
+            .field("user_teams_ttl", &self.user_teams_ttl)
             .finish()
     }
 }
@@ -53,6 +57,8 @@ impl Default for KustomerBuilder {
             user_agent: concat!("unidesk-kustomer/", env!("CARGO_PKG_VERSION")).to_owned(),
             pacing: true,
             max_body_bytes: MAX_BODY_BYTES,
+            user_teams: true,
+            user_teams_ttl: crate::resources::user_teams::DEFAULT_TTL,
         }
     }
 }
@@ -124,6 +130,23 @@ impl KustomerBuilder {
         self
     }
 
+    /// Fill users' `team_ids` from the teams' `members` (default on). Kustomer's user record
+    /// lists no teams, so user listings and gets also read `GET /v1/teams` (one request per 500
+    /// teams; see [`Self::user_teams_ttl`]); a key that may not read teams then cannot list
+    /// users. Off: `team_ids` stays empty and no team is read.
+    pub fn user_teams(mut self, on: bool) -> Self {
+        self.user_teams = on;
+        self
+    }
+
+    /// How long the teams read for users' `team_ids` are reused (default 60 s). A user
+    /// listing's first page always reads them afresh; its later pages and `users().get` reuse
+    /// them while they are younger than this.
+    pub fn user_teams_ttl(mut self, ttl: Duration) -> Self {
+        self.user_teams_ttl = ttl;
+        self
+    }
+
     /// Builds the client. Fails with `InvalidInput` without a key or a target, or with a bad URL or org.
     pub fn build(self) -> Result<KustomerClient> {
         let api_key = self.api_key.ok_or_else(|| Error::invalid_input("an API key is required"))?;
@@ -175,6 +198,9 @@ impl KustomerBuilder {
                 pacer: Pacer::new(self.pacing, self.retry.max_rate_limit_wait),
                 object_resets: std::sync::Mutex::new(std::collections::HashMap::new()),
                 retry: self.retry,
+                user_teams: self.user_teams,
+                user_teams_ttl: self.user_teams_ttl,
+                team_index: std::sync::Mutex::new(None),
             }),
         })
     }

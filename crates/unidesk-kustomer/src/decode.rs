@@ -11,10 +11,10 @@
 //! the resource's descriptor (`src/descriptor.rs`): its wire type and its mapping.
 
 use serde_json::Value;
-use unidesk_core::{Account, Comment, Contact, Result, Tag, Team, Ticket, User};
+use unidesk_core::{Account, Comment, Contact, FieldDefinition, Resource, Result, Tag, Team, Ticket, User};
 
 use crate::descriptor::{Companies, Conversations, Customers, KustomerResource, Messages, Notes, Tags, Teams, Users};
-use crate::wire::{Document, ResourceObject};
+use crate::wire::{Document, MetadataAttrs, ResourceObject};
 
 /// Options for decoding: whether to keep the raw record, and the API base URL for links.
 #[derive(Debug, Clone, Copy, Default)]
@@ -181,6 +181,13 @@ pub fn tag(bytes: &[u8], context: &str, opts: DecodeOptions<'_>) -> Result<Tag> 
 /// Every [`Tag`] in a list body of tags, in order.
 pub fn tags(bytes: &[u8], context: &str, opts: DecodeOptions<'_>) -> Result<Vec<Tag>> {
     list::<Tags>(bytes, context, opts)
+}
+
+/// The [`FieldDefinition`]s of a metadata body (`GET /v1/metadata/{resource}`), for the
+/// records of `resource`, sorted by key.
+pub fn field_definitions(bytes: &[u8], context: &str, resource: Resource) -> Result<Vec<FieldDefinition>> {
+    let doc: Document<ResourceObject<MetadataAttrs>> = crate::wire::parse(context, bytes)?;
+    Ok(crate::map::field_definitions(doc.data, resource))
 }
 
 #[cfg(test)]

@@ -37,6 +37,9 @@ pub(crate) trait KustomerResource {
     const MAX_PAGE_SIZE: u32;
     /// What GETs of it side-load (`include=…`), if anything.
     const INCLUDE: Option<&'static str> = None;
+    /// The `{resource}` of `GET /v1/metadata/{resource}` describing its custom attributes, when
+    /// Kustomer describes them (conversations, messages, customers, companies).
+    const METADATA: Option<&'static str> = None;
 
     /// Maps one record. `included` holds the body's side-loaded objects sorted by id, `raw` the
     /// record verbatim when `remote_data` was asked for, `base_url` the API base URL.
@@ -54,6 +57,7 @@ impl KustomerResource for Conversations {
     const ITEM: PathTemplate = paths::CONVERSATION;
     const SEARCH_CONTEXT: Option<&'static str> = Some("conversation");
     const MAX_PAGE_SIZE: u32 = 100;
+    const METADATA: Option<&'static str> = Some("conversation");
 
     fn map(obj: ResourceObject<Self::Attrs>, _: &Included, raw: Option<Value>, base: &str) -> Ticket {
         map::conversation::ticket(obj, raw, base)
@@ -72,6 +76,7 @@ impl KustomerResource for Messages {
     const SEARCH_CONTEXT: Option<&'static str> = Some("message");
     const MAX_PAGE_SIZE: u32 = 100;
     const INCLUDE: Option<&'static str> = Some("attachments");
+    const METADATA: Option<&'static str> = Some("message");
 
     fn map(obj: ResourceObject<Self::Attrs>, inc: &Included, raw: Option<Value>, _: &str) -> Comment {
         map::message::comment_from_message(obj, inc, raw)
@@ -106,6 +111,7 @@ impl KustomerResource for Customers {
     const ITEM: PathTemplate = paths::CUSTOMER;
     const SEARCH_CONTEXT: Option<&'static str> = Some("customer");
     const MAX_PAGE_SIZE: u32 = 100;
+    const METADATA: Option<&'static str> = Some("customer");
 
     fn map(obj: ResourceObject<Self::Attrs>, _: &Included, raw: Option<Value>, _: &str) -> Contact {
         map::customer::contact(obj, raw)
@@ -123,6 +129,7 @@ impl KustomerResource for Companies {
     const ITEM: PathTemplate = paths::COMPANY;
     const SEARCH_CONTEXT: Option<&'static str> = Some("company");
     const MAX_PAGE_SIZE: u32 = 100;
+    const METADATA: Option<&'static str> = Some("company");
 
     fn map(obj: ResourceObject<Self::Attrs>, _: &Included, raw: Option<Value>, _: &str) -> Account {
         map::company::account(obj, raw)
@@ -207,5 +214,27 @@ mod tests {
         let searchable: Vec<_> = rows.iter().filter_map(|r| r.3).collect();
         assert_eq!(searchable, ["conversation", "message", "note", "customer", "company"]);
         assert_eq!((Messages::INCLUDE, Notes::INCLUDE, Conversations::INCLUDE), (Some("attachments"), None, None));
+        let described: Vec<_> = [
+            (Conversations::RESOURCE, Conversations::METADATA),
+            (Messages::RESOURCE, Messages::METADATA),
+            (Notes::RESOURCE, Notes::METADATA),
+            (Customers::RESOURCE, Customers::METADATA),
+            (Companies::RESOURCE, Companies::METADATA),
+            (Users::RESOURCE, Users::METADATA),
+            (Teams::RESOURCE, Teams::METADATA),
+            (Tags::RESOURCE, Tags::METADATA),
+        ]
+        .into_iter()
+        .filter_map(|(r, m)| Some((r, m?)))
+        .collect();
+        assert_eq!(
+            described,
+            [
+                (Resource::Ticket, "conversation"),
+                (Resource::Comment, "message"),
+                (Resource::Contact, "customer"),
+                (Resource::Account, "company")
+            ]
+        );
     }
 }

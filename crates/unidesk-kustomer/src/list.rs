@@ -156,11 +156,12 @@ pub(crate) struct Source<T> {
 
 impl<T: Record> Source<T> {
     /// `R`'s listing for `query`: the search API in `R`'s context when the query filters on
-    /// time (Kustomer's list endpoints cannot) and `R` can be searched, else `R`'s list endpoint.
+    /// time or asks for deleted records (Kustomer's list endpoints can do neither) and `R` can
+    /// be searched, else `R`'s list endpoint.
     pub(crate) fn of<R: KustomerResource<Record = T>>(query: &ListQuery) -> Self {
         let timed = query.updated_after.is_some() || query.created_after.is_some();
         let endpoint = match R::SEARCH_CONTEXT {
-            Some(context) if timed => Endpoint::Search { context },
+            Some(context) if timed || query.include_deleted => Endpoint::Search { context },
             _ => Endpoint::get::<R>(&R::COLLECTION, &[]),
         };
         Source { endpoint, decode: decode::page::<R> }
@@ -186,7 +187,8 @@ fn ts(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Millis, true)
 }
 
-/// The search body for one window.
+/// The search body for one window; with `includeDeleted: true` when the query asks for
+/// deleted records (Kustomer leaves them out of searches otherwise).
 pub(crate) fn search_body(context: &str, query: &ListQuery, window_start: Option<DateTime<Utc>>) -> Value {
     let updated_key = format!("{context}_updated_at");
     let created_key = format!("{context}_created_at");
@@ -201,7 +203,11 @@ pub(crate) fn search_body(context: &str, query: &ListQuery, window_start: Option
     if let Some(t) = query.created_after {
         and.push(json!({ created_key: { "gte": ts(t) } }));
     }
-    json!({ "and": and, "sort": [{ updated_key: "asc" }], "queryContext": context })
+    let mut body = json!({ "and": and, "sort": [{ updated_key: "asc" }], "queryContext": context });
+    if query.include_deleted {
+        body["includeDeleted"] = Value::Bool(true);
+    }
+    body
 }
 
 impl KustomerClient {
@@ -212,7 +218,7 @@ impl KustomerClient {
         query: &ListQuery,
         sources: &[Source<T>],
     ) -> Result<Page<T>> {
-        refuse_include_deleted(resource, query)?;
+        refuse_include_deleted(resource, query, sources)?;
         let fingerprint = query.fingerprint(resource);
         let (state, source) = State::resume(query.cursor.as_ref(), &fingerprint, sources)?;
         let call = source.request(query, &state, self.default_page_size())?;
@@ -234,13 +240,25 @@ impl KustomerClient {
     }
 }
 
-/// Deleted records are not listed yet (Kustomer's search has `includeDeleted`, not wired
-/// here): a listing that asks for them is `Unsupported`, never a silent list without them.
-pub(crate) fn refuse_include_deleted(resource: Resource, query: &ListQuery) -> Result<()> {
-    if query.include_deleted {
-        return Err(unidesk_core::Error::unsupported(resource, unidesk_core::Operation::ListDeleted, crate::ADAPTER));
+/// Only the search API lists deleted records (`includeDeleted`): a listing that asks for them
+/// is refused when one of its sources is a GET list endpoint, never answered without them.
+/// Resources without a search context (tags, teams, users) answer `Unsupported`, as their
+/// capability report says. (Listings under another record check first, with
+/// [`deleted_under_another_record`].)
+pub(crate) fn refuse_include_deleted<T>(resource: Resource, query: &ListQuery, sources: &[Source<T>]) -> Result<()> {
+    if query.include_deleted && sources.iter().any(|s| !s.endpoint.is_search()) {
+        return Err(Error::unsupported(resource, unidesk_core::Operation::ListDeleted, ADAPTER));
     }
     Ok(())
+}
+
+/// The error for `include_deleted` with `contact_id` (tickets) or `ticket_id` (comments): the
+/// resource lists deleted records, but not under another record.
+pub(crate) fn deleted_under_another_record() -> Error {
+    Error::invalid_input(
+        "include_deleted cannot be combined with contact_id or ticket_id on Kustomer: only its search \
+         API lists deleted records, and the listings under a customer or a conversation do not",
+    )
 }
 
 #[cfg(test)]
@@ -259,6 +277,34 @@ mod tests {
         assert!(matches!(timed.endpoint, Endpoint::Search { context: "conversation" }));
         let tags = Source::of::<Tags>(&ListQuery::new().updated_after(since));
         assert!(matches!(tags.endpoint, Endpoint::Get { template: "/v1/tags", .. }), "tags are filtered locally");
+    }
+
+    #[test]
+    fn deleted_records_are_listed_by_search_even_without_a_time_filter() {
+        let q = ListQuery::new().include_deleted(true);
+        let src = Source::of::<Conversations>(&q);
+        assert!(matches!(src.endpoint, Endpoint::Search { context: "conversation" }));
+        let call = src.request(&q, &State::start(0), 100).expect("call");
+        let body = call.body.expect("a body");
+        assert_eq!(
+            body,
+            json!({ "and": [], "sort": [{ "conversation_updated_at": "asc" }], "queryContext": "conversation", "includeDeleted": true })
+        );
+        let plain = search_body("conversation", &ListQuery::new(), None);
+        assert!(plain.get("includeDeleted").is_none(), "no flag unless asked: {plain}");
+        // Without a search context, deleted records cannot be listed: Unsupported, not a silent listing.
+        let tags = [Source::of::<Tags>(&q)];
+        assert!(matches!(tags[0].endpoint, Endpoint::Get { .. }));
+        let err = refuse_include_deleted(Resource::Tag, &q, &tags).expect_err("refused");
+        assert!(
+            matches!(
+                err,
+                Error::Unsupported { resource: Resource::Tag, operation: unidesk_core::Operation::ListDeleted, .. }
+            ),
+            "{err:?}"
+        );
+        assert!(refuse_include_deleted(Resource::Tag, &ListQuery::new(), &tags).is_ok());
+        assert!(refuse_include_deleted(Resource::Ticket, &q, &[src]).is_ok());
     }
 
     #[test]

@@ -107,6 +107,9 @@ pub(crate) const TEAM: PathTemplate = PathTemplate("/v1/teams/{id}");
 pub(crate) const TAGS: PathTemplate = PathTemplate("/v1/tags");
 /// `GET`: one tag.
 pub(crate) const TAG: PathTemplate = PathTemplate("/v1/tags/{id}");
+/// `GET`: the custom-attribute definitions of a resource (`conversation`, `customer`,
+/// `company`, `message`).
+pub(crate) const METADATA: PathTemplate = PathTemplate("/v1/metadata/{resource}");
 
 #[cfg(test)]
 mod tests {
@@ -123,6 +126,7 @@ mod tests {
         assert_eq!(CONVERSATION_NOTES.fill(&[&c]), "/v1/conversations/5c9a1d6f3e2b4a0012345678/notes");
         assert_eq!(CONVERSATION_NOTES.template(), "/v1/conversations/{id}/notes");
         assert_eq!(CONVERSATIONS.fill(&[]), "/v1/conversations");
+        assert_eq!(METADATA.fill_text(&["conversation"]), "/v1/metadata/conversation");
     }
 
     #[test]
@@ -159,6 +163,7 @@ mod tests {
             TEAM,
             TAGS,
             TAG,
+            METADATA,
         ] {
             assert!(t.template().starts_with("/v1/"), "{t:?}");
             assert_eq!(t.template().matches('{').count(), t.template().matches('}').count(), "{t:?}");

@@ -37,6 +37,8 @@ fn map(kind: &str, body: &[u8]) -> Option<Result<Value>> {
         "teams" => to_value(decode::teams(body, ctx, o)),
         "tag" => to_value(decode::tag(body, ctx, o)),
         "tags" => to_value(decode::tags(body, ctx, o)),
+        // `metadata_<kustomer resource>.json`: custom-attribute definitions (the fixtures describe customers).
+        "metadata" => to_value(decode::field_definitions(body, ctx, unidesk_core::Resource::Contact)),
         _ => return None,
     })
 }

@@ -22,6 +22,7 @@ fn decode_all(bytes: &[u8]) -> Vec<Result<usize, Error>> {
         decode::users(bytes, "p", o).map(|v| v.len()),
         decode::teams(bytes, "p", o).map(|v| v.len()),
         decode::tags(bytes, "p", o).map(|v| v.len()),
+        decode::field_definitions(bytes, "p", unidesk_core::Resource::Contact).map(|v| v.len()),
     ]
 }
 
@@ -52,6 +53,9 @@ fn json_value() -> impl Strategy<Value = Value> {
             Just("emails".to_owned()),
             Just("createdAt".to_owned()),
             Just("custom".to_owned()),
+            Just("properties".to_owned()),
+            Just("enumeration".to_owned()),
+            Just("displayName".to_owned()),
             "[a-zA-Z]{1,8}",
         ];
         prop_oneof![

@@ -189,3 +189,88 @@ async fn transport_and_decode_errors_chain_to_their_cause() {
     assert!(e.source().and_then(|s| s.downcast_ref::<reqwest::Error>()).is_some(), "{e:?}");
     assert!(!format!("{e:?}").contains("test-key-123"));
 }
+
+#[tokio::test]
+async fn include_deleted_asks_the_search_api_for_deleted_records() {
+    let server = MockServer::start().await;
+    let page = r#"{"data":[{"type":"conversation","id":"5f1a00000000000000000001","attributes":{"name":"Gone","deleted":true,"createdAt":"2024-04-01T00:00:00Z","updatedAt":"2024-05-02T10:00:00.000Z"}}],"links":{"self":"/v1/customers/search?page=1&pageSize=50","next":null},"meta":{"page":1,"pageSize":50}}"#;
+    Mock::given(method("POST"))
+        .and(path("/v1/customers/search"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(page))
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let tickets = c.tickets().list(&ListQuery::new().page_size(50).include_deleted(true)).await.expect("tickets");
+    assert_eq!(tickets.items.len(), 1);
+    assert!(tickets.items[0].remote_was_deleted, "the deleted attribute marks the record");
+    let since = chrono::DateTime::parse_from_rfc3339("2024-05-01T00:00:00Z").expect("time").to_utc();
+    let q = ListQuery::new().page_size(50).include_deleted(true).updated_after(since);
+    let contacts = c.contacts().list(&q).await.expect("contacts");
+    assert!(contacts.items[0].remote_was_deleted);
+    let q = ListQuery::new().page_size(50).include_deleted(true);
+    let messages = c.comments().list(&q).await.expect("messages");
+    let notes = messages.next_cursor.expect("notes follow the messages");
+    c.comments().list(&q.cursor(notes)).await.expect("notes");
+    let requests: Vec<serde_json::Value> = server
+        .received_requests()
+        .await
+        .unwrap_or_default()
+        .iter()
+        .map(|r| {
+            let query: std::collections::BTreeMap<String, String> = r.url.query_pairs().into_owned().collect();
+            let body: serde_json::Value = serde_json::from_slice(&r.body).expect("a JSON body");
+            serde_json::json!({ "method": r.method.as_str(), "path": r.url.path(), "query": query, "body": body })
+        })
+        .collect();
+    assert_eq!(requests.len(), 4, "tickets, contacts, then comments: messages and notes");
+    insta::with_settings!({ sort_maps => true }, {
+        insta::assert_json_snapshot!("include_deleted_search_requests", requests);
+    });
+}
+
+#[tokio::test]
+async fn users_read_the_teams_once_per_listing_and_fail_when_teams_cannot_be_read() {
+    let server = MockServer::start().await;
+    let users = r#"{"data":[{"type":"user","id":"u1","attributes":{"name":"Ana"}},{"type":"user","id":"u2","attributes":{"name":"Bo"}}],"links":{"next":null}}"#;
+    Mock::given(method("GET"))
+        .and(path("/v1/users"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(users))
+        .mount(&server)
+        .await;
+    let teams = r#"{"data":[{"type":"team","id":"t1","attributes":{"members":["u2","u1","u2"]}},{"type":"team","id":"t0","attributes":{"members":["u2"]}},{"type":"team","id":"t9","attributes":{"members":["u1"],"deleted":true}}],"links":{"next":null}}"#;
+    Mock::given(method("GET"))
+        .and(path("/v1/teams"))
+        .respond_with(ResponseTemplate::new(200).set_body_string(teams))
+        .up_to_n_times(1)
+        .mount(&server)
+        .await;
+    let c = client(&server);
+    let page = c.users().list(&ListQuery::new()).await.expect("users");
+    let teams_of: Vec<Vec<String>> = page.items.iter().map(|u| u.team_ids.clone()).collect();
+    assert_eq!(
+        teams_of,
+        [vec!["t1".to_owned()], vec!["t1".to_owned(), "t0".to_owned()]],
+        "team order, no repeats, no deleted team"
+    );
+    let teams_requests = |reqs: &[wiremock::Request]| reqs.iter().filter(|r| r.url.path() == "/v1/teams").count();
+    let reqs = server.received_requests().await.unwrap_or_default();
+    assert_eq!(teams_requests(&reqs), 1);
+    let query: Vec<(String, String)> = reqs
+        .iter()
+        .find(|r| r.url.path() == "/v1/teams")
+        .map(|r| r.url.query_pairs().into_owned().collect())
+        .unwrap_or_default();
+    assert_eq!(query, [("page".to_owned(), "1".to_owned()), ("pageSize".to_owned(), "500".to_owned())]);
+
+    // The next listing reads them afresh; a key that may not read teams cannot list users.
+    Mock::given(method("GET"))
+        .and(path("/v1/teams"))
+        .respond_with(
+            ResponseTemplate::new(403)
+                .set_body_string(r#"{"errors":[{"status":403,"code":"forbidden","title":"Forbidden"}]}"#),
+        )
+        .mount(&server)
+        .await;
+    let err = c.users().list(&ListQuery::new()).await.expect_err("teams refused");
+    assert!(matches!(err, Error::PermissionDenied { .. }), "{err:?}");
+}

@@ -16,6 +16,7 @@
 //! # Ok(()) }
 //! ```
 
+mod fields;
 mod list;
 mod resources;
 mod sample;

@@ -1,7 +1,11 @@
 //! Seed data: records to load, and a deterministic sample generator.
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use unidesk_core::{Account, Comment, Contact, Direction, Priority, Tag, Team, Ticket, TicketStatus, User};
+use serde_json::json;
+use unidesk_core::{
+    Account, Comment, Contact, Direction, FieldDefinition, FieldOption, FieldType, Priority, Resource, Tag, Team,
+    Ticket, TicketStatus, User,
+};
 
 /// Records to load into a [`crate::MemoryHelpdesk`].
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -20,6 +24,35 @@ pub struct Seed {
     pub teams: Vec<Team>,
     /// Users.
     pub users: Vec<User>,
+    /// Definitions of the custom fields the records use. A custom field key no definition
+    /// describes gets one inferred from its values (see [`unidesk_core::Fields`]).
+    pub fields: Vec<FieldDefinition>,
+}
+
+/// A definition of the sample data's custom fields.
+fn field(resource: Resource, key: &str, label: &str, field_type: FieldType, options: &[&str]) -> FieldDefinition {
+    FieldDefinition {
+        key: key.to_owned(),
+        label: Some(label.to_owned()),
+        field_type,
+        options: options.iter().map(|o| FieldOption { value: (*o).to_owned(), label: None }).collect(),
+        resource,
+        remote_data: None,
+    }
+}
+
+/// The custom fields the sample records carry.
+fn sample_fields() -> Vec<FieldDefinition> {
+    vec![
+        field(Resource::Ticket, "carrier", "Carrier", FieldType::Select, &["DHL", "UPS"]),
+        field(Resource::Ticket, "gift", "Gift", FieldType::Boolean, &[]),
+        field(Resource::Ticket, "order_number", "Order number", FieldType::Number, &[]),
+        field(Resource::Ticket, "shipped_at", "Shipped", FieldType::Datetime, &[]),
+        field(Resource::Contact, "loyalty", "Loyalty", FieldType::Select, &["gold", "silver"]),
+        field(Resource::Contact, "vip", "VIP", FieldType::Boolean, &[]),
+        field(Resource::Account, "seats", "Seats", FieldType::Number, &[]),
+        field(Resource::Account, "tier", "Tier", FieldType::Select, &["gold", "silver", "bronze"]),
+    ]
 }
 
 fn id(prefix: u8, n: usize) -> String {
@@ -43,6 +76,11 @@ impl Seed {
                 name: Some(format!("Société {i}")),
                 domains: vec![format!("company{i}.example")],
                 external_id: Some(format!("acct-{i}")),
+                custom_fields: [
+                    ("tier".to_owned(), json!(["gold", "silver", "bronze"][i % 3])),
+                    ("seats".to_owned(), json!(i * 5)),
+                ]
+                .into(),
                 created_at: at(i as i64),
                 updated_at: at(i as i64 * 2),
                 ..Default::default()
@@ -58,6 +96,11 @@ impl Seed {
                 phones: if i % 3 != 0 { vec![format!("+1555{i:07}")] } else { vec![] },
                 account_id: Some(id(0xa0, i % n_accounts)),
                 external_id: Some(format!("ext-{i}")),
+                custom_fields: [
+                    ("loyalty".to_owned(), json!(["gold", "silver"][i % 2])),
+                    ("vip".to_owned(), json!(i % 7 == 0)),
+                ]
+                .into(),
                 created_at: at(i as i64),
                 updated_at: at(i as i64 / 2 * 3),
                 ..Default::default()
@@ -141,12 +184,19 @@ impl Seed {
                     team_ids: vec![teams[i % teams.len()].id.clone()],
                     tag_ids: vec![tags[i % tags.len()].id.clone()],
                     channels: vec!["email".into()],
+                    custom_fields: [
+                        ("order_number".to_owned(), json!(10_000 + i)),
+                        ("gift".to_owned(), json!(i % 2 == 0)),
+                        ("carrier".to_owned(), json!(["DHL", "UPS"][i % 2])),
+                        ("shipped_at".to_owned(), json!(format!("2024-01-{:02}T08:00:00Z", 1 + i % 28))),
+                    ]
+                    .into(),
                     created_at: created,
                     updated_at: at((i as i64 / 3) * 30 + 100),
                     ..Default::default()
                 }
             })
             .collect();
-        Seed { tickets, comments, contacts, accounts, tags, teams, users }
+        Seed { tickets, comments, contacts, accounts, tags, teams, users, fields: sample_fields() }
     }
 }

@@ -4,7 +4,9 @@ use std::collections::BTreeMap;
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use chrono::{DateTime, Duration, Utc};
-use unidesk_core::{Account, Capabilities, Comment, Contact, Helpdesk, Tag, Team, Ticket, User};
+use unidesk_core::{
+    Account, Capabilities, Comment, Contact, FieldDefinition, Fields, Helpdesk, Operation, Tag, Team, Ticket, User,
+};
 
 use crate::sample::Seed;
 
@@ -29,6 +31,8 @@ pub(crate) struct State {
     pub deleted_accounts: BTreeMap<String, Account>,
     /// Comments of deleted tickets.
     pub deleted_comments: BTreeMap<String, Comment>,
+    /// Field definitions loaded with the seed.
+    pub fields: Vec<FieldDefinition>,
     next_id: u64,
     last_tick: Option<DateTime<Utc>>,
 }
@@ -81,6 +85,7 @@ impl MemoryHelpdesk {
         load!(tags);
         load!(teams);
         load!(users);
+        state.fields = seed.fields;
         MemoryHelpdesk { state: RwLock::new(state) }
     }
 
@@ -103,8 +108,14 @@ impl Helpdesk for MemoryHelpdesk {
     fn name(&self) -> &str {
         NAME
     }
+    /// Everything, deleted records too, and field definitions of every resource they apply to.
     fn capabilities(&self) -> Capabilities {
-        Capabilities::all().with_list_deleted()
+        crate::fields::DESCRIBED
+            .into_iter()
+            .fold(Capabilities::all().with_list_deleted(), |caps, r| caps.with(r, Operation::ListFields))
     }
     unidesk_core::helpdesk_accessors!();
+    fn fields(&self) -> &dyn Fields {
+        self
+    }
 }

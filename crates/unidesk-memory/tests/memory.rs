@@ -68,6 +68,9 @@ async fn arc_and_box_of_an_adapter_are_adapters_that_forward_every_method() {
             unidesk_core::get_record(via_box, r, unidesk_core::Record::id(&a.items[0]), false).await.expect("get");
         assert_eq!(one, a.items[0], "{r}: get through Box<Box<dyn Helpdesk>>");
     }
+    let fields = via_box.fields().list(None).await.expect("field definitions through Box<Box<dyn Helpdesk>>");
+    assert!(!fields.is_empty());
+    assert_eq!(via_arc.fields().list(None).await.expect("through Arc"), fields);
     let t = via_arc.tickets().list(&ListQuery::new()).await.expect("tickets").items.remove(0);
     via_arc.tickets().add_tags(&t.id, &["t-arc".into()]).await.expect("write through Arc");
     assert!(shared.tickets().get(&t.id, false).await.expect("get").tag_ids.contains(&"t-arc".to_string()));
@@ -112,4 +115,53 @@ async fn close_reopen_round_trip_and_idempotent_tags() {
     assert!(matches!(bad, Err(Error::Validation { .. })));
     desk.tickets().delete(&t.id).await.expect("delete");
     assert!(matches!(desk.tickets().get(&t.id, false).await, Err(Error::NotFound { resource: Resource::Ticket, .. })));
+}
+
+#[tokio::test]
+async fn field_definitions_describe_the_sample_fields_and_fields_written_later() {
+    use unidesk_core::FieldType;
+    let desk = MemoryHelpdesk::with_sample_data(12);
+    let all = desk.fields().list(None).await.expect("definitions");
+    let keys: Vec<(Resource, &str, &FieldType)> =
+        all.iter().map(|d| (d.resource, d.key.as_str(), &d.field_type)).collect();
+    assert_eq!(
+        keys,
+        [
+            (Resource::Ticket, "carrier", &FieldType::Select),
+            (Resource::Ticket, "gift", &FieldType::Boolean),
+            (Resource::Ticket, "order_number", &FieldType::Number),
+            (Resource::Ticket, "shipped_at", &FieldType::Datetime),
+            (Resource::Contact, "loyalty", &FieldType::Select),
+            (Resource::Contact, "vip", &FieldType::Boolean),
+            (Resource::Account, "seats", &FieldType::Number),
+            (Resource::Account, "tier", &FieldType::Select),
+        ]
+    );
+    assert!(desk.fields().list(Some(Resource::Comment)).await.expect("comments have none").is_empty());
+    let err = desk.fields().list(Some(Resource::Tag)).await.expect_err("tags have no fields");
+    assert!(matches!(err, Error::Unsupported { resource: Resource::Tag, operation: Operation::ListFields, .. }));
+    for r in [Resource::Ticket, Resource::Comment, Resource::Contact, Resource::Account] {
+        assert!(desk.capabilities().supports(r, Operation::ListFields), "{r}");
+    }
+
+    // A field first written by a create is described from its value.
+    let contact = desk.stream_contacts(ListQuery::new()).try_collect::<Vec<_>>().await.expect("contacts")[0].id.clone();
+    let input = TicketCreate {
+        contact_id: contact,
+        subject: Some("x".into()),
+        custom_fields: [
+            ("escalated_at".to_owned(), serde_json::json!("2024-05-01T10:00:00Z")),
+            ("note".to_owned(), serde_json::json!("hi")),
+        ]
+        .into(),
+        ..Default::default()
+    };
+    desk.tickets().create(&input).await.expect("created");
+    let tickets = desk.fields().list(Some(Resource::Ticket)).await.expect("definitions");
+    let new: Vec<(&str, &FieldType, Option<&str>)> = tickets
+        .iter()
+        .filter(|d| ["escalated_at", "note"].contains(&d.key.as_str()))
+        .map(|d| (d.key.as_str(), &d.field_type, d.label.as_deref()))
+        .collect();
+    assert_eq!(new, [("escalated_at", &FieldType::Datetime, None), ("note", &FieldType::Text, None)]);
 }

@@ -15,7 +15,8 @@ use crate::reply::Reply;
 use crate::state::{Shared, lock};
 use crate::store::Store;
 
-/// `GET /v1/<coll>`: every record, by id.
+/// `GET /v1/<coll>`: every record, by id. Here and in every read below, deleted records are
+/// left out (only a search with `includeDeleted` lists them).
 pub(crate) async fn collection(coll: Coll, sim: State<Arc<Shared>>, q: Params<Paging>, uri: Uri) -> Reply {
     list(&sim, coll, &q.0, |_| true, false, uri.path()).unwrap_or_else(|r| r)
 }
@@ -52,7 +53,8 @@ fn list(
     let max = if matches!(coll, Coll::Users | Coll::Teams) { 500 } else { 100 };
     let (page, size) = query.get(max)?;
     let store = lock(&sim.store);
-    let mut matching: Vec<(&Id, &Rec)> = store.coll(coll).iter().filter(|(_, r)| filter(r)).collect();
+    let mut matching: Vec<(&Id, &Rec)> =
+        store.coll(coll).iter().filter(|(_, r)| !r.is_deleted() && filter(r)).collect();
     if by_time {
         matching.sort_by(|a, b| (a.1.created, a.0).cmp(&(b.1.created, b.0)));
     }
@@ -94,7 +96,7 @@ pub(crate) async fn one(coll: Coll, State(sim): State<Arc<Shared>>, PathId(id): 
         return lookup_customer(&sim, key, value);
     }
     let store = lock(&sim.store);
-    let Some(rec) = store.coll(coll).get(id.as_str()) else {
+    let Some(rec) = store.live(coll, id.as_str()) else {
         return Reply::error(404, "not_found", &format!("{} {id} not found", coll.kind()));
     };
     let included: Vec<&str> = if coll == Coll::Messages {
@@ -108,7 +110,7 @@ pub(crate) async fn one(coll: Coll, State(sim): State<Arc<Shared>>, PathId(id): 
 fn lookup_customer(sim: &Shared, key: &str, value: &str) -> Reply {
     let store = lock(&sim.store);
     let found = store.coll(Coll::Customers).iter().find(|(_, r)| {
-        let Some(keys) = r.customer_keys() else { return false };
+        let Some(keys) = r.customer_keys().filter(|_| !r.is_deleted()) else { return false };
         match key {
             "email" => keys.emails.iter().any(|e| e.eq_ignore_ascii_case(value)),
             _ => keys.external_id.as_deref() == Some(value),

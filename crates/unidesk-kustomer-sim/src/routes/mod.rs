@@ -1,6 +1,7 @@
 //! The API's routes, and the middleware stack around them.
 
 pub(crate) mod listing;
+pub(crate) mod metadata;
 pub(crate) mod search;
 pub(crate) mod webhooks;
 pub(crate) mod writes;
@@ -48,6 +49,7 @@ pub(crate) fn router(sim: Sim) -> Router {
             post(|s, id, b| writes::tags(true, s, id, b)).delete(|s, id, b| writes::tags(false, s, id, b)),
         )
         .route("/v1/customers/search", post(search::search))
+        .route("/v1/metadata/{id}", get(metadata::metadata))
         .route("/v1/outbound-webhooks", post(webhooks::register))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)

@@ -1,5 +1,6 @@
 //! `POST /v1/customers/search`: `and` filters on `<ctx>_updated_at` /
-//! `<ctx>_created_at`, sorting by `updatedAt`, and the 100-page cap.
+//! `<ctx>_created_at`, sorting by `updatedAt`, the 100-page cap, and `includeDeleted`
+//! (deleted records are searched only when it is `true`).
 
 use std::sync::Arc;
 
@@ -80,9 +81,13 @@ fn run(sim: &Shared, query: &Paging, body: Option<Value>) -> Result<Reply, Reply
         .and_then(|o| o.values().next())
         .and_then(Value::as_str)
         == Some("desc");
+    let include_deleted = body.get("includeDeleted").and_then(Value::as_bool) == Some(true);
     let store = lock(&sim.store);
-    let mut matching: Vec<(&Id, &Rec)> =
-        store.coll(coll).iter().filter(|(_, r)| filters.iter().all(|f| f.keeps(r))).collect();
+    let mut matching: Vec<(&Id, &Rec)> = store
+        .coll(coll)
+        .iter()
+        .filter(|(_, r)| (include_deleted || !r.is_deleted()) && filters.iter().all(|f| f.keeps(r)))
+        .collect();
     matching.sort_by(|a, b| (a.1.updated, a.0).cmp(&(b.1.updated, b.0)));
     if desc {
         matching.reverse();

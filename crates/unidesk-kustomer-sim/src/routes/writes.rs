@@ -1,6 +1,7 @@
 //! Writes: create, update, delete, tags, messages and notes. Each moves
 //! `updatedAt` forward, spends the per-object budget where Kustomer has one,
-//! and notifies webhooks.
+//! and notifies webhooks. A custom attribute a write introduces gets Kustomer's default
+//! metadata (see `store::default_definition`).
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -102,7 +103,7 @@ fn email_taken(sim: &Shared, m: &Attrs, except: Option<&str>) -> Option<String> 
     store
         .coll(Coll::Customers)
         .iter()
-        .filter(|(id, _)| Some(&***id) != except)
+        .filter(|(id, r)| Some(&***id) != except && !r.is_deleted())
         .find_map(|(_, r)| r.customer_keys()?.emails.iter().map(|e| e.to_lowercase()).find(|x| wanted.contains(x)))
 }
 
@@ -158,6 +159,7 @@ fn create_in(sim: &Shared, coll: Coll, body: Option<Value>) -> Result<Reply, Rep
         draft.attrs.insert("status".into(), json!("open"));
     }
     apply(&mut draft, &m, &RECORD_RELS);
+    store.define_new(coll, draft.attrs.get("custom"));
     if is_done(&draft) {
         draft.attrs.insert("ended".into(), json!(true));
         draft.attrs.insert("endedAt".into(), json!(ts(now)));
@@ -195,7 +197,7 @@ fn update_in(sim: &Shared, coll: Coll, id: &str, body: Option<Value>) -> Result<
     let headers = object_budget(sim, &format!("{}:{id}", coll.path()))?;
     let mut store = lock(&sim.store);
     let now = store.tick();
-    let rec = store.coll_mut(coll).get_mut(id).ok_or_else(not_found)?;
+    let rec = store.live_mut(coll, id).ok_or_else(not_found)?;
     let mut draft = rec.draft();
     let was_done = is_done(&draft);
     apply(&mut draft, &m, &RECORD_RELS);
@@ -207,24 +209,36 @@ fn update_in(sim: &Shared, coll: Coll, id: &str, body: Option<Value>) -> Result<
         draft.attrs.insert("ended".into(), json!(false));
     }
     draft.updated = now;
+    let custom = draft.attrs.get("custom").cloned();
     *rec = draft.into_rec(coll);
     let rec = rec.clone();
+    store.define_new(coll, custom.as_ref());
     drop(store);
     Ok(written(sim, coll, "update", id, &rec, 200, headers))
 }
 
-/// `DELETE /v1/<conversations|customers>/{id}`; a conversation takes its messages and notes along.
+/// `DELETE /v1/<conversations|customers>/{id}`: see [`delete_record`]; 404 for a record that
+/// does not exist or is deleted already.
 pub(crate) async fn delete(coll: Coll, State(sim): State<Arc<Shared>>, PathId(id): PathId) -> Reply {
+    if delete_record(&sim, coll, &id) {
+        Reply::raw(204, Vec::new())
+    } else {
+        Reply::error(404, "not_found", "Record not found")
+    }
+}
+
+/// Deletes record `id` of `coll` the way Kustomer does: it is kept, marked `deleted: true`
+/// with `updatedAt` moved to now, and leaves every listing, get and search but a search with
+/// `includeDeleted`. A conversation takes its messages and notes along (they are marked the
+/// same way; no event is sent for them). Webhooks get `kustomer.<type>.delete` with the
+/// deleted record. Returns whether there was such a record, not deleted yet.
+pub(crate) fn delete_record(sim: &Shared, coll: Coll, id: &str) -> bool {
     let mut store = lock(&sim.store);
-    if store.coll_mut(coll).remove(id.as_str()).is_none() {
-        return Reply::error(404, "not_found", "Record not found");
-    }
-    if coll == Coll::Conversations {
-        for sub in [Coll::Messages, Coll::Notes] {
-            store.coll_mut(sub).retain(|_, r| r.rel_id(RelName::Conversation) != Some(id.as_str()));
-        }
-    }
-    Reply::raw(204, Vec::new())
+    let now = store.tick();
+    let Some(rec) = store.delete(coll, id, now) else { return false };
+    drop(store);
+    notify(sim, coll, "delete", id, &rec);
+    true
 }
 
 /// `POST`/`DELETE /v1/conversations/{id}/tags` with an array of tag ids.
@@ -249,7 +263,7 @@ fn tags_in(sim: &Shared, add: bool, id: &str, body: Option<Value>) -> Result<Rep
     let headers = object_budget(sim, &format!("conversations:{id}"))?;
     let mut store = lock(&sim.store);
     let now = store.tick();
-    let rec = store.coll_mut(Coll::Conversations).get_mut(id).ok_or_else(not_found)?;
+    let rec = store.live_mut(Coll::Conversations, id).ok_or_else(not_found)?;
     let mut draft = rec.draft();
     let mut current: Vec<String> = draft
         .attrs
@@ -288,7 +302,7 @@ fn comment_in(sim: &Shared, coll: Coll, conversation: &str, body: Option<Value>)
     let m = obj(body)?;
     let customer: Option<Id> = {
         let store = lock(&sim.store);
-        match store.coll(Coll::Conversations).get(conversation) {
+        match store.live(Coll::Conversations, conversation) {
             Some(c) => c.rel_id(RelName::Customer).map(Id::from),
             None => return Err(Reply::error(404, "not_found", "Conversation not found")),
         }
@@ -314,6 +328,7 @@ fn comment_in(sim: &Shared, coll: Coll, conversation: &str, body: Option<Value>)
         draft = draft.rel(RelName::Customer, "customer", c);
     }
     apply(&mut draft, &m, &COMMENT_RELS);
+    store.define_new(coll, draft.attrs.get("custom"));
     let rec = draft.into_rec(coll);
     store.insert(coll, id.clone(), rec.clone());
     if let Some(conv) = store.coll_mut(Coll::Conversations).get_mut(conversation) {

@@ -150,12 +150,15 @@ impl KustomerClient {
 #[async_trait]
 impl Comments for KustomerClient {
     async fn list(&self, query: &ListQuery) -> Result<Page<Comment>> {
-        crate::list::refuse_include_deleted(Resource::Comment, query)?;
         if let Some(t) = &query.ticket_id {
+            if query.include_deleted {
+                return Err(crate::list::deleted_under_another_record());
+            }
             let ticket = Id::parse(t)?;
             return self.ticket_comments(&ticket, query).await;
         }
-        // All messages, then all notes; message pages side-load their attachments.
+        // All messages, then all notes; message pages side-load their attachments. Filtered on
+        // time or with deleted records, both come from the search API.
         let sources = [Source::of::<Messages>(query), Source::of::<Notes>(query)];
         self.list_sources(Resource::Comment, query, &sources).await
     }

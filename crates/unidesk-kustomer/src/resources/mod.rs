@@ -3,8 +3,10 @@
 mod accounts;
 mod comments;
 mod contacts;
+mod fields;
 mod read_only;
 mod tickets;
+pub(crate) mod user_teams;
 
 use unidesk_core::{Capabilities, Helpdesk, Id, ListQuery, Operation, Page, Resource, Result};
 
@@ -14,17 +16,31 @@ use crate::decode::{self, DecodeOptions};
 use crate::descriptor::KustomerResource;
 use crate::list::Source;
 
+/// The resources whose Kustomer objects the search API lists (with `includeDeleted`) and
+/// `GET /v1/metadata/{resource}` describes.
+pub(crate) const SEARCHED: [Resource; 4] = [Resource::Ticket, Resource::Comment, Resource::Contact, Resource::Account];
+
 impl Helpdesk for KustomerClient {
     fn name(&self) -> &str {
         ADAPTER
     }
 
-    /// Everything but deleting accounts: Kustomer's API has no company DELETE.
+    /// Everything but deleting accounts (Kustomer's API has no company DELETE); deleted records
+    /// and field definitions for the resources Kustomer's search API and metadata cover:
+    /// tickets, comments, contacts and accounts (tags, teams and users have neither).
     fn capabilities(&self) -> Capabilities {
-        Capabilities::all().without(Resource::Account, Operation::Delete)
+        let mut caps = Capabilities::all().without(Resource::Account, Operation::Delete);
+        for r in SEARCHED {
+            caps = caps.with(r, Operation::ListDeleted).with(r, Operation::ListFields);
+        }
+        caps
     }
 
     unidesk_core::helpdesk_accessors!();
+
+    fn fields(&self) -> &dyn unidesk_core::Fields {
+        self
+    }
 }
 
 /// Reads every resource shares, generic over its descriptor.

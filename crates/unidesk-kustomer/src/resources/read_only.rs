@@ -1,4 +1,5 @@
-//! tags, teams and users: page-number listings, filtered on time client-side.
+//! tags, teams and users: page-number listings, filtered on time client-side. Users get their
+//! `team_ids` from the teams' `members` (`user_teams.rs`).
 
 use async_trait::async_trait;
 use unidesk_core::{ListQuery, Page, Result, Tag, Tags, Team, Teams, User, Users};
@@ -30,11 +31,23 @@ impl Teams for KustomerClient {
 
 #[async_trait]
 impl Users for KustomerClient {
+    /// A page of users with their `team_ids`: the teams are read afresh for a listing's first
+    /// page (no cursor) and reused for its later pages while fresh; a page without users reads
+    /// none.
     async fn list(&self, query: &ListQuery) -> Result<Page<User>> {
-        self.list_resource::<kustomer::Users>(query).await
+        let mut page = self.list_resource::<kustomer::Users>(query).await?;
+        if self.inner.user_teams && !page.items.is_empty() {
+            self.team_index(query.cursor.is_none()).await?.fill(&mut page.items);
+        }
+        Ok(page)
     }
 
+    /// One user with its `team_ids` (from teams read at most a TTL ago).
     async fn get(&self, id: &str, include_remote_data: bool) -> Result<User> {
-        self.get_resource::<kustomer::Users>(id, include_remote_data).await
+        let mut user = self.get_resource::<kustomer::Users>(id, include_remote_data).await?;
+        if self.inner.user_teams {
+            self.team_index(false).await?.fill(std::slice::from_mut(&mut user));
+        }
+        Ok(user)
     }
 }

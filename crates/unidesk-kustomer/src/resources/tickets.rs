@@ -16,6 +16,9 @@ impl Tickets for KustomerClient {
     async fn list(&self, query: &ListQuery) -> Result<Page<Ticket>> {
         if let Some(contact) = &query.contact_id {
             let contact = Id::parse(contact)?;
+            if query.include_deleted {
+                return Err(crate::list::deleted_under_another_record());
+            }
             let source = Source::under::<Conversations>(&paths::CUSTOMER_CONVERSATIONS, &[&contact]);
             return self.list_sources(Resource::Ticket, query, &[source]).await;
         }

@@ -219,3 +219,47 @@ pub struct AttachmentAttrs {
     /// Size in bytes.
     pub content_length: Option<u64>,
 }
+
+/// `metadata` attributes (`GET /v1/metadata/{resource}`): each custom attribute's definition by
+/// name. Kept as raw JSON: a definition is read leniently ([`MetadataProperty`]) and kept
+/// verbatim as the field definition's `remote_data`.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default)]
+pub struct MetadataAttrs {
+    /// Definitions by attribute name (with its type suffix, e.g. `myCustomStr`).
+    pub properties: BTreeMap<String, Value>,
+}
+
+/// One custom attribute's definition, as far as the mapping reads it ([`MetadataProperty::read`]).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct MetadataProperty {
+    /// `type`: `string`, `number`, … (the OAS example shows `string` and `number`).
+    pub kind: Option<String>,
+    /// The label shown in Kustomer.
+    pub display_name: Option<String>,
+    /// The values of a list attribute (strings in the OAS example).
+    pub enumeration: Option<Vec<Value>>,
+    /// Whether several values may be chosen.
+    pub multi: Option<bool>,
+    /// The object an `…Id` attribute points at (`kobject.order`).
+    pub target: Option<String>,
+    /// Set on tree (hierarchical list) attributes.
+    pub tree: Option<Value>,
+}
+
+impl MetadataProperty {
+    /// Reads a definition field by field: a field that is absent or of an unexpected type reads
+    /// as `None` without spoiling the others, and a definition that is not an object reads as
+    /// an empty one.
+    pub fn read(raw: &Value) -> Self {
+        let text = |k: &str| raw.get(k).and_then(Value::as_str).map(str::to_owned);
+        MetadataProperty {
+            kind: text("type"),
+            display_name: text("displayName"),
+            enumeration: raw.get("enumeration").and_then(Value::as_array).cloned(),
+            multi: raw.get("multi").and_then(Value::as_bool),
+            target: text("target"),
+            tree: raw.get("tree").filter(|t| !t.is_null()).cloned(),
+        }
+    }
+}
