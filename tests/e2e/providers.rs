@@ -53,3 +53,21 @@ fn providers_lists_each_with_a_capability_summary() {
     let out = unidesk(&["--provider", "memory", "sim"]);
     assert_eq!(out.status.code(), Some(2), "memory has no simulator");
 }
+
+#[test]
+fn fields_list_prints_definitions_and_unsupported_resources_say_so() {
+    let out = unidesk(&["--provider", "memory", "fields", "list", "--resource", "tickets", "--format", "jsonl"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let defs: Vec<serde_json::Value> =
+        String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("json")).collect();
+    assert!(!defs.is_empty());
+    assert!(defs.iter().all(|d| d["resource"] == "ticket" && d["key"].is_string() && d["field_type"].is_string()));
+    let out = unidesk(&["--sim", "fields", "list", "--format", "jsonl"]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("\"key\":\"orderNum\""), "the simulator describes its custom attributes: {text}");
+    let out = unidesk(&["--sim", "fields", "list", "--resource", "users"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("does not support list_fields on user"));
+    assert_eq!(unidesk(&["--sim", "fields", "list", "--resource", "bogus"]).status.code(), Some(2));
+}

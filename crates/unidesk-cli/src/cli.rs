@@ -64,11 +64,32 @@ pub(crate) enum Command {
     Capabilities,
     /// List the providers this binary can talk to, with a capability summary.
     Providers,
+    /// Custom-field definitions (keys, labels, types, options).
+    Fields(FieldsArgs),
     /// Write the JSON Schemas of the normalized models.
     Schema {
         /// Output folder.
         #[arg(long)]
         out: PathBuf,
+    },
+}
+
+/// `fields` subcommands.
+#[derive(Debug, Args)]
+pub(crate) struct FieldsArgs {
+    /// The operation.
+    #[command(subcommand)]
+    pub(crate) op: FieldsOp,
+}
+
+/// Operations on field definitions.
+#[derive(Debug, Subcommand)]
+pub(crate) enum FieldsOp {
+    /// List the definitions (of every described resource, or of one).
+    List {
+        /// Only this resource's fields (`tickets`, `contacts`, `accounts`, `comments`).
+        #[arg(long)]
+        resource: Option<String>,
     },
 }
 

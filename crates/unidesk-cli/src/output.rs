@@ -33,6 +33,7 @@ pub(crate) fn columns(resource: &str) -> &'static [&'static str] {
         "tags" => &["id", "name", "color"],
         "teams" => &["id", "name", "member_ids"],
         "users" => &["id", "name", "email", "is_active"],
+        "fields" => &["resource", "key", "label", "field_type", "options"],
         _ => &["id"],
     }
 }
@@ -42,6 +43,15 @@ pub(crate) fn cell(v: &Value) -> String {
     let s = match v {
         Value::Null => String::new(),
         Value::String(s) => s.clone(),
+        // Lists of options (`[{"value": …}]`) read as their values.
+        Value::Array(items) if !items.is_empty() && items.iter().all(|i| i.get("value").is_some()) => items
+            .iter()
+            .map(|i| match &i["value"] {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join(", "),
         other => other.to_string(),
     };
     one_line(&s, CELL_WIDTH)

@@ -6,7 +6,9 @@ use clap::ArgMatches;
 use futures::StreamExt;
 use unidesk_core::{Cursor, Helpdesk, ListQuery, Operation, Resource, get_record, list_page, stream_records};
 
-use crate::cli::{Cli, Command, CommentWrite, ContactWrite, Format, ListArgs, NoWrite, ResourceOp, TicketWrite};
+use crate::cli::{
+    Cli, Command, CommentWrite, ContactWrite, FieldsOp, Format, ListArgs, NoWrite, ResourceOp, TicketWrite,
+};
 use crate::error::CliError;
 use crate::input::{parse_time, read_json};
 use crate::output;
@@ -72,6 +74,9 @@ pub(crate) async fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), CliError>
         Command::Users(a) => resource(hd, Resource::User, &a.op, format, no_write).await,
         Command::Sync(args) => crate::sync::sync(hd, args, conn.status.as_ref()).await,
         Command::Capabilities => capabilities(hd, format),
+        Command::Fields(a) => match &a.op {
+            FieldsOp::List { resource } => fields(hd, resource.as_deref(), format).await,
+        },
         Command::Sim(_) | Command::Schema { .. } | Command::Providers => Ok(()),
     }
 }
@@ -177,6 +182,12 @@ fn capability_rows(caps: &unidesk_core::Capabilities) -> Vec<serde_json::Value> 
             serde_json::Value::Object(row)
         })
         .collect()
+}
+
+async fn fields(hd: &dyn Helpdesk, resource: Option<&str>, format: Format) -> Result<(), CliError> {
+    let resource = resource.map(str::parse::<Resource>).transpose()?;
+    let defs = hd.fields().list(resource).await?;
+    output::print(&defs, format, "fields", None)
 }
 
 fn capabilities(hd: &dyn Helpdesk, format: Format) -> Result<(), CliError> {

@@ -88,7 +88,8 @@ impl Simulator {
     /// get `kustomer.<type>.delete`. Returns whether such a record existed (and was not
     /// deleted already).
     pub fn delete(&self, collection: &str, id: &str) -> bool {
-        self.shared.delete(collection, id)
+        crate::coll::Coll::from_path(collection)
+            .is_some_and(|c| crate::routes::writes::delete_record(&self.shared, c, id))
     }
 
     /// Sets the share of requests that fail with injected faults (0.0 turns faults off).

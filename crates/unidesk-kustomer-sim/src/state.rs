@@ -71,11 +71,6 @@ impl Shared {
         Coll::from_path(coll).map_or(0, |c| lock(&self.store).live_count(c))
     }
 
-    /// See [`crate::Simulator::delete`].
-    pub(crate) fn delete(&self, coll: &str, id: &str) -> bool {
-        Coll::from_path(coll).is_some_and(|c| crate::routes::writes::delete_record(self, c, id))
-    }
-
     /// See [`crate::Simulator::set_fault_rate`].
     pub(crate) fn set_fault_rate(&self, rate: f64) {
         lock(&self.faults).set_rate(rate);

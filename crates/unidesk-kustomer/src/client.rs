@@ -51,7 +51,7 @@ pub(crate) struct Inner {
     /// How long a team inversion is reused.
     pub user_teams_ttl: Duration,
     /// The last team inversion built.
-    pub team_index: Mutex<Option<Arc<crate::resources::user_teams::TeamIndex>>>,
+    pub team_index: Mutex<Option<Arc<crate::team_index::TeamIndex>>>,
 }
 
 impl fmt::Debug for KustomerClient {

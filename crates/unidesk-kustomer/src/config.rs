@@ -58,7 +58,7 @@ impl Default for KustomerBuilder {
             pacing: true,
             max_body_bytes: MAX_BODY_BYTES,
             user_teams: true,
-            user_teams_ttl: crate::resources::user_teams::DEFAULT_TTL,
+            user_teams_ttl: crate::team_index::DEFAULT_TTL,
         }
     }
 }

@@ -38,6 +38,7 @@ mod paths;
 pub mod ratelimit;
 mod resources;
 pub mod retry;
+mod team_index;
 pub mod webhook;
 pub mod wire;
 

@@ -8,10 +8,7 @@ use chrono::DateTime;
 use serde_json::Value;
 use unidesk_core::{CustomFields, Error, FieldDefinition, FieldType, Fields, Operation, Resource, Result};
 
-use crate::store::{MemoryHelpdesk, NAME, State};
-
-/// The resources whose fields are described (every resource [`Operation::ListFields`] applies to).
-pub(crate) const DESCRIBED: [Resource; 4] = [Resource::Ticket, Resource::Comment, Resource::Contact, Resource::Account];
+use crate::store::{DESCRIBED, MemoryHelpdesk, NAME, State};
 
 /// The kind of value `v` suggests: booleans, numbers, RFC 3339 text as a datetime, other text;
 /// lists and objects are kept as `Unknown("array")` / `Unknown("object")`.

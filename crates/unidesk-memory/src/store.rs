@@ -10,6 +10,14 @@ use unidesk_core::{
 
 use crate::sample::Seed;
 
+/// The resources whose fields are described (every resource `Operation::ListFields` applies to).
+pub(crate) const DESCRIBED: [unidesk_core::Resource; 4] = [
+    unidesk_core::Resource::Ticket,
+    unidesk_core::Resource::Comment,
+    unidesk_core::Resource::Contact,
+    unidesk_core::Resource::Account,
+];
+
 /// The adapter name cursors and errors carry.
 pub(crate) const NAME: &str = "memory";
 
@@ -110,7 +118,7 @@ impl Helpdesk for MemoryHelpdesk {
     }
     /// Everything, deleted records too, and field definitions of every resource they apply to.
     fn capabilities(&self) -> Capabilities {
-        crate::fields::DESCRIBED
+        DESCRIBED
             .into_iter()
             .fold(Capabilities::all().with_list_deleted(), |caps, r| caps.with(r, Operation::ListFields))
     }
