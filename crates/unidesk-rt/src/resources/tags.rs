@@ -26,8 +26,9 @@ impl Tags for RtClient {
             (true, Some(last)) => Some(self.next_cursor(q, Resource::Tag, last.clone())?),
             _ => None,
         };
-        // Tags carry no dates: a time filter keeps none of them.
-        let items = rest.iter().map(|v| tag(v)).filter(|t| q.matches_times(t.created_at, t.updated_at)).collect();
+        // Tags carry no dates in RT, so no time filter can tell they are older: every tag is
+        // listed, and an incremental sync (`updated_after`) still sees all of them.
+        let items = rest.iter().map(|v| tag(v)).collect();
         Ok(Page { items, next_cursor })
     }
 
