@@ -86,18 +86,21 @@ impl RtBuilder {
         self
     }
 
-    /// Authenticates with an RT auth token (`Authorization: token …`). Held as a secret: never
-    /// printed, logged or put in errors.
+    /// Authenticates with an RT auth token (`Authorization: token …`), replacing a user and
+    /// password given before. Held as a secret: never printed, logged or put in errors.
     pub fn token(mut self, token: impl Into<String>) -> Self {
         self.token = Some(SecretString::from(token.into()));
+        self.user = None;
+        self.password = None;
         self
     }
 
-    /// Authenticates with a user name and password (HTTP Basic) instead of a token. The
-    /// password is held as a secret.
+    /// Authenticates with a user name and password (HTTP Basic), replacing a token given
+    /// before. The password is held as a secret.
     pub fn basic_auth(mut self, user: impl Into<String>, password: impl Into<String>) -> Self {
         self.user = Some(user.into());
         self.password = Some(SecretString::from(password.into()));
+        self.token = None;
         self
     }
 
@@ -235,6 +238,14 @@ mod tests {
         let c = b.build().expect("builds");
         let text = format!("{c:?}");
         assert!(!text.contains("abcdef123456") && !text.contains("hunter22"), "{text}");
+    }
+
+    #[test]
+    fn the_last_credentials_given_win() {
+        let basic = RtBuilder::new().base_url("http://rt.test").token("tok-123456").basic_auth("root", "pw-123456");
+        assert!(format!("{:?}", basic.build().expect("builds")).contains("basic"));
+        let token = RtBuilder::new().base_url("http://rt.test").basic_auth("root", "pw-123456").token("tok-123456");
+        assert!(format!("{:?}", token.build().expect("builds")).contains("token [REDACTED]"));
     }
 
     #[test]

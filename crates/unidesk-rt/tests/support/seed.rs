@@ -18,8 +18,9 @@ pub const PRIORITIES: [i64; 7] = [0, 30, 50, 80, 100, 150, 200];
 pub struct SeededTicket {
     /// Its number.
     pub id: u64,
-    /// The RT status it was given.
-    pub status: &'static str,
+    /// Its RT status once seeding was done (`deleted` for deleted tickets). A reply reopens a
+    /// resolved ticket and opens a new one (RT's scrips), so commented tickets read `open`.
+    pub status: String,
     /// Its priority number.
     pub priority: i64,
     /// Its requestor.
@@ -49,6 +50,8 @@ pub struct Seeded {
     pub queues: Vec<u64>,
     /// The ticket with the richest comments: a reply in HTML with two files, and a private note.
     pub rich_ticket: u64,
+    /// The tickets that got comments.
+    pub commented: Vec<u64>,
 }
 
 /// Contacts: unicode real names, ASCII addresses (RT refuses non-ASCII address parts).
@@ -97,7 +100,7 @@ pub async fn seed(raw: &Raw, n: usize) -> Seeded {
     let plans: Vec<SeededTicket> = (0..n)
         .map(|i| SeededTicket {
             id: 0,
-            status: STATUSES[i % STATUSES.len()],
+            status: STATUSES[i % STATUSES.len()].to_owned(),
             priority: PRIORITIES[i % PRIORITIES.len()],
             requestor: s.contacts[i % s.contacts.len()],
             owner: if i % 3 == 0 { None } else { Some(s.agents[i % s.agents.len()]) },
@@ -116,6 +119,7 @@ pub async fn seed(raw: &Raw, n: usize) -> Seeded {
     s.tickets = created;
     // Comments on the first live tickets, a rich one on the first.
     let live: Vec<u64> = s.tickets.iter().filter(|t| t.status != "deleted").map(|t| t.id).take(8).collect();
+    s.commented = live.clone();
     for (i, id) in live.iter().enumerate() {
         raw.create(
             &format!("/ticket/{id}/correspond"),
@@ -144,6 +148,11 @@ pub async fn seed(raw: &Raw, n: usize) -> Seeded {
         )
         .await;
     }
+    // What RT made of the statuses once the replies went in.
+    for t in s.tickets.iter_mut().filter(|t| live.contains(&t.id)) {
+        let v = raw.get(&format!("/ticket/{}", t.id), &[]).await;
+        t.status = v["Status"].as_str().unwrap_or_default().to_owned();
+    }
     s
 }
 
@@ -159,7 +168,7 @@ async fn create_ticket(raw: &Raw, mut p: SeededTicket) -> SeededTicket {
     if let Some(o) = p.owner {
         body["Owner"] = json!(o.to_string());
     }
-    if matches!(p.status, "new" | "open" | "resolved") {
+    if matches!(p.status.as_str(), "new" | "open" | "resolved") {
         body["Status"] = json!(p.status);
     }
     let mut cfs = serde_json::Map::new();
@@ -173,7 +182,7 @@ async fn create_ticket(raw: &Raw, mut p: SeededTicket) -> SeededTicket {
         body["CustomFields"] = Value::Object(cfs);
     }
     p.id = raw.create("/ticket", body).await.parse().expect("ticket id");
-    match p.status {
+    match p.status.as_str() {
         "stalled" | "rejected" => {
             raw.put(&format!("/ticket/{}", p.id), json!({"Status": p.status})).await;
         }

@@ -137,7 +137,13 @@ impl RtServer {
         let dir = self.dir.to_string_lossy().into_owned();
         let (base_url, token, password, dir, pid, secs) =
             run_start(&["--dir", &dir, "--no-install", "--bcrypt-cost", "4"]).map_err(|e| format!("{e:?}"))?;
-        *self = RtServer { base_url, token, password, dir, pid, startup_seconds: secs, watchdog: self.watchdog.take() };
+        // Field by field: replacing `*self` would drop the old value, and dropping stops the server.
+        self.base_url = base_url;
+        self.token = token;
+        self.password = password;
+        self.dir = dir;
+        self.pid = pid;
+        self.startup_seconds = secs;
         Ok(())
     }
 
