@@ -27,27 +27,32 @@ pub(super) const PROVIDER: Provider = Provider {
 fn args() -> Vec<Arg> {
     vec![
         Arg::new("rt-user")
+            .value_name("USER")
             .long("user")
             .env("RT_USER")
             .global(true)
             .help("RT user for HTTP Basic auth, instead of --token (--provider rt)"),
         Arg::new("rt-password")
+            .value_name("PASSWORD")
             .long("password")
             .env("RT_PASSWORD")
             .hide_env_values(true)
             .global(true)
             .help("RT password for --user; never printed (--provider rt)"),
         Arg::new("rt-queue")
+            .value_name("QUEUE")
             .long("queue")
             .env("RT_QUEUE")
             .global(true)
             .help("RT queue (name or id) for new tickets that name no team [default: General] (--provider rt)"),
         Arg::new("rt-tags-field")
+            .value_name("FIELD")
             .long("tags-field")
             .env("RT_TAGS_FIELD")
             .global(true)
             .help("RT ticket custom field holding tags, e.g. Tags (--provider rt)"),
         Arg::new("rt-external-id-field")
+            .value_name("FIELD")
             .long("external-id-field")
             .env("RT_EXTERNAL_ID_FIELD")
             .global(true)
@@ -72,7 +77,8 @@ async fn connect(a: &ConnectArgs<'_>) -> Result<Connection, CliError> {
         ));
     }
     let arg = |id: &str| a.matches.get_one::<String>(id).cloned().filter(|v| !v.is_empty());
-    let base_url = or_env(&a.base_url, "RT_BASE_URL").ok_or_else(|| CliError::usage("give --base-url or RT_BASE_URL"))?;
+    let base_url =
+        or_env(&a.base_url, "RT_BASE_URL").ok_or_else(|| CliError::usage("give --base-url or RT_BASE_URL"))?;
     let mut builder = RtClient::builder().base_url(base_url);
     builder = match (or_env(&a.token, "RT_TOKEN"), arg("rt-user"), arg("rt-password")) {
         (Some(token), _, _) => builder.token(token),
