@@ -5,6 +5,7 @@ mod hostile;
 mod providers;
 mod reliability;
 mod support;
+mod tombstones;
 
 use support::{RESOURCES, SimChild, ids_in, records_in, unidesk};
 

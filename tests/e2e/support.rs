@@ -3,12 +3,12 @@
 use std::process::Command;
 
 /// Runs `unidesk ARGS` with no Kustomer key in the environment.
-pub fn unidesk(args: &[&str]) -> std::process::Output {
+pub(crate) fn unidesk(args: &[&str]) -> std::process::Output {
     Command::new(env!("CARGO_BIN_EXE_unidesk")).args(args).env_remove("KUSTOMER_API_KEY").output().expect("runs")
 }
 
 /// `unidesk sim` in the background, killed on drop.
-pub struct SimChild {
+pub(crate) struct SimChild {
     child: std::process::Child,
     pub base_url: String,
     pub api_key: String,
@@ -17,7 +17,7 @@ pub struct SimChild {
 }
 
 impl SimChild {
-    pub fn start(args: &[&str]) -> SimChild {
+    pub(crate) fn start(args: &[&str]) -> SimChild {
         use std::io::BufRead;
         let mut child = Command::new(env!("CARGO_BIN_EXE_unidesk"))
             .arg("sim")
@@ -40,7 +40,7 @@ impl SimChild {
         SimChild { child, base_url, api_key, _stdout: lines }
     }
 
-    pub fn unidesk(&self, args: &[&str]) -> std::process::Output {
+    pub(crate) fn unidesk(&self, args: &[&str]) -> std::process::Output {
         Command::new(env!("CARGO_BIN_EXE_unidesk"))
             .args(["--base-url", &self.base_url])
             .env("KUSTOMER_API_KEY", &self.api_key)
@@ -52,7 +52,7 @@ impl SimChild {
 
 impl SimChild {
     /// `unidesk ARGS` against this simulator, as a child process not yet waited for.
-    pub fn spawn(&self, args: &[&str]) -> std::process::Child {
+    pub(crate) fn spawn(&self, args: &[&str]) -> std::process::Child {
         Command::new(env!("CARGO_BIN_EXE_unidesk"))
             .args(["--base-url", &self.base_url])
             .env("KUSTOMER_API_KEY", &self.api_key)
@@ -72,7 +72,7 @@ impl Drop for SimChild {
 }
 
 /// The `id` of every line of `DIR/<resource>.jsonl`, in file order.
-pub fn ids_in(dir: &std::path::Path, resource: &str) -> Vec<String> {
+pub(crate) fn ids_in(dir: &std::path::Path, resource: &str) -> Vec<String> {
     std::fs::read_to_string(dir.join(format!("{resource}.jsonl")))
         .expect("file")
         .lines()
@@ -83,7 +83,7 @@ pub fn ids_in(dir: &std::path::Path, resource: &str) -> Vec<String> {
 }
 
 /// Every record of `DIR/<resource>.jsonl` without `ticket_url` (it names the simulator's port).
-pub fn records_in(dir: &std::path::Path, resource: &str) -> Vec<serde_json::Value> {
+pub(crate) fn records_in(dir: &std::path::Path, resource: &str) -> Vec<serde_json::Value> {
     std::fs::read_to_string(dir.join(format!("{resource}.jsonl")))
         .expect("file")
         .lines()
@@ -98,4 +98,4 @@ pub fn records_in(dir: &std::path::Path, resource: &str) -> Vec<serde_json::Valu
 }
 
 /// The seven resources, in sync order.
-pub const RESOURCES: [&str; 7] = ["tickets", "comments", "contacts", "accounts", "tags", "teams", "users"];
+pub(crate) const RESOURCES: [&str; 7] = ["tickets", "comments", "contacts", "accounts", "tags", "teams", "users"];

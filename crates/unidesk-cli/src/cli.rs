@@ -122,6 +122,9 @@ pub(crate) struct ListArgs {
     /// Include the provider's raw record.
     #[arg(long)]
     pub(crate) remote_data: bool,
+    /// Also list records the provider reports deleted, marked `remote_was_deleted`.
+    #[arg(long)]
+    pub(crate) include_deleted: bool,
 }
 
 /// No writes for this resource.
@@ -194,6 +197,9 @@ pub(crate) struct SyncArgs {
     /// When another sync holds the folder, wait for it to end instead of failing at once.
     #[arg(long)]
     pub(crate) wait: bool,
+    /// Also list records the provider reports deleted, marked `remote_was_deleted`.
+    #[arg(long)]
+    pub(crate) include_deleted: bool,
 }
 
 /// `sim` options.

@@ -82,6 +82,7 @@ pub(crate) fn exit_code(e: &Error) -> u8 {
         | Error::Decode { .. }
         | Error::PaginationLoop { .. }
         | Error::PaginationStalled { .. }
+        | Error::ProviderLimit { .. }
         | Error::Upstream { .. } => OTHER,
         // `Error` is non-exhaustive: a variant added in core later is "other" until mapped here.
         #[allow(unreachable_patterns)]
@@ -122,6 +123,7 @@ mod tests {
             (Error::Conflict { message: "x".into() }, 1),
             (Error::transport("reset", false), 1),
             (Error::PaginationStalled { empty_pages: 10 }, 1),
+            (Error::ProviderLimit { message: "too many ties".into() }, 1),
             (Error::decode("ctx", "eof"), 1),
             (Error::PaginationLoop { pages: 3 }, 1),
             (Error::Upstream { status: 502, body: String::new() }, 1),

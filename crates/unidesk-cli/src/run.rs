@@ -101,7 +101,7 @@ where
 }
 
 fn query_of(l: &ListArgs) -> Result<ListQuery, CliError> {
-    let mut q = ListQuery::new().include_remote_data(l.remote_data);
+    let mut q = ListQuery::new().include_remote_data(l.remote_data).include_deleted(l.include_deleted);
     q.page_size = l.page_size;
     q.cursor = l.cursor.clone().map(Cursor::from_raw);
     q.ticket_id = l.ticket.clone();

@@ -46,17 +46,17 @@ pub(crate) struct Walk {
 
 impl Walk {
     /// Every record, in listing order.
-    pub fn records(&self) -> impl Iterator<Item = &Rec> {
+    pub(crate) fn records(&self) -> impl Iterator<Item = &Rec> {
         self.pages.iter().flatten()
     }
 
     /// The ids, in listing order.
-    pub fn ids(&self) -> Vec<String> {
+    pub(crate) fn ids(&self) -> Vec<String> {
         self.records().map(|r| r.id.clone()).collect()
     }
 
     /// Fails if any id appears twice.
-    pub fn ensure_no_repeats(&self, what: &str) -> Result<(), Failure> {
+    pub(crate) fn ensure_no_repeats(&self, what: &str) -> Result<(), Failure> {
         let mut seen = HashSet::new();
         for r in self.records() {
             ensure!(seen.insert(r.id.as_str()), "{what}: record {:?} was listed twice", r.id);

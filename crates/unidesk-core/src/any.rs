@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use serde::Serialize;
 
 use crate::capability::Resource;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::models::{Account, Comment, Contact, Record, Tag, Team, Ticket, User};
 use crate::query::{ListQuery, Page};
 use crate::stream::{RecordStream, paginate};
@@ -78,6 +78,7 @@ trait RecordView {
     fn created_at(&self) -> Option<DateTime<Utc>>;
     fn updated_at(&self) -> Option<DateTime<Utc>>;
     fn strip_remote_data(&mut self);
+    fn remote_was_deleted(&self) -> bool;
 }
 
 impl<T: Record> RecordView for T {
@@ -93,6 +94,9 @@ impl<T: Record> RecordView for T {
     fn strip_remote_data(&mut self) {
         Record::strip_remote_data(self)
     }
+    fn remote_was_deleted(&self) -> bool {
+        Record::remote_was_deleted(self)
+    }
 }
 
 impl Record for AnyRecord {
@@ -107,6 +111,21 @@ impl Record for AnyRecord {
     }
     fn strip_remote_data(&mut self) {
         self.record_mut().strip_remote_data()
+    }
+    fn remote_was_deleted(&self) -> bool {
+        self.record().remote_was_deleted()
+    }
+}
+
+impl std::str::FromStr for Resource {
+    type Err = Error;
+
+    /// Parses a singular or plural name (`ticket`, `tickets`).
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Resource::ALL
+            .into_iter()
+            .find(|r| r.as_str() == s || r.plural() == s)
+            .ok_or_else(|| Error::invalid_input(format!("unknown resource {s:?}")))
     }
 }
 

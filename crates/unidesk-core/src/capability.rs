@@ -62,18 +62,6 @@ impl Resource {
     }
 }
 
-impl std::str::FromStr for Resource {
-    type Err = crate::error::Error;
-
-    /// Parses a singular or plural name (`ticket`, `tickets`).
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        Resource::ALL
-            .into_iter()
-            .find(|r| r.as_str() == s || r.plural() == s)
-            .ok_or_else(|| crate::error::Error::invalid_input(format!("unknown resource {s:?}")))
-    }
-}
-
 impl fmt::Display for Resource {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.as_str())
@@ -100,11 +88,14 @@ pub enum Operation {
     RemoveTags,
     /// Look a contact up by email or external id.
     Lookup,
+    /// List with [`crate::ListQuery::include_deleted`]: deleted records too, marked
+    /// `remote_was_deleted`. Without it, such a listing is [`crate::Error::Unsupported`].
+    ListDeleted,
 }
 
 impl Operation {
     /// Every operation, in a stable order.
-    pub const ALL: [Operation; 8] = [
+    pub const ALL: [Operation; 9] = [
         Operation::List,
         Operation::Get,
         Operation::Create,
@@ -113,6 +104,7 @@ impl Operation {
         Operation::AddTags,
         Operation::RemoveTags,
         Operation::Lookup,
+        Operation::ListDeleted,
     ];
 
     /// The snake_case name (`add_tags`).
@@ -126,13 +118,14 @@ impl Operation {
             Operation::AddTags => "add_tags",
             Operation::RemoveTags => "remove_tags",
             Operation::Lookup => "lookup",
+            Operation::ListDeleted => "list_deleted",
         }
     }
 
     /// Whether this operation can apply to `resource` at all in the unidesk model.
     pub fn applies_to(self, resource: Resource) -> bool {
         match self {
-            Operation::List | Operation::Get => true,
+            Operation::List | Operation::Get | Operation::ListDeleted => true,
             Operation::AddTags | Operation::RemoveTags => resource == Resource::Ticket,
             Operation::Lookup => resource == Resource::Contact,
             Operation::Create => {
@@ -167,12 +160,14 @@ impl Capabilities {
         Self::default()
     }
 
-    /// Every operation that applies to a resource, on every resource.
+    /// Every operation that applies to a resource, on every resource, except
+    /// [`Operation::ListDeleted`], which an adapter declares with
+    /// [`Capabilities::with_list_deleted`] (it needs the provider to keep deleted records).
     pub fn all() -> Self {
         let mut caps = Self::none();
         for r in Resource::ALL {
             for op in Operation::ALL {
-                if op.applies_to(r) {
+                if op.applies_to(r) && op != Operation::ListDeleted {
                     caps.supported.insert((r, op));
                 }
             }
@@ -183,6 +178,14 @@ impl Capabilities {
     /// Adds `operation` on `resource` (builder style).
     pub fn with(mut self, resource: Resource, operation: Operation) -> Self {
         self.supported.insert((resource, operation));
+        self
+    }
+
+    /// Adds [`Operation::ListDeleted`] on every resource (builder style).
+    pub fn with_list_deleted(mut self) -> Self {
+        for r in Resource::ALL {
+            self.supported.insert((r, Operation::ListDeleted));
+        }
         self
     }
 

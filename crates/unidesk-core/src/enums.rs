@@ -166,6 +166,8 @@ open_enum! {
         CommentCreated => "comment.created",
         /// A comment changed.
         CommentUpdated => "comment.updated",
+        /// A comment was deleted.
+        CommentDeleted => "comment.deleted",
         /// A contact was created.
         ContactCreated => "contact.created",
         /// A contact changed.
@@ -176,13 +178,25 @@ open_enum! {
         AccountCreated => "account.created",
         /// An account changed.
         AccountUpdated => "account.updated",
+        /// An account was deleted.
+        AccountDeleted => "account.deleted",
         /// A user was created.
         UserCreated => "user.created",
         /// A user changed.
         UserUpdated => "user.updated",
+        /// A user was deleted.
+        UserDeleted => "user.deleted",
         /// A team was created.
         TeamCreated => "team.created",
         /// A team changed.
         TeamUpdated => "team.updated",
+        /// A team was deleted.
+        TeamDeleted => "team.deleted",
+        /// A tag was created.
+        TagCreated => "tag.created",
+        /// A tag changed.
+        TagUpdated => "tag.updated",
+        /// A tag was deleted.
+        TagDeleted => "tag.deleted",
     }
 }

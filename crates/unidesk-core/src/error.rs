@@ -132,6 +132,14 @@ pub enum Error {
         /// How many empty pages in a row had been fetched when the listing gave up.
         empty_pages: u64,
     },
+    /// The provider cannot serve the request within its own limits, whatever the retry: for
+    /// example more records share one timestamp than its search API can page through.
+    /// Narrowing the query may help; retrying it as is will not.
+    #[error("provider limit: {message}")]
+    ProviderLimit {
+        /// Which limit, and what it stopped.
+        message: String,
+    },
 }
 
 impl Error {
@@ -167,6 +175,12 @@ impl Error {
     /// Shorthand for [`Error::Unsupported`].
     pub fn unsupported(resource: Resource, operation: Operation, adapter: impl Into<String>) -> Self {
         Error::Unsupported { resource, operation, adapter: adapter.into() }
+    }
+
+    /// A [`Error::Decode`] from a parser's error: its message (which may quote the body) made
+    /// one safe line with [`one_line`], the parser's error kept as the `source()`.
+    pub fn decode_from<E: std::error::Error + Send + Sync + 'static>(context: &str, error: E) -> Self {
+        Error::decode(context, one_line(&error.to_string(), MAX_SERVER_TEXT)).with_source(error)
     }
 
     /// Shorthand for [`Error::Decode`] without an underlying error (add one with [`Error::with_source`]).
@@ -257,6 +271,9 @@ mod tests {
         assert!(!Error::not_found(Resource::Ticket, "x").is_temporary());
         assert!(!Error::invalid_cursor("x").is_temporary());
         assert!(!Error::PaginationStalled { empty_pages: 10 }.is_temporary());
+        let limit = Error::ProviderLimit { message: "search page cap".into() };
+        assert!(!limit.is_temporary());
+        assert_eq!(limit.to_string(), "provider limit: search page cap");
     }
 
     #[test]

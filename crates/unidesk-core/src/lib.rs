@@ -30,7 +30,7 @@ pub use capability::{Capabilities, Operation, Resource};
 pub use cursor::Cursor;
 pub use enums::{Direction, EventKind, Priority, TicketStatus};
 pub use error::{BoxError, Error, FieldError, Result, one_line};
-pub use event::{Event, EventObject};
+pub use event::{Event, EventObject, FieldChange};
 pub use id::Id;
 pub use inputs::{
     AccountCreate, AccountUpdate, CommentCreate, ContactCreate, ContactUpdate, TicketCreate, TicketUpdate,

@@ -58,9 +58,18 @@ pub struct Ticket {
     pub updated_at: Option<DateTime<Utc>>,
     /// When the ticket was last closed; `null` while open.
     pub closed_at: Option<DateTime<Utc>>,
+    /// The id the ticket has in the product's own system, when one was set.
+    pub external_id: Option<String>,
+    /// The user who created the ticket, when the provider says.
+    pub created_by_user_id: Option<String>,
     /// Provider-defined fields.
     #[serde(default)]
     pub custom_fields: CustomFields,
+    /// `true` when the provider reports the record deleted (listed only when
+    /// [`crate::ListQuery::include_deleted`] asks for deleted records, or written as a
+    /// tombstone by a sync that found it gone).
+    #[serde(default)]
+    pub remote_was_deleted: bool,
     /// The provider's raw record, when asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_data: Option<Value>,
@@ -88,6 +97,8 @@ pub struct Comment {
     pub id: String,
     /// The ticket it belongs to.
     pub ticket_id: Option<String>,
+    /// The message's subject line, when it has one (email).
+    pub subject: Option<String>,
     /// Plain-text body (or the provider's preview of it).
     pub body: Option<String>,
     /// HTML body, when the provider has one.
@@ -103,6 +114,12 @@ pub struct Comment {
     pub author_user_id: Option<String>,
     /// The customer who wrote it, when a customer did.
     pub author_contact_id: Option<String>,
+    /// Recipient addresses (`to`), when the provider records them.
+    #[serde(default)]
+    pub to: Vec<String>,
+    /// Copied addresses (`cc`), when the provider records them.
+    #[serde(default)]
+    pub cc: Vec<String>,
     /// Attachment metadata.
     #[serde(default)]
     pub attachments: Vec<Attachment>,
@@ -110,6 +127,11 @@ pub struct Comment {
     pub created_at: Option<DateTime<Utc>>,
     /// When it last changed.
     pub updated_at: Option<DateTime<Utc>>,
+    /// `true` when the provider reports the record deleted (listed only when
+    /// [`crate::ListQuery::include_deleted`] asks for deleted records, or written as a
+    /// tombstone by a sync that found it gone).
+    #[serde(default)]
+    pub remote_was_deleted: bool,
     /// The provider's raw record, when asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_data: Option<Value>,
@@ -146,6 +168,11 @@ pub struct Contact {
     pub created_at: Option<DateTime<Utc>>,
     /// When it last changed.
     pub updated_at: Option<DateTime<Utc>>,
+    /// `true` when the provider reports the record deleted (listed only when
+    /// [`crate::ListQuery::include_deleted`] asks for deleted records, or written as a
+    /// tombstone by a sync that found it gone).
+    #[serde(default)]
+    pub remote_was_deleted: bool,
     /// The provider's raw record, when asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_data: Option<Value>,
@@ -170,6 +197,11 @@ pub struct Account {
     pub created_at: Option<DateTime<Utc>>,
     /// When it last changed.
     pub updated_at: Option<DateTime<Utc>>,
+    /// `true` when the provider reports the record deleted (listed only when
+    /// [`crate::ListQuery::include_deleted`] asks for deleted records, or written as a
+    /// tombstone by a sync that found it gone).
+    #[serde(default)]
+    pub remote_was_deleted: bool,
     /// The provider's raw record, when asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_data: Option<Value>,
@@ -188,6 +220,11 @@ pub struct Tag {
     pub created_at: Option<DateTime<Utc>>,
     /// When it last changed.
     pub updated_at: Option<DateTime<Utc>>,
+    /// `true` when the provider reports the record deleted (listed only when
+    /// [`crate::ListQuery::include_deleted`] asks for deleted records, or written as a
+    /// tombstone by a sync that found it gone).
+    #[serde(default)]
+    pub remote_was_deleted: bool,
     /// The provider's raw record, when asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_data: Option<Value>,
@@ -209,6 +246,11 @@ pub struct Team {
     pub created_at: Option<DateTime<Utc>>,
     /// When it last changed.
     pub updated_at: Option<DateTime<Utc>>,
+    /// `true` when the provider reports the record deleted (listed only when
+    /// [`crate::ListQuery::include_deleted`] asks for deleted records, or written as a
+    /// tombstone by a sync that found it gone).
+    #[serde(default)]
+    pub remote_was_deleted: bool,
     /// The provider's raw record, when asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_data: Option<Value>,
@@ -238,6 +280,11 @@ pub struct User {
     pub created_at: Option<DateTime<Utc>>,
     /// When it last changed.
     pub updated_at: Option<DateTime<Utc>>,
+    /// `true` when the provider reports the record deleted (listed only when
+    /// [`crate::ListQuery::include_deleted`] asks for deleted records, or written as a
+    /// tombstone by a sync that found it gone).
+    #[serde(default)]
+    pub remote_was_deleted: bool,
     /// The provider's raw record, when asked for.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub remote_data: Option<Value>,
@@ -253,6 +300,10 @@ pub trait Record: Clone + Send + Sync + 'static {
     fn updated_at(&self) -> Option<DateTime<Utc>>;
     /// Drops `remote_data`.
     fn strip_remote_data(&mut self);
+    /// Whether the provider reports the record deleted.
+    fn remote_was_deleted(&self) -> bool {
+        false
+    }
 }
 
 macro_rules! impl_record {
@@ -262,6 +313,7 @@ macro_rules! impl_record {
             fn created_at(&self) -> Option<DateTime<Utc>> { self.created_at }
             fn updated_at(&self) -> Option<DateTime<Utc>> { self.updated_at }
             fn strip_remote_data(&mut self) { self.remote_data = None; }
+            fn remote_was_deleted(&self) -> bool { self.remote_was_deleted }
         }
     )+};
 }

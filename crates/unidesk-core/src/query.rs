@@ -29,6 +29,10 @@ pub struct ListQuery {
     pub ticket_id: Option<String>,
     /// Tickets: only those of this contact.
     pub contact_id: Option<String>,
+    /// Also list records the provider reports deleted, marked `remote_was_deleted`
+    /// (an adapter without [`crate::Operation::ListDeleted`] for the resource answers
+    /// [`Error::Unsupported`]).
+    pub include_deleted: bool,
 }
 
 impl ListQuery {
@@ -73,6 +77,12 @@ impl ListQuery {
         self
     }
 
+    /// Also lists records the provider reports deleted.
+    pub fn include_deleted(mut self, yes: bool) -> Self {
+        self.include_deleted = yes;
+        self
+    }
+
     /// Tickets of one contact.
     pub fn contact_id(mut self, id: impl Into<String>) -> Self {
         self.contact_id = Some(id.into());
@@ -99,6 +109,8 @@ impl ListQuery {
             self.ticket_id.as_deref().unwrap_or_default(),
             self.contact_id.as_deref().unwrap_or_default(),
         );
+        // Appended only when set, so cursors issued before the flag existed stay valid.
+        let canonical = if self.include_deleted { canonical + "|deleted" } else { canonical };
         format!("{:016x}", fnv1a64(canonical.as_bytes()))
     }
 
@@ -145,5 +157,11 @@ mod tests {
         assert_eq!(q.fingerprint(Resource::Comment), q.clone().page_size(3).fingerprint(Resource::Comment));
         assert_ne!(q.fingerprint(Resource::Comment), ListQuery::new().fingerprint(Resource::Comment));
         assert_ne!(q.fingerprint(Resource::Comment), q.fingerprint(Resource::Ticket));
+        assert_ne!(q.fingerprint(Resource::Comment), q.clone().include_deleted(true).fingerprint(Resource::Comment));
+        assert_eq!(
+            ListQuery::new().fingerprint(Resource::Ticket),
+            "678de020cf4ba545",
+            "the fingerprint without the new flag is unchanged"
+        );
     }
 }

@@ -80,7 +80,7 @@ proptest! {
         let p = Contact { id: id.clone(), email: email.clone(), emails: email.into_iter().collect(), ..Default::default() };
         let back: Contact = serde_json::from_value(serde_json::to_value(&p).expect("ser")).expect("de");
         prop_assert_eq!(back, p);
-        let e = Event { id, kind: EventKind::parse(&kind), occurred_at: at, object: EventObject::Comment(c) };
+        let e = Event { id, kind: EventKind::parse(&kind), occurred_at: at, object: EventObject::Comment(c), changes: Default::default() };
         let back: Event = serde_json::from_value(serde_json::to_value(&e).expect("ser")).expect("de");
         prop_assert_eq!(back, e);
     }

@@ -50,24 +50,30 @@ fn field_names_are_the_contracted_ones() {
     let expected = [
         (
             "ticket.schema.json",
-            "id, subject, description, status, remote_status, priority, remote_priority, contact_id, account_id, assignee_ids, team_ids, tag_ids, channels, ticket_url, created_at, updated_at, closed_at, custom_fields, remote_data",
+            "id, subject, description, status, remote_status, priority, remote_priority, contact_id, account_id, assignee_ids, team_ids, tag_ids, channels, ticket_url, created_at, updated_at, closed_at, external_id, created_by_user_id, custom_fields, remote_was_deleted, remote_data",
         ),
         (
             "comment.schema.json",
-            "id, ticket_id, body, html_body, is_private, direction, channel, author_user_id, author_contact_id, attachments, created_at, updated_at, remote_data",
+            "id, ticket_id, subject, body, html_body, is_private, direction, channel, author_user_id, author_contact_id, to, cc, attachments, created_at, updated_at, remote_was_deleted, remote_data",
         ),
         (
             "contact.schema.json",
-            "id, name, email, emails, phone, phones, account_id, external_id, tag_ids, custom_fields, created_at, updated_at, remote_data",
+            "id, name, email, emails, phone, phones, account_id, external_id, tag_ids, custom_fields, created_at, updated_at, remote_was_deleted, remote_data",
         ),
-        ("account.schema.json", "id, name, domains, external_id, custom_fields, created_at, updated_at, remote_data"),
-        ("tag.schema.json", "id, name, color, created_at, updated_at, remote_data"),
-        ("team.schema.json", "id, name, description, member_ids, created_at, updated_at, remote_data"),
+        (
+            "account.schema.json",
+            "id, name, domains, external_id, custom_fields, created_at, updated_at, remote_was_deleted, remote_data",
+        ),
+        ("tag.schema.json", "id, name, color, created_at, updated_at, remote_was_deleted, remote_data"),
+        (
+            "team.schema.json",
+            "id, name, description, member_ids, created_at, updated_at, remote_was_deleted, remote_data",
+        ),
         (
             "user.schema.json",
-            "id, name, email, is_active, team_ids, roles, avatar_url, created_at, updated_at, remote_data",
+            "id, name, email, is_active, team_ids, roles, avatar_url, created_at, updated_at, remote_was_deleted, remote_data",
         ),
-        ("event.schema.json", "id, kind, occurred_at, object"),
+        ("event.schema.json", "id, kind, occurred_at, object, changes"),
     ];
     for (file, fields) in expected {
         assert_eq!(property_names(file), sorted(fields), "{file}");

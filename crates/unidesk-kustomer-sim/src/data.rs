@@ -3,7 +3,9 @@
 use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::{Value, json};
 
-use crate::store::{Rec, Store, ts};
+use crate::coll::Coll;
+use crate::record::{Draft, Id, RelName, Target, ts};
+use crate::store::Store;
 
 fn base() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2024, 1, 1, 0, 0, 0).single().unwrap_or_default()
@@ -16,14 +18,14 @@ const CHANNELS: [&str; 5] = ["email", "chat", "sms", "whatsapp", "voice"];
 const STATUSES: [&str; 4] = ["open", "snoozed", "done", "open"];
 
 /// Fills `store` with `conversations` conversations and related records, from `seed`.
-pub fn seed(store: &mut Store, seed: u64, conversations: usize) {
+pub(crate) fn seed(store: &mut Store, seed: u64, conversations: usize) {
     let mut rng = fastrand::Rng::with_seed(seed);
     let t0 = base();
-    let users: Vec<String> = (0..25)
+    let users: Vec<Id> = (0..25)
         .map(|i| {
             let id = store.new_id(0x5e5e_0001);
             let created = t0 + Duration::days(i);
-            let mut r = Rec::new("user", id.clone(), created, created + Duration::hours(i))
+            let mut r = Draft::new(created, created + Duration::hours(i))
                 .attr("name", json!(format!("{} {}", FIRST[i as usize % 10], LAST[i as usize % 8])))
                 .attr(
                     "displayName",
@@ -37,23 +39,25 @@ pub fn seed(store: &mut Store, seed: u64, conversations: usize) {
                 .attr("userType", json!("user"))
                 .attr("roles", json!(["org.user.conversation.read", "org.user.conversation.write"]));
             if i % 9 == 8 {
-                r = r.attr("deletedAt", ts(created + Duration::days(30))).attr("deleted", json!(true));
+                r = r.attr("deletedAt", json!(ts(created + Duration::days(30)))).attr("deleted", json!(true));
             }
             if i % 4 != 0 {
                 r = r.attr("avatarUrl", json!(format!("https://avatars.example/{i}.png")));
             }
-            store.insert("users", r);
+            put(store, Coll::Users, &id, r);
             id
         })
         .collect();
-    let teams: Vec<String> = (0..6)
+    let teams: Vec<Id> = (0..6)
         .map(|i| {
             let id = store.new_id(0x7ea0_0001);
             let created = t0 + Duration::days(i);
-            let members: Vec<&String> = users.iter().skip(i as usize).step_by(6).collect();
-            store.insert(
-                "teams",
-                Rec::new("team", id.clone(), created, created)
+            let members: Vec<&Id> = users.iter().skip(i as usize).step_by(6).collect();
+            put(
+                store,
+                Coll::Teams,
+                &id,
+                Draft::new(created, created)
                     .attr("name", json!(format!("tier{i}")))
                     .attr(
                         "displayName",
@@ -64,25 +68,25 @@ pub fn seed(store: &mut Store, seed: u64, conversations: usize) {
             id
         })
         .collect();
-    let tags: Vec<String> = (0..30)
+    let tags: Vec<Id> = (0..30)
         .map(|i| {
             let id = store.new_id(0x7a90_0001);
             let created = t0 + Duration::hours(i);
-            let mut r = Rec::new("tag", id.clone(), created, created)
+            let mut r = Draft::new(created, created)
                 .attr("name", json!(format!("{}-{i}", ["refund", "bug", "vip", "délai", "返品"][i as usize % 5])));
             if i % 3 != 0 {
                 r = r.attr("color", json!(format!("#{:06x}", (i * 0x3f1a7) % 0xffffff)));
             }
-            store.insert("tags", r);
+            put(store, Coll::Tags, &id, r);
             id
         })
         .collect();
     let n_companies = conversations / 20 + 1;
-    let companies: Vec<String> = (0..n_companies)
+    let companies: Vec<Id> = (0..n_companies)
         .map(|i| {
             let id = store.new_id(0xc0a0_0001);
             let created = t0 + Duration::minutes(i as i64 * 17);
-            let mut r = Rec::new("company", id.clone(), created, created + Duration::minutes(rng.i64(0..10_000)))
+            let mut r = Draft::new(created, created + Duration::minutes(rng.i64(0..10_000)))
                 .attr(
                     "name",
                     json!(format!("{} {}", ["Acme", "Globex", "Initech", "Umbrella", "Société Générale"][i % 5], i)),
@@ -92,20 +96,23 @@ pub fn seed(store: &mut Store, seed: u64, conversations: usize) {
             if i % 4 != 0 {
                 r = r.attr("externalId", json!(format!("crm-{i}")));
             }
-            store.insert("companies", r);
+            put(store, Coll::Companies, &id, r);
             id
         })
         .collect();
     let n_customers = conversations / 2 + 1;
-    let customers: Vec<String> = (0..n_customers)
+    let customers: Vec<Id> = (0..n_customers)
         .map(|i| {
             let id = store.new_id(0xc057_0001);
             let created = t0 + Duration::minutes(i as i64 * 11);
             // Updates cluster on whole seconds so many customers share one updatedAt.
             let updated = t0 + Duration::seconds(((i as i64) / 5) * 60 + 86_400);
-            let mut r = Rec::new("customer", id.clone(), created, updated.max(created));
+            let mut r = Draft::new(created, updated.max(created));
             if i % 13 != 0 {
-                r = r.attr("name", json!(format!("{} {}", FIRST[i % 10], LAST[(i / 10) % 8])));
+                // Kustomer keeps the full name in `name` and a short form in `displayName`.
+                let (first, last) = (FIRST[i % 10], LAST[(i / 10) % 8]);
+                let initial: String = last.chars().take(1).collect();
+                r = r.attr("name", json!(format!("{first} {last}"))).attr("displayName", json!(format!("{first} {initial}.")));
             }
             let n_emails = 1 + i % 3;
             let emails: Vec<Value> = (0..n_emails)
@@ -132,9 +139,9 @@ pub fn seed(store: &mut Store, seed: u64, conversations: usize) {
                 r = r.attr("externalId", json!(format!("user-{i}")));
             }
             if i % 6 != 0 {
-                r = r.rel("company", "company", &companies[i % companies.len()]);
+                r = r.rel(RelName::Company, "company", &companies[i % companies.len()]);
             }
-            store.insert("customers", r);
+            put(store, Coll::Customers, &id, r);
             id
         })
         .collect();
@@ -146,15 +153,15 @@ pub fn seed(store: &mut Store, seed: u64, conversations: usize) {
         let updated = t0 + Duration::days(30) + Duration::seconds((i as i64 / 7) * 45);
         let status = if i % 97 == 96 { "waiting" } else { STATUSES[i % 4] };
         let channel = CHANNELS[i % CHANNELS.len()];
-        let mut r = Rec::new("conversation", id.clone(), created, updated)
+        let mut r = Draft::new(created, updated)
             .attr("name", json!(format!("Order #{} {}", 10_000 + i, ["delayed", "damaged 📦", "refund", "question"][i % 4])))
             .attr("status", json!(status))
             .attr("channels", json!([channel]))
-            .attr("tags", json!([tags[i % tags.len()], tags[(i * 7) % tags.len()]]))
+            .attr("tags", json!(two_tags(&tags, i)))
             .attr("assignedUsers", if i % 5 == 0 { json!([]) } else { json!([users[i % users.len()]]) })
             .attr("assignedTeams", json!([teams[i % teams.len()]]))
             .attr("custom", json!({ "orderNum": 10_000 + i, "giftBool": i % 2 == 0, "shippedAt": ts(created - Duration::days(2)), "carrierStr": "DHL" }))
-            .rel("customer", "customer", customer);
+            .rel(RelName::Customer, "customer", customer);
         if i % 11 != 0 {
             r = r.attr("priority", json!(1 + (i % 5)));
         }
@@ -162,18 +169,18 @@ pub fn seed(store: &mut Store, seed: u64, conversations: usize) {
             r = r.attr("preview", json!("Where is my order?"));
         }
         if status == "done" {
-            r = r.attr("ended", json!(true)).attr("endedAt", ts(updated));
+            r = r.attr("ended", json!(true)).attr("endedAt", json!(ts(updated)));
         }
         if status == "snoozed" {
             r = r.attr("snooze", json!({ "time": ts(updated + Duration::days(1)), "status": "scheduled" }));
         }
-        store.insert("conversations", r);
+        put(store, Coll::Conversations, &id, r);
         let n_messages = 1 + i % 3;
         for k in 0..n_messages {
             let mid = store.new_id(0x3e55_0001);
             let at = created + Duration::minutes(k as i64 * 30);
             let inbound = k % 2 == 0;
-            let mut m = Rec::new("message", mid.clone(), at, at)
+            let mut m = Draft::new(at, at)
                 .attr("channel", json!(channel))
                 .attr("app", json!(if channel == "email" { "postmark" } else { channel }))
                 .attr("direction", json!(if inbound { "in" } else { "out" }))
@@ -185,32 +192,48 @@ pub fn seed(store: &mut Store, seed: u64, conversations: usize) {
                         "We're on it!".into()
                     }),
                 )
-                .rel("conversation", "conversation", &id)
-                .rel("customer", "customer", customer);
+                .rel(RelName::Conversation, "conversation", &id)
+                .rel(RelName::Customer, "customer", customer);
             if !inbound {
-                m = m.rel("createdBy", "user", &users[(i + k) % users.len()]);
+                m = m.rel(RelName::CreatedBy, "user", &users[(i + k) % users.len()]);
             }
             if i % 4 == 0 && k == 0 {
                 let aid = store.new_id(0xa77a_0001);
-                store.attachments.insert(
-                    aid.clone(),
-                    json!({ "type": "attachment", "id": aid, "attributes": { "name": format!("receipt-{i}.pdf"), "contentType": "application/pdf", "contentLength": 20_000 + i } }),
-                );
-                m.rels.insert("attachments".into(), json!({ "data": [{ "type": "attachment", "id": aid }] }));
+                let attachment = json!({ "type": "attachment", "id": aid, "attributes": { "name": format!("receipt-{i}.pdf"), "contentType": "application/pdf", "contentLength": 20_000 + i } });
+                store.attachments.insert(aid.clone(), attachment.to_string().into_boxed_str());
+                m.set_rel(RelName::Attachments, Target::Attachments(Box::new([aid])));
             }
-            store.insert("messages", m);
+            put(store, Coll::Messages, &mid, m);
         }
         if i % 2 == 1 {
             let nid = store.new_id(0x4073_0001);
             let at = created + Duration::minutes(15);
-            store.insert(
-                "notes",
-                Rec::new("note", nid, at, at)
+            put(
+                store,
+                Coll::Notes,
+                &nid,
+                Draft::new(at, at)
                     .attr("body", json!("Checked with the warehouse — shipping Tuesday."))
-                    .rel("conversation", "conversation", &id)
-                    .rel("customer", "customer", customer)
-                    .rel("createdBy", "user", &users[i % users.len()]),
+                    .rel(RelName::Conversation, "conversation", &id)
+                    .rel(RelName::Customer, "customer", customer)
+                    .rel(RelName::CreatedBy, "user", &users[i % users.len()]),
             );
         }
     }
+}
+
+fn put(store: &mut Store, coll: Coll, id: &Id, draft: Draft) {
+    store.insert(coll, id.clone(), draft.into_rec(coll));
+}
+
+/// Conversation `i`'s two tags: `i` and `7i` modulo the tag count, the second moved on by
+/// one where they coincide, so no conversation carries the same tag twice.
+fn two_tags(tags: &[Id], i: usize) -> [&Id; 2] {
+    let n = tags.len();
+    let first = i % n;
+    let mut second = (i * 7) % n;
+    if second == first {
+        second = (second + 1) % n;
+    }
+    [&tags[first], &tags[second]]
 }

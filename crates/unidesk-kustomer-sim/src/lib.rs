@@ -13,15 +13,33 @@
 //! println!("{} with key {}", sim.base_url(), sim.api_key());
 //! # Ok(()) }
 //! ```
+//!
+//! ## Layout
+//!
+//! - `server`: the public [`Simulator`]; accepts connections (with a header-read timeout).
+//! - `routes`: the typed axum routes (`listing`, `search`, `writes`, `webhooks`) and the
+//!   middleware stack around them; `middleware`: `auth` (401/403), `rate_limit` (counting,
+//!   the org-wide window, `x-ratelimit-*`), `faults` (latency and injected faults).
+//! - `extract`: path, query and body extractors that answer malformed requests in
+//!   Kustomer's JSON error shape; `reply` and `render`: responses and envelopes.
+//! - `record` and `store`: records kept compactly (typed clock and relationships,
+//!   pre-serialized attributes), rendered byte for byte as Kustomer's JSON;
+//!   `data`: the seeded org; `state`, `limits`, `injection`: shared state.
 
+mod coll;
 mod config;
 mod data;
-mod handler;
+mod extract;
+mod injection;
 mod limits;
+mod middleware;
+mod record;
 mod render;
+mod reply;
+mod routes;
 mod server;
+mod state;
 mod store;
-mod writes;
 
 pub use config::{FaultConfig, SimConfig};
 pub use server::Simulator;

@@ -1,15 +1,28 @@
 //! Starting and stopping the simulator.
 
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
+use std::time::Duration;
 
-use tokio::sync::oneshot;
+use axum::Router;
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
+use hyper_util::server::conn::auto::Builder;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{oneshot, watch};
 
 use crate::config::SimConfig;
 use crate::data;
-use crate::handler::{self, Shared};
-use crate::limits::{PerObject, Rolling};
+use crate::routes;
+use crate::state::Shared;
 use crate::store::Store;
+
+/// How long a client may take to send a request's headers (or, on a new
+/// connection, its first byte) before the connection is closed. Hyper's timer
+/// also runs while a kept-alive connection waits for its next request, so idle
+/// connections are closed after this long too (as with Node's default
+/// `keepAliveTimeout`, also 5 s); clients reconnect.
+pub(crate) const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// A running simulator. Dropping it shuts the server down.
 #[derive(Debug)]
@@ -31,27 +44,14 @@ impl Simulator {
     pub async fn bind(config: SimConfig, addr: SocketAddr) -> std::io::Result<Simulator> {
         let mut store = Store::default();
         data::seed(&mut store, config.seed, config.conversations);
-        let shared = Arc::new(Shared {
-            limiter: Mutex::new(Rolling::new(config.rate_limit, config.window)),
-            objects: Mutex::new(PerObject::new(config.object_limit, config.object_window)),
-            faults: Mutex::new(handler::FaultState::new(config.faults.seed)),
-            store: Mutex::new(store),
-            webhooks: Mutex::new(Vec::new()),
-            stats: Default::default(),
-            config: config.clone(),
-        });
-        let listener = tokio::net::TcpListener::bind(addr).await?;
+        let (api_key, read_only_key) = (config.api_key.clone(), config.read_only_key.clone());
+        let shared = Arc::new(Shared::new(config, store));
+        let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let app = handler::router(Arc::clone(&shared));
+        let app = routes::router(Arc::clone(&shared));
         let (tx, rx) = oneshot::channel::<()>();
-        tokio::spawn(async move {
-            let _ = axum::serve(listener, app)
-                .with_graceful_shutdown(async {
-                    let _ = rx.await;
-                })
-                .await;
-        });
-        Ok(Simulator { addr, api_key: config.api_key, read_only_key: config.read_only_key, shared, shutdown: Some(tx) })
+        tokio::spawn(serve(listener, app, rx));
+        Ok(Simulator { addr, api_key, read_only_key, shared, shutdown: Some(tx) })
     }
 
     /// The base URL to give the adapter (`http://127.0.0.1:PORT`).
@@ -108,4 +108,44 @@ impl Drop for Simulator {
             let _ = tx.send(());
         }
     }
+}
+
+/// Accepts connections until `shutdown` fires, then lets open ones finish gracefully.
+async fn serve(listener: TcpListener, app: Router, mut shutdown: oneshot::Receiver<()>) {
+    let (closing, closed) = watch::channel(());
+    loop {
+        let stream = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, _)) => stream,
+                // Out of descriptors, say: give connections a moment to close.
+                Err(_) => {
+                    tokio::time::sleep(Duration::from_millis(20)).await;
+                    continue;
+                }
+            },
+            _ = &mut shutdown => break,
+        };
+        tokio::spawn(connection(stream, app.clone(), closed.clone()));
+    }
+    drop(listener);
+    let _ = closing.send(());
+}
+
+/// Serves one connection (HTTP/1 or HTTP/2). A client that sends nothing, or
+/// not a whole request head, within [`HEADER_READ_TIMEOUT`] is disconnected.
+async fn connection(stream: TcpStream, app: Router, mut closing: watch::Receiver<()>) {
+    let mut first = [0u8; 1];
+    match tokio::time::timeout(HEADER_READ_TIMEOUT, stream.peek(&mut first)).await {
+        Ok(Ok(n)) if n > 0 => {}
+        _ => return,
+    }
+    let mut builder = Builder::new(TokioExecutor::new());
+    builder.http1().timer(TokioTimer::new()).header_read_timeout(HEADER_READ_TIMEOUT);
+    let conn = builder.serve_connection_with_upgrades(TokioIo::new(stream), TowerToHyperService::new(app));
+    tokio::pin!(conn);
+    tokio::select! {
+        _ = conn.as_mut() => return,
+        _ = closing.changed() => conn.as_mut().graceful_shutdown(),
+    }
+    let _ = conn.await;
 }

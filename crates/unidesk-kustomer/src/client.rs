@@ -10,18 +10,19 @@ use reqwest::header::HeaderMap;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use tracing::Instrument;
-use unidesk_core::{Error, Resource, Result};
+use unidesk_core::{Error, Id, Resource, Result};
 
 use crate::errors;
+use crate::paths::PathTemplate;
 use crate::ratelimit::{self, Pace, Pacer, RateLimitSnapshot, Wait, WaitReason, Waits};
 use crate::retry::{self, Attempt, Decision, Outcome, RetryConfig};
 
 /// The largest response body accepted by default (see [`crate::KustomerBuilder::max_body_bytes`]).
-pub const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
+pub(crate) const MAX_BODY_BYTES: usize = 32 * 1024 * 1024;
 
 /// How many redirects a GET or HEAD follows before the 3xx is reported as an error.
 /// Other methods never follow a redirect.
-pub const MAX_REDIRECTS: usize = 5;
+pub(crate) const MAX_REDIRECTS: usize = 5;
 
 /// Waits longer than this are logged at `info`.
 const LOGGED_WAIT: Duration = Duration::from_secs(2);
@@ -75,7 +76,8 @@ pub(crate) struct Call<'a> {
 }
 
 impl<'a> Call<'a> {
-    pub fn get(path: String, template: &'static str) -> Self {
+    /// A GET of `path`, traced as `template`.
+    pub(crate) fn get(path: String, template: &'static str) -> Self {
         Call {
             method: Method::GET,
             path,
@@ -88,22 +90,37 @@ impl<'a> Call<'a> {
         }
     }
 
-    pub fn write(method: Method, path: String, template: &'static str, body: Option<Value>) -> Self {
+    /// A GET of `at`, its placeholders filled with `ids`.
+    pub(crate) fn get_at(at: &PathTemplate, ids: &[&Id]) -> Self {
+        Call::get(at.fill(ids), at.template())
+    }
+
+    /// A `method` request of `path` with `body`, traced as `template`; PUT and DELETE are
+    /// idempotent (retried on transient failures), others until said otherwise.
+    pub(crate) fn write(method: Method, path: String, template: &'static str, body: Option<Value>) -> Self {
         let idempotent = matches!(method, Method::PUT | Method::DELETE);
         Call { method, body, idempotent, ..Call::get(path, template) }
     }
 
-    pub fn query(mut self, k: &str, v: impl ToString) -> Self {
+    /// A `method` request of `at`, its placeholders filled with `ids`, with `body`.
+    pub(crate) fn write_at(method: Method, at: &PathTemplate, ids: &[&Id], body: Option<Value>) -> Self {
+        Call::write(method, at.fill(ids), at.template(), body)
+    }
+
+    /// Adds a query parameter.
+    pub(crate) fn query(mut self, k: &str, v: impl ToString) -> Self {
         self.query.push((k.to_owned(), v.to_string()));
         self
     }
 
-    pub fn not_found(mut self, r: Resource, id: &'a str) -> Self {
+    /// Names the record a 404 means is missing.
+    pub(crate) fn not_found(mut self, r: Resource, id: &'a str) -> Self {
         self.not_found = Some((r, id));
         self
     }
 
-    pub fn object(mut self, key: String) -> Self {
+    /// Puts the call under the per-record rate limit of `key`.
+    pub(crate) fn object(mut self, key: String) -> Self {
         self.object_key = Some(key);
         self
     }
@@ -399,17 +416,4 @@ fn size(n: usize) -> String {
     } else {
         format!("{n} bytes")
     }
-}
-
-/// Percent-encodes a value for use inside one path segment (RFC 3986 unreserved kept).
-pub(crate) fn encode_segment(raw: &str) -> String {
-    let mut out = String::with_capacity(raw.len());
-    for b in raw.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }

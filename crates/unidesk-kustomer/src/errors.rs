@@ -37,7 +37,7 @@ pub(crate) fn safe(text: &str, key: &str) -> String {
 /// A `Decode` error whose message (a parser's, which may quote the body) is one safe line;
 /// the parser's error stays reachable through `source()`.
 pub(crate) fn decode<E: std::error::Error + Send + Sync + 'static>(context: &str, error: E) -> Error {
-    Error::decode(context, one_line(&error.to_string(), MAX_SERVER_TEXT)).with_source(error)
+    Error::decode_from(context, error)
 }
 
 fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {

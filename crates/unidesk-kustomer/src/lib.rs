@@ -29,10 +29,12 @@
 mod client;
 mod config;
 pub mod decode;
+mod descriptor;
 mod errors;
 mod list;
 pub mod map;
 mod passthrough;
+mod paths;
 pub mod ratelimit;
 mod resources;
 pub mod retry;

@@ -149,6 +149,8 @@ struct Envelope {
     #[serde(default)]
     created_at: Option<DateTime<Utc>>,
     data: Value,
+    #[serde(default)]
+    changes: Option<Value>,
 }
 
 impl WebhookReceiver {
@@ -346,6 +348,7 @@ pub fn parse_event(body: &[u8], base_url: &str) -> Result<Event> {
         .map_err(|e| crate::errors::decode("webhook delivery", e))?;
     let ctx = "webhook delivery data";
     let opts = DecodeOptions { include_remote_data: false, base_url };
+    let object_name = object;
     let object = match object {
         "conversation" => EventObject::Ticket(decode::conversation(&doc, ctx, opts)?),
         "message" => EventObject::Comment(decode::message(&doc, ctx, opts)?),
@@ -357,7 +360,26 @@ pub fn parse_event(body: &[u8], base_url: &str) -> Result<Event> {
         "tag" => EventObject::Tag(decode::tag(&doc, ctx, opts)?),
         _ => EventObject::Unknown(env.data),
     };
-    Ok(Event { id: env.id, kind, occurred_at: env.created_at, object })
+    let mut object = object;
+    if verb == "deleted" {
+        mark_deleted(&mut object);
+    }
+    let changes = crate::map::changes::changes(object_name, env.changes.as_ref());
+    Ok(Event { id: env.id, kind, occurred_at: env.created_at, object, changes })
+}
+
+/// A `*.delete` event carries the record as it was: mark it deleted.
+fn mark_deleted(object: &mut EventObject) {
+    match object {
+        EventObject::Ticket(r) => r.remote_was_deleted = true,
+        EventObject::Comment(r) => r.remote_was_deleted = true,
+        EventObject::Contact(r) => r.remote_was_deleted = true,
+        EventObject::Account(r) => r.remote_was_deleted = true,
+        EventObject::User(r) => r.remote_was_deleted = true,
+        EventObject::Team(r) => r.remote_was_deleted = true,
+        EventObject::Tag(r) => r.remote_was_deleted = true,
+        _ => {}
+    }
 }
 
 #[cfg(test)]

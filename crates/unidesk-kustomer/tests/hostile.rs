@@ -136,6 +136,38 @@ async fn a_search_serving_the_same_page_stops_with_pagination_loop() {
 }
 
 #[tokio::test]
+async fn a_search_of_ties_past_the_page_cap_stops_with_a_provider_limit_not_an_http_error() {
+    // Every page holds two new records, all at the same instant: the window never moves, so the
+    // walk pages within one query until the search API's last page, and cannot go further.
+    let server = MockServer::start().await;
+    Mock::given(method("POST"))
+        .and(path("/v1/customers/search"))
+        .respond_with(|req: &Request| {
+            let p = page_of(req);
+            let items = [
+                conversation(&format!("p{p}a"), "2024-02-01T00:00:00Z"),
+                conversation(&format!("p{p}b"), "2024-02-01T00:00:00Z"),
+            ];
+            let next = format!("/v1/customers/search?page={}&pageSize=2", p + 1);
+            ResponseTemplate::new(200).set_body_string(list_body(&items, Some(next)))
+        })
+        .mount(&server)
+        .await;
+    let since = chrono::DateTime::parse_from_rfc3339("2024-01-01T00:00:00Z").expect("date").to_utc();
+    let (ids, err) = stream_all(&client(&server), ListQuery::new().page_size(2).updated_after(since)).await;
+    let err = err.expect("an error at the cap");
+    assert!(
+        matches!(&err, Error::ProviderLimit { message } if message.contains("2024-02-01T00:00:00.000Z")),
+        "{err:?}"
+    );
+    assert!(!err.is_temporary());
+    // Page 1, then the window's page 1 (nothing new), pages 2 to 99, and page 100, which fails.
+    assert_eq!(ids.len(), 2 * 99, "every record before the cap, each once");
+    assert_eq!(ids.iter().collect::<std::collections::HashSet<_>>().len(), 2 * 99);
+    assert_eq!(requests(&server).await.len(), 101, "page 1, then pages 1 to 100 of the window; never page 101");
+}
+
+#[tokio::test]
 async fn ticket_comments_with_endless_empty_pages_stop() {
     let server = MockServer::start().await;
     for kind in ["messages", "notes"] {

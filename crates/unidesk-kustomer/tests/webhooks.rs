@@ -25,6 +25,12 @@ fn expected_kind(event_name: &str) -> EventKind {
         "kustomer.team.create" => EventKind::TeamCreated,
         "kustomer.team.update" => EventKind::TeamUpdated,
         "kustomer.company.create" => EventKind::AccountCreated,
+        "kustomer.conversation.delete" => EventKind::TicketDeleted,
+        "kustomer.customer.delete" => EventKind::ContactDeleted,
+        "kustomer.company.delete" => EventKind::AccountDeleted,
+        "kustomer.note.delete" => EventKind::CommentDeleted,
+        "kustomer.tag.create" => EventKind::TagCreated,
+        "kustomer.tag.delete" => EventKind::TagDeleted,
         other => EventKind::Unknown(other.to_owned()),
     }
 }
@@ -39,12 +45,31 @@ fn every_webhook_fixture_maps_to_its_snapshot() {
         let event = receiver.receive(&body, &headers).expect("a signed fixture is accepted").expect("not a duplicate");
         let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
         assert_eq!(event.kind, expected_kind(name), "{name}");
+        if name.ends_with(".delete") {
+            let deleted = serde_json::to_value(&event.object).expect("json")["record"]["remote_was_deleted"] == true;
+            assert!(deleted, "{name}: a delete event's record is marked remote_was_deleted");
+        }
         let unknown = matches!(event.object, EventObject::Unknown(_));
         assert_eq!(unknown, matches!(event.kind, EventKind::Unknown(_)), "{name}: object matches kind");
         insta::with_settings!({ sort_maps => true }, {
             insta::assert_json_snapshot!(event);
         });
     });
+}
+
+#[test]
+fn an_update_says_what_changed_under_normalized_names() {
+    let body = std::fs::read(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../fixtures/kustomer/webhooks/kustomer.conversation.update.json"),
+    )
+    .expect("fixture");
+    let event = unidesk_kustomer::webhook::parse_event(&body, "").expect("parses");
+    assert_eq!(event.changes["status"].before, "open");
+    assert_eq!(event.changes["status"].after, "closed", "statuses are normalized");
+    assert_eq!(event.changes["assignee_ids"].after, serde_json::json!(["5f1a0000000000000000bb01"]));
+    assert_eq!(event.changes["contact_id"].before, "5f1a0000000000000000dd00");
+    assert_eq!(event.changes["satisfaction"].after, 5, "unmodelled attributes keep their Kustomer name");
 }
 
 #[test]

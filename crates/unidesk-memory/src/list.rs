@@ -7,12 +7,12 @@ use unidesk_core::{Cursor, Error, ListQuery, Page, Record, Resource, Result};
 use crate::store::NAME;
 
 /// Default and maximum page sizes.
-pub const DEFAULT_PAGE_SIZE: u32 = 100;
+pub(crate) const DEFAULT_PAGE_SIZE: u32 = 100;
 /// The largest page served.
-pub const MAX_PAGE_SIZE: u32 = 500;
+pub(crate) const MAX_PAGE_SIZE: u32 = 500;
 
 /// The sort key: an optional time, then the id.
-pub type Key = (Option<DateTime<Utc>>, String);
+pub(crate) type Key = (Option<DateTime<Utc>>, String);
 
 #[derive(Serialize, Deserialize)]
 struct State {
@@ -20,7 +20,7 @@ struct State {
 }
 
 /// One page of `records` (already filtered) ordered by `key`, after the query's cursor.
-pub fn page<'a, T: Record + Serialize + serde::de::DeserializeOwned>(
+pub(crate) fn page<'a, T: Record + Serialize + serde::de::DeserializeOwned>(
     resource: Resource,
     records: impl Iterator<Item = &'a T>,
     query: &ListQuery,
@@ -52,7 +52,10 @@ pub fn page<'a, T: Record + Serialize + serde::de::DeserializeOwned>(
 }
 
 /// A copy of `record`, with `remote_data` set to the record itself when asked for.
-pub fn with_remote_data<T: Record + Serialize + serde::de::DeserializeOwned>(record: &T, include: bool) -> Result<T> {
+pub(crate) fn with_remote_data<T: Record + Serialize + serde::de::DeserializeOwned>(
+    record: &T,
+    include: bool,
+) -> Result<T> {
     let mut out = record.clone();
     out.strip_remote_data();
     if include {
@@ -73,6 +76,6 @@ fn set_remote<T: Record + Serialize + serde::de::DeserializeOwned>(record: &mut 
 }
 
 /// Sort by id only.
-pub fn by_id<T: Record>(r: &T) -> Key {
+pub(crate) fn by_id<T: Record>(r: &T) -> Key {
     (None, r.id().to_owned())
 }

@@ -32,6 +32,16 @@ fn check_priority(priority: &Option<Priority>) -> Result<()> {
     }
 }
 
+/// The live records, then (when the query asks for them) the deleted ones.
+fn live_then_deleted<'a, T: 'a>(
+    live: impl Iterator<Item = &'a T> + 'a,
+    deleted: &'a std::collections::BTreeMap<String, T>,
+    query: &ListQuery,
+) -> impl Iterator<Item = &'a T> + 'a {
+    let deleted = if query.include_deleted { Some(deleted.values()) } else { None };
+    live.chain(deleted.into_iter().flatten())
+}
+
 fn merge_unique(list: &mut Vec<String>, add: &[String]) {
     for a in add {
         if !list.contains(a) {
@@ -47,7 +57,8 @@ impl Tickets for MemoryHelpdesk {
             Id::parse(c)?;
         }
         let s = self.read();
-        let records = s.tickets.values().filter(|t| query.contact_id.is_none() || t.contact_id == query.contact_id);
+        let records = live_then_deleted(s.tickets.values(), &s.deleted_tickets, query)
+            .filter(|t| query.contact_id.is_none() || t.contact_id == query.contact_id);
         page(Resource::Ticket, records, query, by_id)
     }
 
@@ -130,8 +141,21 @@ impl Tickets for MemoryHelpdesk {
     async fn delete(&self, id: &str) -> Result<()> {
         Id::parse(id)?;
         let mut s = self.write();
-        s.tickets.remove(id).ok_or_else(|| Error::not_found(Resource::Ticket, id))?;
-        s.comments.retain(|_, c| c.ticket_id.as_deref() != Some(id));
+        let mut t = s.tickets.remove(id).ok_or_else(|| Error::not_found(Resource::Ticket, id))?;
+        let now = s.tick();
+        t.remote_was_deleted = true;
+        t.updated_at = Some(now);
+        s.deleted_tickets.insert(t.id.clone(), t);
+        // Its comments go with it, kept as deleted records too.
+        let gone: Vec<String> =
+            s.comments.values().filter(|c| c.ticket_id.as_deref() == Some(id)).map(|c| c.id.clone()).collect();
+        for cid in gone {
+            if let Some(mut c) = s.comments.remove(&cid) {
+                c.remote_was_deleted = true;
+                c.updated_at = Some(now);
+                s.deleted_comments.insert(cid, c);
+            }
+        }
         Ok(())
     }
 
@@ -163,10 +187,16 @@ impl Comments for MemoryHelpdesk {
         match &query.ticket_id {
             Some(tid) => {
                 Id::parse(tid)?;
-                let records = s.comments.values().filter(|c| c.ticket_id.as_deref() == Some(tid.as_str()));
+                let records = live_then_deleted(s.comments.values(), &s.deleted_comments, query)
+                    .filter(|c| c.ticket_id.as_deref() == Some(tid.as_str()));
                 page(Resource::Comment, records, query, |c: &Comment| (c.created_at, c.id.clone()))
             }
-            None => page(Resource::Comment, s.comments.values(), query, by_id),
+            None => page(
+                Resource::Comment,
+                live_then_deleted(s.comments.values(), &s.deleted_comments, query),
+                query,
+                by_id,
+            ),
         }
     }
 
@@ -212,7 +242,7 @@ impl Comments for MemoryHelpdesk {
 impl Contacts for MemoryHelpdesk {
     async fn list(&self, query: &ListQuery) -> Result<Page<Contact>> {
         let s = self.read();
-        page(Resource::Contact, s.contacts.values(), query, by_id)
+        page(Resource::Contact, live_then_deleted(s.contacts.values(), &s.deleted_contacts, query), query, by_id)
     }
 
     async fn get(&self, id: &str, include_remote_data: bool) -> Result<Contact> {
@@ -245,6 +275,7 @@ impl Contacts for MemoryHelpdesk {
             custom_fields: input.custom_fields.clone(),
             created_at: Some(now),
             updated_at: Some(now),
+            remote_was_deleted: false,
             remote_data: None,
         };
         s.contacts.insert(c.id.clone(), c.clone());
@@ -283,7 +314,11 @@ impl Contacts for MemoryHelpdesk {
     async fn delete(&self, id: &str) -> Result<()> {
         Id::parse(id)?;
         let mut s = self.write();
-        s.contacts.remove(id).map(|_| ()).ok_or_else(|| Error::not_found(Resource::Contact, id))
+        let mut c = s.contacts.remove(id).ok_or_else(|| Error::not_found(Resource::Contact, id))?;
+        c.remote_was_deleted = true;
+        c.updated_at = Some(s.tick());
+        s.deleted_contacts.insert(c.id.clone(), c);
+        Ok(())
     }
 
     async fn find_by_email(&self, email: &str) -> Result<Contact> {
@@ -309,7 +344,7 @@ impl Contacts for MemoryHelpdesk {
 impl Accounts for MemoryHelpdesk {
     async fn list(&self, query: &ListQuery) -> Result<Page<Account>> {
         let s = self.read();
-        page(Resource::Account, s.accounts.values(), query, by_id)
+        page(Resource::Account, live_then_deleted(s.accounts.values(), &s.deleted_accounts, query), query, by_id)
     }
 
     async fn get(&self, id: &str, include_remote_data: bool) -> Result<Account> {
@@ -333,6 +368,7 @@ impl Accounts for MemoryHelpdesk {
             custom_fields: input.custom_fields.clone(),
             created_at: Some(now),
             updated_at: Some(now),
+            remote_was_deleted: false,
             remote_data: None,
         };
         s.accounts.insert(a.id.clone(), a.clone());
@@ -363,7 +399,11 @@ impl Accounts for MemoryHelpdesk {
     async fn delete(&self, id: &str) -> Result<()> {
         Id::parse(id)?;
         let mut s = self.write();
-        s.accounts.remove(id).map(|_| ()).ok_or_else(|| Error::not_found(Resource::Account, id))
+        let mut a = s.accounts.remove(id).ok_or_else(|| Error::not_found(Resource::Account, id))?;
+        a.remote_was_deleted = true;
+        a.updated_at = Some(s.tick());
+        s.deleted_accounts.insert(a.id.clone(), a);
+        Ok(())
     }
 }
 

@@ -70,6 +70,7 @@ impl Seed {
                 color: Some(format!("#{:06x}", i * 0x111111)),
                 created_at: at(i as i64),
                 updated_at: at(i as i64),
+                remote_was_deleted: false,
                 remote_data: None,
             })
             .collect();

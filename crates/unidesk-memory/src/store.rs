@@ -9,7 +9,7 @@ use unidesk_core::{Account, Capabilities, Comment, Contact, Helpdesk, Tag, Team,
 use crate::sample::Seed;
 
 /// The adapter name cursors and errors carry.
-pub const NAME: &str = "memory";
+pub(crate) const NAME: &str = "memory";
 
 /// Every record, by id.
 #[derive(Debug, Default)]
@@ -21,19 +21,27 @@ pub(crate) struct State {
     pub tags: BTreeMap<String, Tag>,
     pub teams: BTreeMap<String, Team>,
     pub users: BTreeMap<String, User>,
+    /// Deleted records, marked `remote_was_deleted`: listed only with `include_deleted`.
+    pub deleted_tickets: BTreeMap<String, Ticket>,
+    /// Deleted contacts.
+    pub deleted_contacts: BTreeMap<String, Contact>,
+    /// Deleted accounts.
+    pub deleted_accounts: BTreeMap<String, Account>,
+    /// Comments of deleted tickets.
+    pub deleted_comments: BTreeMap<String, Comment>,
     next_id: u64,
     last_tick: Option<DateTime<Utc>>,
 }
 
 impl State {
     /// A fresh id, 24 lowercase hex digits like a Kustomer ObjectId.
-    pub fn new_id(&mut self) -> String {
+    pub(crate) fn new_id(&mut self) -> String {
         self.next_id += 1;
         format!("ff{:022x}", self.next_id)
     }
 
     /// The current time, strictly after every time handed out before (so updates always move `updated_at`).
-    pub fn tick(&mut self) -> DateTime<Utc> {
+    pub(crate) fn tick(&mut self) -> DateTime<Utc> {
         let now = Utc::now();
         let t = match self.last_tick {
             Some(last) if now <= last => last + Duration::milliseconds(1),
@@ -96,7 +104,7 @@ impl Helpdesk for MemoryHelpdesk {
         NAME
     }
     fn capabilities(&self) -> Capabilities {
-        Capabilities::all()
+        Capabilities::all().with_list_deleted()
     }
     unidesk_core::helpdesk_accessors!();
 }

@@ -29,6 +29,12 @@ pub(crate) struct Progress {
     /// The id of the last record written (checked against the file's last line).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) last_id: Option<String>,
+    /// The listing reached its end (a refresh then writes its tombstones before `done`).
+    #[serde(default)]
+    pub(crate) listed: bool,
+    /// Tombstones in the file (records gone since an earlier full pass).
+    #[serde(default)]
+    pub(crate) tombstones: u64,
 }
 
 /// The whole checkpoint.
@@ -38,14 +44,26 @@ pub(crate) struct Checkpoint {
     pub(crate) version: u32,
     /// The `--updated-after` the sync ran with; another value starts over.
     pub(crate) updated_after: Option<String>,
+    /// Whether the sync lists deleted records too (`--include-deleted`); another value starts over.
+    #[serde(default)]
+    pub(crate) include_deleted: bool,
+    /// How many full passes completed before the current one (0: the first pass).
+    #[serde(default)]
+    pub(crate) generation: u64,
     /// Progress per resource, by plural name.
     pub(crate) resources: BTreeMap<String, Progress>,
 }
 
 /// Loads the checkpoint for a sync with `updated_after`. The second value, when set,
 /// says why an existing checkpoint was not used (printed on stderr by the caller).
-pub(crate) fn load(dir: &Path, updated_after: &Option<String>) -> (Checkpoint, Option<String>) {
-    let fresh = Checkpoint { version: 1, updated_after: updated_after.clone(), resources: BTreeMap::new() };
+pub(crate) fn load(dir: &Path, updated_after: &Option<String>, include_deleted: bool) -> (Checkpoint, Option<String>) {
+    let fresh = Checkpoint {
+        version: 1,
+        updated_after: updated_after.clone(),
+        include_deleted,
+        generation: 0,
+        resources: BTreeMap::new(),
+    };
     let bytes = match std::fs::read(dir.join(CHECKPOINT)) {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return (fresh, None),
@@ -60,6 +78,10 @@ pub(crate) fn load(dir: &Path, updated_after: &Option<String>) -> (Checkpoint, O
                 "{CHECKPOINT} is for --updated-after {}; starting over",
                 cp.updated_after.as_deref().unwrap_or("(none)")
             )),
+        ),
+        Ok(cp) if cp.include_deleted != include_deleted => (
+            fresh,
+            Some(format!("{CHECKPOINT} is for a sync with include_deleted {}; starting over", cp.include_deleted)),
         ),
         Ok(cp) => (cp, None),
     }
@@ -209,15 +231,15 @@ mod tests {
     fn a_corrupt_or_foreign_checkpoint_starts_over_and_says_why() {
         let dir = tempfile::tempdir().expect("tmp");
         std::fs::write(dir.path().join(CHECKPOINT), b"{not json").expect("write");
-        let (cp, why) = load(dir.path(), &None);
+        let (cp, why) = load(dir.path(), &None, false);
         assert!(cp.resources.is_empty());
         assert!(why.expect("a reason").contains("corrupt"));
         let mut good = Checkpoint { version: 1, ..Checkpoint::default() };
         good.resources.insert("tickets".into(), progress(3, "x"));
         save(dir.path(), &good).expect("save");
-        let (cp, why) = load(dir.path(), &None);
+        let (cp, why) = load(dir.path(), &None, false);
         assert_eq!((cp.resources.len(), why), (1, None));
-        let (cp, why) = load(dir.path(), &Some("2026-01-01T00:00:00Z".into()));
+        let (cp, why) = load(dir.path(), &Some("2026-01-01T00:00:00Z".into()), false);
         assert!(cp.resources.is_empty());
         assert!(why.expect("a reason").contains("--updated-after"));
     }

@@ -13,7 +13,7 @@ use crate::outcome::{CheckResult, Failure, Outcome, ensure};
 /// create) and returns the error, if any. `None`: the pair has no method in the traits.
 /// Whether calling `op` may change data.
 fn writes(op: Operation) -> bool {
-    !matches!(op, Operation::List | Operation::Get | Operation::Lookup)
+    !matches!(op, Operation::List | Operation::Get | Operation::Lookup | Operation::ListDeleted)
 }
 
 fn ok<T>(r: unidesk_core::Result<T>) -> Option<unidesk_core::Result<()>> {
@@ -26,6 +26,7 @@ async fn call(t: &Target, resource: Resource, op: Operation) -> Option<unidesk_c
     let tag = ["conformance-tag".to_owned()];
     match (resource, op) {
         (_, Operation::List) => ok(crate::any::list(d, resource, &q).await),
+        (_, Operation::ListDeleted) => ok(crate::any::list(d, resource, &q.clone().include_deleted(true)).await),
         (_, Operation::Get) => ok(crate::any::get(d, resource, MISSING_ID).await),
         (Resource::Ticket, Operation::Create) => {
             let contact = match d.contacts().list(&q).await {

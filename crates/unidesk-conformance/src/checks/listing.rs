@@ -322,3 +322,46 @@ pub async fn ticket_comments_are_that_tickets_in_time_order(t: &Target) -> Check
     }
     Ok(Outcome::Passed)
 }
+
+/// The list fields that are sets in the model: no value twice, whatever the provider sent.
+const SET_FIELDS: [&str; 8] =
+    ["tag_ids", "assignee_ids", "team_ids", "member_ids", "emails", "phones", "domains", "roles"];
+
+/// Every set-valued field of every listed record (`tag_ids`, `assignee_ids`, `team_ids`,
+/// `member_ids`, `emails`, `phones`, `domains`, `roles`) holds no value twice.
+pub async fn sets_hold_no_duplicates(t: &Target) -> CheckResult {
+    let resources = listable(t);
+    if resources.is_empty() {
+        skip!("no resource is listable");
+    }
+    for r in resources {
+        let w = walk(t.desk(), r, ListQuery::new().page_size(100), r.plural()).await?;
+        for rec in w.records() {
+            for field in SET_FIELDS {
+                let Some(values) = rec.json.get(field).and_then(|v| v.as_array()) else { continue };
+                let mut seen = std::collections::HashSet::new();
+                for v in values {
+                    ensure!(seen.insert(v.to_string()), "{} {:?}: {field} holds {v} twice", r.as_str(), rec.id);
+                }
+            }
+        }
+    }
+    Ok(Outcome::Passed)
+}
+
+/// Default listings never hold a record marked `remote_was_deleted`: deleted records are
+/// listed only when `include_deleted` asks for them.
+pub async fn default_listings_hold_no_deleted_records(t: &Target) -> CheckResult {
+    let resources = listable(t);
+    if resources.is_empty() {
+        skip!("no resource is listable");
+    }
+    for r in resources {
+        let w = walk(t.desk(), r, ListQuery::new().page_size(100), r.plural()).await?;
+        for rec in w.records() {
+            let deleted = rec.json.get("remote_was_deleted").and_then(|v| v.as_bool()).unwrap_or(false);
+            ensure!(!deleted, "{} {:?} is marked remote_was_deleted in a default listing", r.as_str(), rec.id);
+        }
+    }
+    Ok(Outcome::Passed)
+}

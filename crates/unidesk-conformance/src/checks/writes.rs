@@ -391,3 +391,41 @@ pub async fn unknown_status_or_priority_is_a_validation_error(t: &Target) -> Che
     ensure!(got.status == created.status && got.priority == created.priority, "a rejected patch changed the ticket");
     Ok(Outcome::Passed)
 }
+
+/// A deleted ticket leaves default listings; where the adapter reports `list_deleted`, a
+/// listing with `include_deleted` (alone, and with an `updated_after` from before the delete)
+/// holds it, marked `remote_was_deleted`.
+pub async fn deleted_ticket_leaves_listings_and_is_listed_only_when_asked(t: &Target) -> CheckResult {
+    if !supports(t, Resource::Ticket, Operation::Delete) {
+        skip!("tickets cannot be deleted");
+    }
+    let created = ticket_or_skip!(t, Vec::new());
+    let before = created.updated_at;
+    t.desk().tickets().delete(&created.id).await.ctx("delete the ticket")?;
+    let live = walk(t.desk(), Resource::Ticket, ListQuery::new().page_size(100), "tickets").await?;
+    ensure!(!live.ids().contains(&created.id), "deleted ticket {:?} is still in the default listing", created.id);
+    if !supports(t, Resource::Ticket, Operation::ListDeleted) {
+        skip!("the report has no list_deleted on tickets (the honesty checks verify it answers Unsupported)");
+    }
+    let mut queries = vec![("include_deleted", ListQuery::new().page_size(100).include_deleted(true))];
+    if let Some(at) = before {
+        queries.push((
+            "include_deleted with updated_after",
+            ListQuery::new().page_size(100).include_deleted(true).updated_after(at),
+        ));
+    }
+    for (what, q) in queries {
+        let w = walk(t.desk(), Resource::Ticket, q, what).await?;
+        w.ensure_no_repeats(what)?;
+        let found = w.records().find(|r| r.id == created.id);
+        let Some(found) = found else {
+            return Err(Failure::new(format!("{what}: deleted ticket {:?} is not listed", created.id)));
+        };
+        ensure!(
+            found.json.get("remote_was_deleted") == Some(&Value::Bool(true)),
+            "{what}: deleted ticket {:?} is listed without remote_was_deleted",
+            created.id
+        );
+    }
+    Ok(Outcome::Passed)
+}

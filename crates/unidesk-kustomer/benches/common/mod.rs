@@ -6,11 +6,11 @@
 use serde_json::{Value, json};
 
 /// One bench input: a name and a list body.
-pub struct Body {
+pub(crate) struct Body {
     /// `conversations`, `messages` or `customers`.
-    pub kind: &'static str,
+    pub(crate) kind: &'static str,
     /// The JSON bytes.
-    pub bytes: Vec<u8>,
+    pub(crate) bytes: Vec<u8>,
 }
 
 fn fixture(name: &str) -> Value {
@@ -37,7 +37,7 @@ fn list_of(record: &Value, included: &Value, n: usize) -> Vec<u8> {
 }
 
 /// The three bench bodies, 100 records each.
-pub fn bodies() -> Vec<Body> {
+pub(crate) fn bodies() -> Vec<Body> {
     let conv = fixture("conversation_open_full.json");
     let msg = fixture("message_inbound_email_attachments.json");
     let cust = fixture("customer_full.json");
@@ -49,12 +49,12 @@ pub fn bodies() -> Vec<Body> {
 }
 
 /// Parses `bytes` into `serde_json::Value` (the untyped floor).
-pub fn parse_value(bytes: &[u8]) -> usize {
+pub(crate) fn parse_value(bytes: &[u8]) -> usize {
     serde_json::from_slice::<Value>(bytes).map(|v| v["data"].as_array().map_or(0, Vec::len)).unwrap_or(0)
 }
 
 /// Parses `bytes` into the wire types alone (the typed floor).
-pub fn parse_wire(kind: &str, bytes: &[u8]) -> usize {
+pub(crate) fn parse_wire(kind: &str, bytes: &[u8]) -> usize {
     use unidesk_kustomer::wire::{ConversationAttrs, CustomerAttrs, Document, MessageAttrs, ResourceObject};
     fn n<A: serde::de::DeserializeOwned>(bytes: &[u8]) -> usize {
         serde_json::from_slice::<Document<Vec<ResourceObject<A>>>>(bytes).map(|d| d.data.len()).unwrap_or(0)
@@ -67,7 +67,7 @@ pub fn parse_wire(kind: &str, bytes: &[u8]) -> usize {
 }
 
 /// Parses and maps `bytes` to normalized records (what the adapter does).
-pub fn map_normalized(kind: &str, bytes: &[u8]) -> usize {
+pub(crate) fn map_normalized(kind: &str, bytes: &[u8]) -> usize {
     use unidesk_kustomer::decode::{self, DecodeOptions};
     let o = DecodeOptions { include_remote_data: false, base_url: "https://acme.api.kustomerapp.com" };
     match kind {

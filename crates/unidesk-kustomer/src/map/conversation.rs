@@ -3,7 +3,7 @@
 use serde_json::Value;
 use unidesk_core::{Priority, Ticket, TicketStatus};
 
-use crate::map::custom_fields;
+use crate::map::{custom_fields, unique};
 use crate::wire::{ConversationAttrs, ResourceObject};
 
 /// Kustomer status → normalized: `open`→open, `snoozed`→on_hold, `done`→closed, anything else kept.
@@ -37,6 +37,7 @@ pub fn priority_from_kustomer(raw: &Value) -> Option<(Priority, String)> {
 pub fn ticket(obj: ResourceObject<ConversationAttrs>, raw: Option<Value>, base_url: &str) -> Ticket {
     let contact_id = obj.related_id("customer");
     let account_id = obj.related_id("company");
+    let created_by_user_id = obj.related_id("createdBy");
     let ticket_url = obj.links.self_.as_ref().map(|l| format!("{}{l}", base_url.trim_end_matches('/')));
     let a = obj.attributes;
     let done = a.status.as_deref() == Some("done");
@@ -51,15 +52,18 @@ pub fn ticket(obj: ResourceObject<ConversationAttrs>, raw: Option<Value>, base_u
         priority: priority.map(|(p, _)| p),
         contact_id,
         account_id,
-        assignee_ids: a.assigned_users,
-        team_ids: a.assigned_teams,
-        tag_ids: a.tags,
-        channels: a.channels,
+        assignee_ids: unique(a.assigned_users),
+        team_ids: unique(a.assigned_teams),
+        tag_ids: unique(a.tags),
+        channels: unique(a.channels),
         ticket_url,
         created_at: a.created_at,
         updated_at: a.updated_at,
         closed_at: if done { a.ended_at } else { None },
+        external_id: a.external_id,
+        created_by_user_id,
         custom_fields: custom_fields(a.custom),
+        remote_was_deleted: a.deleted == Some(true),
         remote_data: raw,
     }
 }

@@ -1,9 +1,11 @@
-//! message → [`Comment`] (public).
+//! message → [`Comment`] (public): subject from `subject` or `meta.subject`, recipients from
+//! `meta.to`/`meta.cc`, HTML from `meta.html` when the record carries it.
 
 use serde::Deserialize;
 use serde_json::Value;
 use unidesk_core::{Attachment, Comment, Direction};
 
+use crate::map::{first_non_empty, unique};
 use crate::wire::{AttachmentAttrs, MessageAttrs, ResourceObject};
 
 /// Maps a message; `included` holds side-loaded attachment objects, sorted by id (as the
@@ -44,19 +46,47 @@ pub fn comment_from_message(
     };
     let ticket_id = obj.related_id("conversation");
     let a = obj.attributes;
+    let meta = a.meta.as_ref();
+    let subject = first_non_empty([a.subject, meta_text(meta, "subject")]);
+    let html_body = meta_text(meta, "html").filter(|h| !h.trim().is_empty());
     Comment {
         id: obj.id,
         ticket_id,
+        subject,
         body: a.preview,
-        html_body: None,
+        html_body,
         is_private: false,
         direction,
         channel: a.channel,
         author_user_id,
         author_contact_id,
+        to: addresses(meta, "to"),
+        cc: addresses(meta, "cc"),
         attachments,
         created_at: a.created_at,
         updated_at: a.updated_at,
+        remote_was_deleted: a.deleted == Some(true),
         remote_data: raw,
     }
+}
+
+/// A text field of the message's channel metadata (`meta.subject`, `meta.html`).
+fn meta_text(meta: Option<&Value>, key: &str) -> Option<String> {
+    meta?.get(key)?.as_str().map(str::to_owned)
+}
+
+/// Recipient addresses in `meta.<key>`, which Kustomer sends as a string, a list of strings,
+/// or a list of `{email}` objects; repeats dropped, order kept.
+fn addresses(meta: Option<&Value>, key: &str) -> Vec<String> {
+    let one = |v: &Value| match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Object(o) => o.get("email").and_then(Value::as_str).map(str::to_owned),
+        _ => None,
+    };
+    let all = match meta.and_then(|m| m.get(key)) {
+        Some(Value::Array(items)) => items.iter().filter_map(one).collect(),
+        Some(v) => one(v).into_iter().collect(),
+        None => Vec::new(),
+    };
+    unique(all.into_iter().filter(|a: &String| !a.trim().is_empty()).collect())
 }

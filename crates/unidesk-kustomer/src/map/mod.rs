@@ -4,24 +4,40 @@
 //! or empty, never invented. The sources of each rule are in
 //! `docs/mapping-kustomer.md`.
 
-mod company;
-mod conversation;
-mod customer;
-mod message;
-mod note;
-mod people;
+pub(crate) mod changes;
+pub(crate) mod company;
+pub(crate) mod conversation;
+pub(crate) mod customer;
+pub(crate) mod message;
+pub(crate) mod note;
 pub mod reverse;
+pub(crate) mod tag;
+pub(crate) mod team;
+pub(crate) mod user;
 
 pub use company::account;
 pub use conversation::{priority_from_kustomer, status_from_kustomer, ticket};
 pub use customer::contact;
 pub use message::comment_from_message;
 pub use note::comment_from_note;
-pub use people::{tag, team, user};
+pub use tag::tag;
+pub use team::team;
+pub use user::user;
 
 use std::collections::BTreeMap;
 
 use serde_json::Value;
+
+/// `values` without repeats, first-seen order kept: normalized id and address lists are sets.
+pub(crate) fn unique(values: Vec<String>) -> Vec<String> {
+    let mut seen = std::collections::HashSet::with_capacity(values.len());
+    values.into_iter().filter(|v| seen.insert(v.clone())).collect()
+}
+
+/// The first of `candidates` that is present and not blank.
+pub(crate) fn first_non_empty(candidates: impl IntoIterator<Item = Option<String>>) -> Option<String> {
+    candidates.into_iter().flatten().find(|s| !s.trim().is_empty())
+}
 
 /// Custom attributes (`custom`) → `custom_fields`, keys kept verbatim (with their type suffix).
 pub(crate) fn custom_fields(custom: Option<BTreeMap<String, Value>>) -> BTreeMap<String, Value> {

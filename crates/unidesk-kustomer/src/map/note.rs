@@ -12,6 +12,7 @@ pub fn comment_from_note(obj: ResourceObject<NoteAttrs>, raw: Option<Value>) -> 
     Comment {
         id: obj.id,
         ticket_id,
+        subject: None,
         body: obj.attributes.body,
         html_body: None,
         is_private: true,
@@ -19,9 +20,12 @@ pub fn comment_from_note(obj: ResourceObject<NoteAttrs>, raw: Option<Value>) -> 
         channel: None,
         author_user_id,
         author_contact_id: None,
+        to: Vec::new(),
+        cc: Vec::new(),
         attachments: Vec::new(),
         created_at: obj.attributes.created_at,
         updated_at: obj.attributes.updated_at,
+        remote_was_deleted: obj.attributes.deleted == Some(true),
         remote_data: raw,
     }
 }

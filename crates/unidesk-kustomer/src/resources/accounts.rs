@@ -8,48 +8,31 @@ use unidesk_core::{
 
 use crate::ADAPTER;
 use crate::client::{Call, KustomerClient};
-use crate::decode::{self, DecodeOptions};
-use crate::list::{Endpoint, Source};
+use crate::descriptor::Companies;
 use crate::map::reverse;
-
-fn decode_account(body: &[u8], ctx: &str, raw: bool) -> Result<Account> {
-    decode::company(body, ctx, DecodeOptions { include_remote_data: raw, base_url: "" })
-}
+use crate::paths;
 
 #[async_trait]
 impl Accounts for KustomerClient {
     async fn list(&self, query: &ListQuery) -> Result<Page<Account>> {
-        let endpoint = Endpoint::search_or_get(query, "company", "/v1/companies");
-        self.list_sources(Resource::Account, query, &[Source { endpoint, decode: decode::companies_page }], false).await
+        self.list_resource::<Companies>(query).await
     }
 
     async fn get(&self, id: &str, include_remote_data: bool) -> Result<Account> {
-        let id = Id::parse(id)?;
-        let call =
-            Call::get(format!("/v1/companies/{id}"), "/v1/companies/{id}").not_found(Resource::Account, id.as_str());
-        let resp = self.send(&call).await?;
-        decode_account(&resp.body, "/v1/companies/{id}", include_remote_data)
+        self.get_resource::<Companies>(id, include_remote_data).await
     }
 
     async fn create(&self, input: &AccountCreate) -> Result<Account> {
-        let call =
-            Call::write(Method::POST, "/v1/companies".into(), "/v1/companies", Some(reverse::company_create(input)));
-        let resp = self.send(&call).await?;
-        decode_account(&resp.body, "/v1/companies", false)
+        let call = Call::write_at(Method::POST, &paths::COMPANIES, &[], Some(reverse::company_create(input)));
+        self.fetch::<Companies>(&call, false).await
     }
 
     async fn update(&self, id: &str, patch: &AccountUpdate) -> Result<Account> {
         let id = Id::parse(id)?;
-        let call = Call::write(
-            Method::PUT,
-            format!("/v1/companies/{id}"),
-            "/v1/companies/{id}",
-            Some(reverse::company_update(patch)),
-        )
-        .not_found(Resource::Account, id.as_str())
-        .object(format!("company:{id}"));
-        let resp = self.send(&call).await?;
-        decode_account(&resp.body, "/v1/companies/{id}", false)
+        let call = Call::write_at(Method::PUT, &paths::COMPANY, &[&id], Some(reverse::company_update(patch)))
+            .not_found(Resource::Account, id.as_str())
+            .object(format!("company:{id}"));
+        self.fetch::<Companies>(&call, false).await
     }
 
     /// Kustomer's API has no company DELETE: always `Unsupported`.

@@ -11,9 +11,11 @@ use unidesk_core::{
 
 use crate::ADAPTER;
 use crate::client::{Call, KustomerClient};
-use crate::decode::{self, DecodeOptions};
-use crate::list::{DecodeFn, Endpoint, Source, check_progress, count_empty};
+use crate::decode::DecodeOptions;
+use crate::descriptor::{KustomerResource, Messages, Notes};
+use crate::list::{PageFacts, Source, check_progress, count_empty};
 use crate::map::reverse;
+use crate::paths;
 
 /// Position in a ticket's messages and notes: page, items already taken from it, exhausted,
 /// and the first and last id of the page before `p` (to spot a server serving a page again).
@@ -35,10 +37,8 @@ struct MergeState {
 /// One of the two listings merged for a ticket.
 struct Side<'a> {
     client: &'a KustomerClient,
-    path: String,
-    template: &'static str,
-    decode: DecodeFn<Comment>,
-    attachments: bool,
+    query: &'a ListQuery,
+    source: Source<Comment>,
     pos: SidePos,
     size: u32,
     raw: bool,
@@ -58,20 +58,17 @@ impl Side<'_> {
                     self.pos.d = true;
                     break;
                 }
-                self.pos.p += 1;
+                self.pos.p = self.pos.p.saturating_add(1);
                 self.pos.s = 0;
                 if let Some(mark) = self.mark.take() {
                     self.pos.f = Some(mark);
                 }
             }
-            let mut call =
-                Call::get(self.path.clone(), self.template).query("page", self.pos.p).query("pageSize", self.size);
-            if self.attachments {
-                call = call.query("include", "attachments");
-            }
+            let call = self.source.endpoint.call(self.query, self.pos.p, self.size, None);
             let resp = self.client.send(&call).await?;
-            let page = (self.decode)(&resp.body, self.template, self.raw, "")?;
-            self.mark = check_progress(&page, self.pos.p, self.pos.f.as_ref())?;
+            let opts = DecodeOptions { include_remote_data: self.raw, base_url: "" };
+            let page = (self.source.decode)(&resp.body, call.template, opts)?;
+            self.mark = check_progress(&PageFacts::of(&page), self.pos.p, self.pos.f.as_ref())?;
             empty = count_empty(empty, page.items.len(), page.has_next)?;
             self.loaded = true;
             self.has_next = page.has_next;
@@ -103,13 +100,12 @@ impl KustomerClient {
         if state.m.p == 0 || state.n.p == 0 {
             return Err(Error::invalid_cursor("page out of range"));
         }
-        let size = query.effective_page_size(self.default_page_size(), 100)?;
-        let side = |path: String, template, decode, attachments, pos| Side {
+        let size =
+            query.effective_page_size(self.default_page_size(), Messages::MAX_PAGE_SIZE.min(Notes::MAX_PAGE_SIZE))?;
+        let side = |source, pos| Side {
             client: self,
-            path,
-            template,
-            decode,
-            attachments,
+            query,
+            source,
             pos,
             size,
             raw: query.include_remote_data,
@@ -118,20 +114,9 @@ impl KustomerClient {
             has_next: false,
             mark: None,
         };
-        let mut m = side(
-            format!("/v1/conversations/{ticket}/messages"),
-            "/v1/conversations/{id}/messages",
-            decode::messages_page as DecodeFn<Comment>,
-            true,
-            state.m.clone(),
-        );
-        let mut n = side(
-            format!("/v1/conversations/{ticket}/notes"),
-            "/v1/conversations/{id}/notes",
-            decode::notes_page as DecodeFn<Comment>,
-            false,
-            state.n.clone(),
-        );
+        // Message pages side-load their attachments (as `Messages` says).
+        let mut m = side(Source::under::<Messages>(&paths::CONVERSATION_MESSAGES, &[ticket]), state.m.clone());
+        let mut n = side(Source::under::<Notes>(&paths::CONVERSATION_NOTES, &[ticket]), state.n.clone());
         let mut items = Vec::new();
         loop {
             m.fill().await?;
@@ -165,39 +150,22 @@ impl KustomerClient {
 #[async_trait]
 impl Comments for KustomerClient {
     async fn list(&self, query: &ListQuery) -> Result<Page<Comment>> {
+        crate::list::refuse_include_deleted(Resource::Comment, query)?;
         if let Some(t) = &query.ticket_id {
             let ticket = Id::parse(t)?;
             return self.ticket_comments(&ticket, query).await;
         }
         // All messages, then all notes; message pages side-load their attachments.
-        let mut messages = Endpoint::search_or_get(query, "message", "/v1/messages");
-        if let Endpoint::Get { include_attachments, .. } = &mut messages {
-            *include_attachments = true;
-        }
-        let sources = [
-            Source { endpoint: messages, decode: decode::messages_page as DecodeFn<Comment> },
-            Source { endpoint: Endpoint::search_or_get(query, "note", "/v1/notes"), decode: decode::notes_page },
-        ];
-        self.list_sources(Resource::Comment, query, &sources, false).await
+        let sources = [Source::of::<Messages>(query), Source::of::<Notes>(query)];
+        self.list_sources(Resource::Comment, query, &sources).await
     }
 
     /// Looks the id up as a message, then as a note.
     async fn get(&self, id: &str, include_remote_data: bool) -> Result<Comment> {
-        let id = Id::parse(id)?;
-        let call = Call::get(format!("/v1/messages/{id}"), "/v1/messages/{id}")
-            .query("include", "attachments")
-            .not_found(Resource::Comment, id.as_str());
-        match self.send(&call).await {
-            Ok(resp) => {
-                let opts = DecodeOptions { include_remote_data, base_url: "" };
-                return decode::message(&resp.body, "/v1/messages/{id}", opts);
-            }
-            Err(Error::NotFound { .. }) => {}
-            Err(e) => return Err(e),
+        match self.get_resource::<Messages>(id, include_remote_data).await {
+            Err(Error::NotFound { .. }) => self.get_resource::<Notes>(id, include_remote_data).await,
+            found_or_failed => found_or_failed,
         }
-        let call = Call::get(format!("/v1/notes/{id}"), "/v1/notes/{id}").not_found(Resource::Comment, id.as_str());
-        let resp = self.send(&call).await?;
-        decode::note(&resp.body, "/v1/notes/{id}", DecodeOptions { include_remote_data, base_url: "" })
     }
 
     async fn create(&self, input: &CommentCreate) -> Result<Comment> {
@@ -209,15 +177,10 @@ impl Comments for KustomerClient {
             });
         }
         let mut comment = if input.is_private {
-            let call = Call::write(
-                Method::POST,
-                format!("/v1/conversations/{ticket}/notes"),
-                "/v1/conversations/{id}/notes",
-                Some(reverse::note_create(input)),
-            )
-            .not_found(Resource::Ticket, ticket.as_str());
-            let resp = self.send(&call).await?;
-            decode::note(&resp.body, "/v1/conversations/{id}/notes", DecodeOptions::default())?
+            let body = Some(reverse::note_create(input));
+            let call = Call::write_at(Method::POST, &paths::CONVERSATION_NOTES, &[&ticket], body)
+                .not_found(Resource::Ticket, ticket.as_str());
+            self.fetch::<Notes>(&call, false).await?
         } else {
             let channel =
                 match &input.channel {
@@ -232,16 +195,11 @@ impl Comments for KustomerClient {
                         },
                     )?,
                 };
-            let call = Call::write(
-                Method::POST,
-                format!("/v1/conversations/{ticket}/messages"),
-                "/v1/conversations/{id}/messages",
-                Some(reverse::message_create(input, &channel)),
-            )
-            .not_found(Resource::Ticket, ticket.as_str())
-            .object(format!("conversation:{ticket}"));
-            let resp = self.send(&call).await?;
-            decode::message(&resp.body, "/v1/conversations/{id}/messages", DecodeOptions::default())?
+            let body = Some(reverse::message_create(input, &channel));
+            let call = Call::write_at(Method::POST, &paths::CONVERSATION_MESSAGES, &[&ticket], body)
+                .not_found(Resource::Ticket, ticket.as_str())
+                .object(format!("conversation:{ticket}"));
+            self.fetch::<Messages>(&call, false).await?
         };
         comment.ticket_id.get_or_insert_with(|| ticket.to_string());
         Ok(comment)

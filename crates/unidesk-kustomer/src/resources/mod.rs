@@ -6,10 +6,13 @@ mod contacts;
 mod read_only;
 mod tickets;
 
-use unidesk_core::{Capabilities, Helpdesk, Operation, Resource};
+use unidesk_core::{Capabilities, Helpdesk, Id, ListQuery, Operation, Page, Resource, Result};
 
 use crate::ADAPTER;
-use crate::client::KustomerClient;
+use crate::client::{Call, KustomerClient};
+use crate::decode::{self, DecodeOptions};
+use crate::descriptor::KustomerResource;
+use crate::list::Source;
 
 impl Helpdesk for KustomerClient {
     fn name(&self) -> &str {
@@ -22,4 +25,33 @@ impl Helpdesk for KustomerClient {
     }
 
     unidesk_core::helpdesk_accessors!();
+}
+
+/// Reads every resource shares, generic over its descriptor.
+impl KustomerClient {
+    /// One page of `R`: by search when the query filters on time and `R` can be searched,
+    /// else from `R`'s list endpoint.
+    pub(crate) async fn list_resource<R: KustomerResource>(&self, query: &ListQuery) -> Result<Page<R::Record>> {
+        self.list_sources(R::RESOURCE, query, &[Source::of::<R>(query)]).await
+    }
+
+    /// One `R` by id (`NotFound` names `R`'s resource), with what `R` side-loads.
+    pub(crate) async fn get_resource<R: KustomerResource>(&self, id: &str, raw: bool) -> Result<R::Record> {
+        let id = Id::parse(id)?;
+        let mut call = Call::get_at(&R::ITEM, &[&id]).not_found(R::RESOURCE, id.as_str());
+        if let Some(what) = R::INCLUDE {
+            call = call.query("include", what);
+        }
+        self.fetch::<R>(&call, raw).await
+    }
+
+    /// Sends `call` and decodes the one `R` it answers with.
+    pub(crate) async fn fetch<R: KustomerResource>(&self, call: &Call<'_>, raw: bool) -> Result<R::Record> {
+        let resp = self.send(call).await?;
+        decode::one::<R>(
+            &resp.body,
+            call.template,
+            DecodeOptions { include_remote_data: raw, base_url: self.base_url() },
+        )
+    }
 }

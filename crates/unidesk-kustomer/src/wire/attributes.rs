@@ -38,6 +38,8 @@ pub struct ConversationAttrs {
     pub ended: Option<bool>,
     /// The product's own id.
     pub external_id: Option<String>,
+    /// Set when Kustomer reports the record deleted (listed only with `includeDeleted`).
+    pub deleted: Option<bool>,
 }
 
 /// `message` attributes.
@@ -62,6 +64,8 @@ pub struct MessageAttrs {
     pub sent_at: Option<DateTime<Utc>>,
     /// Channel metadata (from, to, subject…); also `meta.html` when present.
     pub meta: Option<Value>,
+    /// Set when Kustomer reports the record deleted (listed only with `includeDeleted`).
+    pub deleted: Option<bool>,
 }
 
 /// `note` attributes.
@@ -74,6 +78,8 @@ pub struct NoteAttrs {
     pub created_at: Option<DateTime<Utc>>,
     /// Updated.
     pub updated_at: Option<DateTime<Utc>>,
+    /// Set when Kustomer reports the record deleted (listed only with `includeDeleted`).
+    pub deleted: Option<bool>,
 }
 
 /// An entry of `emails`.
@@ -120,6 +126,8 @@ pub struct CustomerAttrs {
     pub created_at: Option<DateTime<Utc>>,
     /// Updated.
     pub updated_at: Option<DateTime<Utc>>,
+    /// Set when Kustomer reports the record deleted (listed only with `includeDeleted`).
+    pub deleted: Option<bool>,
 }
 
 /// `company` attributes.
@@ -138,6 +146,8 @@ pub struct CompanyAttrs {
     pub created_at: Option<DateTime<Utc>>,
     /// Updated.
     pub updated_at: Option<DateTime<Utc>>,
+    /// Set when Kustomer reports the record deleted (listed only with `includeDeleted`).
+    pub deleted: Option<bool>,
 }
 
 /// `tag` attributes.
@@ -152,6 +162,8 @@ pub struct TagAttrs {
     pub created_at: Option<DateTime<Utc>>,
     /// Updated.
     pub updated_at: Option<DateTime<Utc>>,
+    /// Set when Kustomer reports the record deleted (listed only with `includeDeleted`).
+    pub deleted: Option<bool>,
 }
 
 /// `team` attributes.
@@ -168,6 +180,8 @@ pub struct TeamAttrs {
     pub created_at: Option<DateTime<Utc>>,
     /// Updated.
     pub updated_at: Option<DateTime<Utc>>,
+    /// Set when Kustomer reports the record deleted (listed only with `includeDeleted`).
+    pub deleted: Option<bool>,
 }
 
 /// `user` attributes.

@@ -142,5 +142,5 @@ pub struct ErrorSource {
 
 /// Parses a body as `T`, naming `context` in the error.
 pub fn parse<T: DeserializeOwned>(context: &str, bytes: &[u8]) -> unidesk_core::Result<T> {
-    serde_json::from_slice(bytes).map_err(|e| crate::errors::decode(context, e))
+    serde_json::from_slice(bytes).map_err(|e| unidesk_core::Error::decode_from(context, e))
 }

@@ -13,7 +13,7 @@ use unidesk_kustomer::{KustomerClient, RetryConfig};
 use unidesk_kustomer_sim::{SimConfig, Simulator};
 
 /// Retries sized for a drill: patient enough to outlast 10 % faults and 429 bursts.
-pub fn drill_retry() -> RetryConfig {
+pub(crate) fn drill_retry() -> RetryConfig {
     RetryConfig {
         max_retries: 10,
         base_delay: Duration::from_millis(2),
@@ -25,7 +25,7 @@ pub fn drill_retry() -> RetryConfig {
 }
 
 /// A client for `sim`.
-pub fn client(sim: &Simulator) -> KustomerClient {
+pub(crate) fn client(sim: &Simulator) -> KustomerClient {
     KustomerClient::builder()
         .base_url(sim.base_url())
         .api_key(sim.api_key())
@@ -35,7 +35,7 @@ pub fn client(sim: &Simulator) -> KustomerClient {
 }
 
 /// A simulator of `conversations` with `fault_rate` of requests failing (5xx, 429 bursts, dropped and truncated bodies).
-pub async fn faulty_sim(conversations: usize, fault_rate: f64) -> Simulator {
+pub(crate) async fn faulty_sim(conversations: usize, fault_rate: f64) -> Simulator {
     let mut config = SimConfig { conversations, rate_limit: 1_000_000, ..SimConfig::default() };
     config.faults.rate = fault_rate;
     config.faults.seed = 20261123;
@@ -44,13 +44,13 @@ pub async fn faulty_sim(conversations: usize, fault_rate: f64) -> Simulator {
 
 /// What a drill did.
 #[derive(Debug, Default)]
-pub struct DrillReport {
+pub(crate) struct DrillReport {
     /// Records received, per resource.
-    pub records: Vec<(&'static str, usize)>,
+    pub(crate) records: Vec<(&'static str, usize)>,
     /// Requests the simulator served (faults included).
-    pub requests: u64,
+    pub(crate) requests: u64,
     /// Wall time.
-    pub elapsed: Duration,
+    pub(crate) elapsed: Duration,
 }
 
 fn once(what: &str, ids: Vec<String>, expected: usize) -> Result<usize, String> {
@@ -66,7 +66,7 @@ fn once(what: &str, ids: Vec<String>, expected: usize) -> Result<usize, String> 
 }
 
 /// A full sync (tickets, comments, contacts, accounts) under faults: every record exactly once.
-pub async fn sync_exactly_once(sim: &Simulator) -> Result<DrillReport, String> {
+pub(crate) async fn sync_exactly_once(sim: &Simulator) -> Result<DrillReport, String> {
     let c = client(sim);
     let start = Instant::now();
     let (before, _) = sim.stats();
@@ -88,7 +88,7 @@ pub async fn sync_exactly_once(sim: &Simulator) -> Result<DrillReport, String> {
 /// Lists tickets page by page, stops after `stop_after` pages, throws the client away, and
 /// resumes from the saved cursor with a new one (as a restarted process would): every
 /// ticket exactly once across both runs.
-pub async fn interrupted_and_resumed(sim: &Simulator, stop_after: usize) -> Result<DrillReport, String> {
+pub(crate) async fn interrupted_and_resumed(sim: &Simulator, stop_after: usize) -> Result<DrillReport, String> {
     let start = Instant::now();
     let (before, _) = sim.stats();
     let mut ids = Vec::new();
@@ -123,18 +123,18 @@ pub async fn interrupted_and_resumed(sim: &Simulator, stop_after: usize) -> Resu
 
 /// What a write drill saw.
 #[derive(Debug, Default)]
-pub struct WriteReport {
+pub(crate) struct WriteReport {
     /// Creates that answered success.
-    pub ok: usize,
+    pub(crate) ok: usize,
     /// Creates that failed (the write may or may not have landed; never twice).
-    pub failed: usize,
+    pub(crate) failed: usize,
     /// Bodies found more than once afterwards (must be 0).
-    pub duplicated: usize,
+    pub(crate) duplicated: usize,
 }
 
 /// Posts `n` comments (replies and notes, unique bodies) under faults, then reads every
 /// comment back with faults off: no body exists twice, and every acknowledged one exists once.
-pub async fn writes_never_duplicate(sim: &Simulator, n: usize) -> Result<WriteReport, String> {
+pub(crate) async fn writes_never_duplicate(sim: &Simulator, n: usize) -> Result<WriteReport, String> {
     let c = client(sim);
     sim.set_fault_rate(0.0);
     let tickets = c.tickets().list(&ListQuery::new().page_size(100)).await.map_err(|e| format!("tickets: {e}"))?;

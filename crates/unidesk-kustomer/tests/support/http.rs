@@ -8,13 +8,13 @@ use unidesk_kustomer::{KustomerClient, RetryConfig};
 use wiremock::MockServer;
 
 /// The text of `fixtures/kustomer/<name>`.
-pub fn fixture(name: &str) -> String {
+pub(crate) fn fixture(name: &str) -> String {
     let p = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures/kustomer").join(name);
     std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))
 }
 
 /// A client for `server` authenticating with `key`, retrying within milliseconds.
-pub fn client(server: &MockServer, key: &str) -> KustomerClient {
+pub(crate) fn client(server: &MockServer, key: &str) -> KustomerClient {
     KustomerClient::builder()
         .base_url(server.uri())
         .api_key(key)

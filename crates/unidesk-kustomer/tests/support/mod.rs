@@ -1,4 +1,4 @@
 //! Test support shared by integration tests and benches.
 
-pub mod drill;
-pub mod http;
+pub(crate) mod drill;
+pub(crate) mod http;

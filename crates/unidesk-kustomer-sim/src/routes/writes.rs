@@ -1,0 +1,324 @@
+//! Writes: create, update, delete, tags, messages and notes. Each moves
+//! `updatedAt` forward, spends the per-object budget where Kustomer has one,
+//! and notifies webhooks.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use axum::extract::State;
+use serde_json::{Map, Value, json};
+
+use crate::coll::Coll;
+use crate::extract::{JsonBody, PathId};
+use crate::limits::Scope;
+use crate::record::{Draft, Id, Rec, RelName, Target, ts};
+use crate::render;
+use crate::reply::Reply;
+use crate::routes::webhooks::notify;
+use crate::state::{Shared, lock};
+
+type Attrs = Map<String, Value>;
+
+/// Relationships a create or update may set by id, with the type they point at.
+const RECORD_RELS: [(&str, RelName, &str); 2] =
+    [("customer", RelName::Customer, "customer"), ("company", RelName::Company, "company")];
+const COMMENT_RELS: [(&str, RelName, &str); 1] = [("createdBy", RelName::CreatedBy, "user")];
+
+fn obj(body: Option<Value>) -> Result<Attrs, Reply> {
+    match body {
+        Some(Value::Object(m)) => Ok(m),
+        _ => Err(Reply::error(400, "bad_request", "body must be a JSON object")),
+    }
+}
+
+/// Spends one unit of the per-object budget for `key`, returning its headers or a 429.
+fn object_budget(sim: &Shared, key: &str) -> Result<Vec<(&'static str, String)>, Reply> {
+    let v = lock(&sim.objects).hit(key, Instant::now());
+    let headers = v.headers(Scope::Object);
+    if v.allowed {
+        Ok(headers)
+    } else {
+        sim.count_throttled();
+        Err(Reply::error(429, "too_many_requests", "Per-object rate limit exceeded").with_headers(headers))
+    }
+}
+
+fn check_conversation_fields(m: &Attrs) -> Result<(), Reply> {
+    if let Some(s) = m.get("status")
+        && !matches!(s.as_str(), Some("open" | "snoozed" | "done"))
+    {
+        return Err(Reply::invalid("status", "status must be open, snoozed or done"));
+    }
+    if let Some(p) = m.get("priority")
+        && !p.as_u64().is_some_and(|p| (1..=5).contains(&p))
+    {
+        return Err(Reply::invalid("priority", "priority must be an integer from 1 to 5"));
+    }
+    if let Some(c) = m.get("custom").and_then(Value::as_object) {
+        for key in c.keys() {
+            if !["Str", "Num", "At", "Txt", "Bool", "Url", "Tree"].iter().any(|s| key.ends_with(s)) {
+                return Err(Reply::invalid(
+                    &format!("custom.{key}"),
+                    "custom attribute names need a type suffix (Str, Num, At, Txt, Bool, Url, Tree)",
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+fn apply(rec: &mut Draft, m: &Attrs, rel_fields: &[(&str, RelName, &'static str)]) {
+    for (k, v) in m {
+        if let Some((_, name, kind)) = rel_fields.iter().find(|(f, _, _)| f == k) {
+            if let Some(id) = v.as_str() {
+                rec.set_rel(*name, Target::Bare(kind, id.into()));
+            }
+            continue;
+        }
+        if k == "custom" {
+            let mut merged = rec.attrs.get("custom").and_then(Value::as_object).cloned().unwrap_or_default();
+            if let Some(c) = v.as_object() {
+                merged.extend(c.clone());
+            }
+            rec.attrs.insert("custom".into(), Value::Object(merged));
+        } else {
+            rec.attrs.insert(k.clone(), v.clone());
+        }
+    }
+}
+
+fn is_done(d: &Draft) -> bool {
+    d.attrs.get("status").and_then(Value::as_str) == Some("done")
+}
+
+fn email_taken(sim: &Shared, m: &Attrs, except: Option<&str>) -> Option<String> {
+    let wanted: Vec<String> = m
+        .get("emails")?
+        .as_array()?
+        .iter()
+        .filter_map(|e| e.get("email").and_then(Value::as_str).map(str::to_lowercase))
+        .collect();
+    let store = lock(&sim.store);
+    store
+        .coll(Coll::Customers)
+        .iter()
+        .filter(|(id, _)| Some(&***id) != except)
+        .find_map(|(_, r)| r.customer_keys()?.emails.iter().map(|e| e.to_lowercase()).find(|x| wanted.contains(x)))
+}
+
+/// `{"data": record}` with the given status and headers, after notifying webhooks.
+fn written(
+    sim: &Shared,
+    coll: Coll,
+    verb: &str,
+    id: &str,
+    rec: &Rec,
+    status: u16,
+    headers: Vec<(&'static str, String)>,
+) -> Reply {
+    notify(sim, coll, verb, id, rec);
+    Reply::raw(status, render::single(rec, coll, id, &[])).with_headers(headers)
+}
+
+/// `POST /v1/<conversations|customers|companies>`.
+pub(crate) async fn create(coll: Coll, State(sim): State<Arc<Shared>>, JsonBody(body): JsonBody) -> Reply {
+    create_in(&sim, coll, body).unwrap_or_else(|r| r)
+}
+
+fn create_in(sim: &Shared, coll: Coll, body: Option<Value>) -> Result<Reply, Reply> {
+    let m = obj(body)?;
+    let mut headers = Vec::new();
+    match coll {
+        Coll::Conversations => {
+            check_conversation_fields(&m)?;
+            let Some(customer) = m.get("customer").and_then(Value::as_str) else {
+                return Err(Reply::invalid("customer", "customer is required"));
+            };
+            if !lock(&sim.store).contains(Coll::Customers, customer) {
+                return Err(Reply::invalid("customer", "customer does not exist"));
+            }
+            headers = object_budget(sim, &format!("customer:{customer}"))?;
+        }
+        Coll::Customers => {
+            if let Some(e) = email_taken(sim, &m, None) {
+                return Err(Reply::error(409, "conflict", &format!("email {e} belongs to another customer")));
+            }
+        }
+        _ => {
+            if m.get("name").and_then(Value::as_str).is_none_or(str::is_empty) {
+                return Err(Reply::invalid("name", "name is required"));
+            }
+        }
+    }
+    let mut store = lock(&sim.store);
+    let now = store.tick();
+    let id = store.new_id(0xf00d_0001);
+    let mut draft = Draft::new(now, now);
+    if coll == Coll::Conversations && !m.contains_key("status") {
+        draft.attrs.insert("status".into(), json!("open"));
+    }
+    apply(&mut draft, &m, &RECORD_RELS);
+    if is_done(&draft) {
+        draft.attrs.insert("ended".into(), json!(true));
+        draft.attrs.insert("endedAt".into(), json!(ts(now)));
+    }
+    let rec = draft.into_rec(coll);
+    store.insert(coll, id.clone(), rec.clone());
+    drop(store);
+    Ok(written(sim, coll, "create", &id, &rec, 201, headers))
+}
+
+/// `PATCH`/`PUT /v1/<conversations|customers|companies>/{id}`.
+pub(crate) async fn update(
+    coll: Coll,
+    State(sim): State<Arc<Shared>>,
+    PathId(id): PathId,
+    JsonBody(body): JsonBody,
+) -> Reply {
+    update_in(&sim, coll, &id, body).unwrap_or_else(|r| r)
+}
+
+fn update_in(sim: &Shared, coll: Coll, id: &str, body: Option<Value>) -> Result<Reply, Reply> {
+    let m = obj(body)?;
+    if coll == Coll::Conversations {
+        check_conversation_fields(&m)?;
+    }
+    if coll == Coll::Customers
+        && let Some(e) = email_taken(sim, &m, Some(id))
+    {
+        return Err(Reply::error(409, "conflict", &format!("email {e} belongs to another customer")));
+    }
+    let not_found = || Reply::error(404, "not_found", "Record not found");
+    if !lock(&sim.store).contains(coll, id) {
+        return Err(not_found());
+    }
+    let headers = object_budget(sim, &format!("{}:{id}", coll.path()))?;
+    let mut store = lock(&sim.store);
+    let now = store.tick();
+    let rec = store.coll_mut(coll).get_mut(id).ok_or_else(not_found)?;
+    let mut draft = rec.draft();
+    let was_done = is_done(&draft);
+    apply(&mut draft, &m, &RECORD_RELS);
+    let done = is_done(&draft);
+    if done && !was_done {
+        draft.attrs.insert("ended".into(), json!(true));
+        draft.attrs.insert("endedAt".into(), json!(ts(now)));
+    } else if !done && was_done {
+        draft.attrs.insert("ended".into(), json!(false));
+    }
+    draft.updated = now;
+    *rec = draft.into_rec(coll);
+    let rec = rec.clone();
+    drop(store);
+    Ok(written(sim, coll, "update", id, &rec, 200, headers))
+}
+
+/// `DELETE /v1/<conversations|customers>/{id}`; a conversation takes its messages and notes along.
+pub(crate) async fn delete(coll: Coll, State(sim): State<Arc<Shared>>, PathId(id): PathId) -> Reply {
+    let mut store = lock(&sim.store);
+    if store.coll_mut(coll).remove(id.as_str()).is_none() {
+        return Reply::error(404, "not_found", "Record not found");
+    }
+    if coll == Coll::Conversations {
+        for sub in [Coll::Messages, Coll::Notes] {
+            store.coll_mut(sub).retain(|_, r| r.rel_id(RelName::Conversation) != Some(id.as_str()));
+        }
+    }
+    Reply::raw(204, Vec::new())
+}
+
+/// `POST`/`DELETE /v1/conversations/{id}/tags` with an array of tag ids.
+pub(crate) async fn tags(
+    add: bool,
+    State(sim): State<Arc<Shared>>,
+    PathId(id): PathId,
+    JsonBody(body): JsonBody,
+) -> Reply {
+    tags_in(&sim, add, &id, body).unwrap_or_else(|r| r)
+}
+
+fn tags_in(sim: &Shared, add: bool, id: &str, body: Option<Value>) -> Result<Reply, Reply> {
+    let Some(list) = body.as_ref().and_then(Value::as_array) else {
+        return Err(Reply::error(400, "bad_request", "body must be an array of tag ids"));
+    };
+    let wanted: Vec<String> = list.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect();
+    let not_found = || Reply::error(404, "not_found", "Conversation not found");
+    if !lock(&sim.store).contains(Coll::Conversations, id) {
+        return Err(not_found());
+    }
+    let headers = object_budget(sim, &format!("conversations:{id}"))?;
+    let mut store = lock(&sim.store);
+    let now = store.tick();
+    let rec = store.coll_mut(Coll::Conversations).get_mut(id).ok_or_else(not_found)?;
+    let mut draft = rec.draft();
+    let mut current: Vec<String> = draft
+        .attrs
+        .get("tags")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default();
+    if add {
+        for t in wanted {
+            if !current.contains(&t) {
+                current.push(t);
+            }
+        }
+    } else {
+        current.retain(|t| !wanted.contains(t));
+    }
+    draft.attrs.insert("tags".into(), json!(current));
+    draft.updated = now;
+    *rec = draft.into_rec(Coll::Conversations);
+    let rec = rec.clone();
+    drop(store);
+    Ok(written(sim, Coll::Conversations, "update", id, &rec, 200, headers))
+}
+
+/// `POST /v1/conversations/{id}/<messages|notes>`; moves the conversation's `updatedAt` too.
+pub(crate) async fn comment(
+    coll: Coll,
+    State(sim): State<Arc<Shared>>,
+    PathId(id): PathId,
+    JsonBody(body): JsonBody,
+) -> Reply {
+    comment_in(&sim, coll, &id, body).unwrap_or_else(|r| r)
+}
+
+fn comment_in(sim: &Shared, coll: Coll, conversation: &str, body: Option<Value>) -> Result<Reply, Reply> {
+    let m = obj(body)?;
+    let customer: Option<Id> = {
+        let store = lock(&sim.store);
+        match store.coll(Coll::Conversations).get(conversation) {
+            Some(c) => c.rel_id(RelName::Customer).map(Id::from),
+            None => return Err(Reply::error(404, "not_found", "Conversation not found")),
+        }
+    };
+    let mut headers = Vec::new();
+    if coll == Coll::Messages {
+        for f in ["channel", "app", "direction"] {
+            if m.get(f).and_then(Value::as_str).is_none_or(str::is_empty) {
+                return Err(Reply::invalid(f, &format!("{f} is required")));
+            }
+        }
+        if let Some(c) = &customer {
+            headers = object_budget(sim, &format!("customer:{c}"))?;
+        }
+    } else if m.get("body").and_then(Value::as_str).is_none_or(str::is_empty) {
+        return Err(Reply::invalid("body", "body is required"));
+    }
+    let mut store = lock(&sim.store);
+    let now = store.tick();
+    let id = store.new_id(0xf00d_0002);
+    let mut draft = Draft::new(now, now).rel(RelName::Conversation, "conversation", conversation);
+    if let Some(c) = &customer {
+        draft = draft.rel(RelName::Customer, "customer", c);
+    }
+    apply(&mut draft, &m, &COMMENT_RELS);
+    let rec = draft.into_rec(coll);
+    store.insert(coll, id.clone(), rec.clone());
+    if let Some(conv) = store.coll_mut(Coll::Conversations).get_mut(conversation) {
+        conv.updated = now;
+    }
+    drop(store);
+    Ok(written(sim, coll, "create", &id, &rec, 201, headers))
+}

@@ -1,0 +1,96 @@
+//! State shared by every request.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
+
+use crate::coll::Coll;
+use crate::config::SimConfig;
+use crate::injection::{Fault, FaultPlan};
+use crate::limits::{PerObject, Rolling};
+use crate::store::Store;
+
+/// Request counters.
+#[derive(Debug, Default)]
+pub(crate) struct Stats {
+    /// Requests received.
+    pub(crate) requests: AtomicU64,
+    /// Requests answered 429 (rate limits and injected 429s).
+    pub(crate) throttled: AtomicU64,
+}
+
+/// What every request handler and middleware sees.
+#[derive(Debug)]
+pub(crate) struct Shared {
+    /// The settings the simulator started with.
+    pub(crate) config: SimConfig,
+    /// The records.
+    pub(crate) store: Mutex<Store>,
+    /// The org-wide rate limit.
+    pub(crate) limiter: Mutex<Rolling>,
+    /// Per-object write limits.
+    pub(crate) objects: Mutex<PerObject>,
+    /// Fault injection.
+    pub(crate) faults: Mutex<FaultPlan>,
+    /// Registered webhooks: URL and signing token.
+    pub(crate) webhooks: Mutex<Vec<(String, String)>>,
+    /// Counters.
+    pub(crate) stats: Stats,
+}
+
+/// Locks `m`, carrying on past a poisoned lock (a panicking request must not stop the server).
+pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+impl Shared {
+    /// Seeds the store from `config` and sets up limits and faults.
+    pub(crate) fn new(config: SimConfig, store: Store) -> Self {
+        Shared {
+            limiter: Mutex::new(Rolling::new(config.rate_limit, config.window)),
+            objects: Mutex::new(PerObject::new(config.object_limit, config.object_window)),
+            faults: Mutex::new(FaultPlan::new(config.faults.seed)),
+            store: Mutex::new(store),
+            webhooks: Mutex::new(Vec::new()),
+            stats: Stats::default(),
+            config,
+        }
+    }
+
+    /// Requests served, and how many were answered 429.
+    pub(crate) fn stats(&self) -> (u64, u64) {
+        (self.stats.requests.load(Ordering::Relaxed), self.stats.throttled.load(Ordering::Relaxed))
+    }
+
+    /// Counts one more 429.
+    pub(crate) fn count_throttled(&self) {
+        self.stats.throttled.fetch_add(1, Ordering::Relaxed);
+    }
+
+    /// How many records the collection named `coll` holds.
+    pub(crate) fn count(&self, coll: &str) -> usize {
+        Coll::from_path(coll).map_or(0, |c| lock(&self.store).coll(c).len())
+    }
+
+    /// See [`crate::Simulator::set_fault_rate`].
+    pub(crate) fn set_fault_rate(&self, rate: f64) {
+        lock(&self.faults).set_rate(rate);
+    }
+
+    /// See [`crate::Simulator::force_status`].
+    pub(crate) fn force_status(&self, status: Option<u16>) {
+        lock(&self.faults).force(status);
+    }
+
+    /// See [`crate::Simulator::fail_next`].
+    pub(crate) fn fail_next(&self, status: u16, count: u32) {
+        let mut f = lock(&self.faults);
+        for _ in 0..count {
+            f.queue(Fault::Status(status));
+        }
+    }
+
+    /// See [`crate::Simulator::malform_next`].
+    pub(crate) fn malform_next(&self) {
+        lock(&self.faults).queue(Fault::Malformed);
+    }
+}
