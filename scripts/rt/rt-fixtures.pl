@@ -12,6 +12,8 @@
 #   - user custom field "External ID" (Freeform, one value)
 #   - the OwnTicket right for every privileged user (RT grants no one by default:
 #     without it, REST answers 200/201 and silently leaves the owner as Nobody)
+#   - CreateTicket and ReplyToTicket for Everyone, so mail fed to rt-mailgate from
+#     unknown senders opens tickets and adds replies (as on a public support address)
 #   - user "tz.agent": privileged, SuperUser, Timezone America/New_York, with the
 #     password given by --tz-password (default: tz-password), for Basic auth and
 #     for checking how TicketSQL dates are read in another time zone
@@ -83,6 +85,15 @@ die "no Privileged group\n" unless $privileged->id;
 unless ($privileged->PrincipalObj->HasRight(Right => 'OwnTicket', Object => RT->System)) {
     my ($ok, $msg) = $privileged->PrincipalObj->GrantRight(Right => 'OwnTicket', Object => RT->System);
     die "granting OwnTicket: $msg\n" unless $ok;
+}
+
+my $everyone = RT::Group->new($sys);
+$everyone->LoadSystemInternalGroup('Everyone');
+die "no Everyone group\n" unless $everyone->id;
+for my $right (qw(CreateTicket ReplyToTicket)) {
+    next if $everyone->PrincipalObj->HasRight(Right => $right, Object => RT->System);
+    my ($ok, $msg) = $everyone->PrincipalObj->GrantRight(Right => $right, Object => RT->System);
+    die "granting $right to Everyone: $msg\n" unless $ok;
 }
 
 my $tz = RT::User->new($sys);

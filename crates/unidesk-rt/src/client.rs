@@ -1,5 +1,6 @@
 //! The HTTP core: one connection pool, auth, retries, error mapping, tracing.
 
+use std::collections::HashSet;
 use std::fmt;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -63,7 +64,12 @@ pub(crate) struct Cache {
     pub tags_cf: OnceCell<u64>,
     /// How RT reads the dates this client writes in TicketSQL.
     pub time_mode: OnceCell<TimeMode>,
+    /// The privileged users' ids, and when they were read (kept for [`PRIVILEGED_TTL`]).
+    pub privileged: std::sync::Mutex<Option<(Instant, Arc<HashSet<u64>>)>>,
 }
+
+/// How long the set of privileged users is reused before it is read again.
+pub(crate) const PRIVILEGED_TTL: Duration = Duration::from_secs(30);
 
 pub(crate) struct Inner {
     pub http: reqwest::Client,
@@ -110,7 +116,7 @@ pub(crate) struct Call<'a> {
 }
 
 impl<'a> Call<'a> {
-    pub fn get(path: impl Into<String>, template: &'static str) -> Self {
+    pub(crate) fn get(path: impl Into<String>, template: &'static str) -> Self {
         Call {
             method: Method::GET,
             path: path.into(),
@@ -122,17 +128,17 @@ impl<'a> Call<'a> {
         }
     }
 
-    pub fn write(method: Method, path: impl Into<String>, template: &'static str, body: Option<Value>) -> Self {
+    pub(crate) fn write(method: Method, path: impl Into<String>, template: &'static str, body: Option<Value>) -> Self {
         let idempotent = matches!(method, Method::PUT | Method::DELETE);
         Call { method, body, idempotent, ..Call::get(path, template) }
     }
 
-    pub fn query(mut self, k: &str, v: impl ToString) -> Self {
+    pub(crate) fn query(mut self, k: &str, v: impl ToString) -> Self {
         self.query.push((k.to_owned(), v.to_string()));
         self
     }
 
-    pub fn not_found(mut self, r: Resource, id: &'a str) -> Self {
+    pub(crate) fn not_found(mut self, r: Resource, id: &'a str) -> Self {
         self.not_found = Some((r, id));
         self
     }

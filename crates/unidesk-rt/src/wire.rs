@@ -78,6 +78,9 @@ pub struct TicketItem {
     /// `Resolved`.
     #[serde(rename = "Resolved", default, deserialize_with = "de_text")]
     pub resolved: Option<String>,
+    /// `Creator` (with `fields[Creator]=id,Name`).
+    #[serde(rename = "Creator", default, deserialize_with = "de_ref")]
+    pub creator: Option<Ref>,
     /// `CustomFields`.
     #[serde(rename = "CustomFields", default, deserialize_with = "de_cfs")]
     pub custom_fields: Vec<CfValues>,
@@ -124,6 +127,12 @@ pub struct AttachmentItem {
     /// `ContentLength`, in bytes.
     #[serde(rename = "ContentLength", default, deserialize_with = "de_text")]
     pub content_length: Option<String>,
+    /// `Subject` (of a message's top part).
+    #[serde(rename = "Subject", default, deserialize_with = "de_text")]
+    pub subject: Option<String>,
+    /// `Headers`: the part's MIME headers, one per line.
+    #[serde(rename = "Headers", default, deserialize_with = "de_text")]
+    pub headers: Option<String>,
     /// `Content`, decoded to text (only asked for message bodies).
     #[serde(rename = "Content", default, deserialize_with = "de_text")]
     pub content: Option<String>,

@@ -60,6 +60,7 @@ async fn every_live_ticket_is_listed_once_with_its_mapped_status() {
     let Some(s) = rt() else { return };
     let _turn = TURN.lock().await;
     let desk = client(s);
+    let root = Raw::new(&s.rt).user_id("root").await.to_string();
     let t = Instant::now();
     let listed = all_tickets(&desk, ListQuery::new().page_size(99)).await;
     let elapsed = t.elapsed();
@@ -93,6 +94,8 @@ async fn every_live_ticket_is_listed_once_with_its_mapped_status() {
         assert_eq!(t.ticket_url, Some(format!("{}/Ticket/Display.html?id={}", s.rt.base_url, t.id)));
         assert_eq!(t.closed_at.is_some(), t.status == Some(TicketStatus::Closed), "closed_at only when closed");
         assert!(t.created_at.is_some() && t.updated_at >= t.created_at);
+        assert_eq!(t.created_by_user_id.as_deref(), Some(root.as_str()), "root, an agent, created it");
+        assert!(!t.remote_was_deleted && t.external_id.is_none());
     }
     eprintln!(
         "listed {} tickets ({} seeded live, {} seeded deleted) in {:.2}s at page size 99: {by_status:?}",
@@ -217,7 +220,10 @@ async fn comments_are_the_tickets_messages_with_bodies_files_and_authors() {
     let email_records = history.iter().filter(|h| h["Type"] == "EmailRecord").count();
     assert!(email_records > 0 && history.len() > comments.len(), "history holds more than messages");
     let root = raw.user_id("root").await.to_string();
+    assert_eq!(comments[0].subject.as_deref(), Some(plan.subject.as_str()), "the opening message's subject");
+    assert!(comments[1..].iter().all(|c| c.subject.is_none()), "replies through REST had no subject");
     for c in &comments {
+        assert!(c.to.is_empty() && c.cc.is_empty(), "messages written through REST record no recipients");
         assert_eq!(c.ticket_id.as_deref(), Some(ticket.as_str()));
         assert_eq!(c.author_user_id.as_deref(), Some(root.as_str()), "root (an agent) wrote them");
         assert_eq!(c.direction, if c.is_private { None } else { Some(Direction::Outbound) });
@@ -249,6 +255,58 @@ async fn comments_are_the_tickets_messages_with_bodies_files_and_authors() {
     let deleted: HashSet<String> =
         s.seeded.tickets.iter().filter(|t| t.status == "deleted").map(|t| t.id.to_string()).collect();
     assert!(all.iter().all(|c| !deleted.contains(c.ticket_id.as_deref().unwrap_or_default())));
+}
+
+#[tokio::test]
+async fn mail_from_a_customer_is_inbound_with_its_subject_and_recipients() {
+    let Some(s) = rt() else { return };
+    let _turn = TURN.lock().await;
+    let desk = client(s);
+    let (ticket, customer) = (s.seeded.mail_ticket.to_string(), s.seeded.mail_contact.to_string());
+    let t = desk.tickets().get(&ticket, false).await.expect("the mailed ticket");
+    assert_eq!(t.subject.as_deref(), Some(support::seed::MAIL_SUBJECT), "RT decoded the MIME subject");
+    assert_eq!(t.contact_id.as_deref(), Some(customer.as_str()));
+    assert_eq!(t.created_by_user_id, None, "a customer is not a user");
+    let contact = desk.contacts().get(&customer, false).await.expect("RT made the sender a contact");
+    assert_eq!((contact.name.as_deref(), contact.email.as_deref()), (Some("Zoë Mail"), Some("zoe.mail@example.com")));
+    let comments: Vec<_> =
+        desk.stream_comments(ListQuery::new().ticket_id(ticket.clone())).try_collect().await.expect("comments");
+    let seen: Vec<_> = comments
+        .iter()
+        .map(|c| {
+            (
+                c.subject.as_deref(),
+                c.body.as_deref(),
+                c.direction.clone(),
+                c.author_contact_id.as_deref(),
+                c.to.clone(),
+                c.cc.clone(),
+            )
+        })
+        .collect();
+    let reply_subject = format!("Re: [rt.test #{ticket}] facture");
+    assert_eq!(
+        seen,
+        vec![
+            (
+                Some(support::seed::MAIL_SUBJECT),
+                Some("Bonjour, ma facture est fausse ✓\n"),
+                Some(Direction::Inbound),
+                Some(customer.as_str()),
+                vec!["rt@rt.test".to_owned(), "other@example.com".to_owned()],
+                vec!["jane@example.com".to_owned()],
+            ),
+            (
+                Some(reply_subject.as_str()),
+                Some("Encore moi\n"),
+                Some(Direction::Inbound),
+                Some(customer.as_str()),
+                vec!["rt@rt.test".to_owned()],
+                Vec::new(),
+            ),
+        ]
+    );
+    assert!(comments.iter().all(|c| c.author_user_id.is_none() && !c.is_private));
 }
 
 #[tokio::test]
@@ -284,6 +342,14 @@ async fn contacts_users_teams_tags_and_accounts_come_from_their_rt_sources() {
     let tags: Vec<String> = desk.stream_tags(ListQuery::new()).map_ok(|t| t.id).try_collect().await.expect("tags");
     assert_eq!(tags, ["billing", "bug", "refund", "vip"]);
     assert!(desk.accounts().list(&ListQuery::new()).await.expect("accounts").items.is_empty());
+    let deleted = desk.tickets().list(&ListQuery::new().include_deleted(true)).await;
+    assert!(
+        matches!(
+            deleted,
+            Err(Error::Unsupported { resource: Resource::Ticket, operation: unidesk_core::Operation::ListDeleted, .. })
+        ),
+        "RT's searches never return deleted tickets: {deleted:?}"
+    );
     assert!(matches!(desk.accounts().get("1", false).await, Err(Error::NotFound { resource: Resource::Account, .. })));
 }
 

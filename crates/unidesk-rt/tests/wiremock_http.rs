@@ -46,6 +46,25 @@ fn ticket(id: u64, status: &str, updated: &str) -> Value {
     })
 }
 
+/// RT's `Privileged` group (id 4) with root (14) in it: ticket and comment mapping ask for it.
+async fn mount_privileged(server: &MockServer) {
+    Mock::given(method("GET"))
+        .and(path("/REST/2.0/groups"))
+        .respond_with(page(json!([{"id": "4", "Name": "Privileged"}])))
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/REST/2.0/group/4/members"))
+        .respond_with(page(json!([{"type": "user", "id": 14}])))
+        .mount(server)
+        .await;
+}
+
+/// Requests received on `p`.
+async fn sent_to(server: &MockServer, p: &str) -> usize {
+    server.received_requests().await.unwrap_or_default().iter().filter(|r| r.url.path() == p).count()
+}
+
 fn query_of(req: &Request) -> String {
     req.url.query_pairs().find(|(k, _)| k == "query").map(|(_, v)| v.into_owned()).unwrap_or_default()
 }
@@ -53,6 +72,7 @@ fn query_of(req: &Request) -> String {
 #[tokio::test]
 async fn rt_error_bodies_map_to_typed_errors() {
     let server = MockServer::start().await;
+    mount_privileged(&server).await;
     let desk = client(&server);
     let cases: [(u16, &str); 4] = [
         (401, "Unauthorized"),
@@ -62,6 +82,7 @@ async fn rt_error_bodies_map_to_typed_errors() {
     ];
     for (status, message) in cases {
         server.reset().await;
+        mount_privileged(&server).await;
         Mock::given(method("GET"))
             .and(path("/REST/2.0/tickets"))
             .respond_with(rt_error(status, message))
@@ -76,10 +97,11 @@ async fn rt_error_bodies_map_to_typed_errors() {
             _ => panic!("HTTP {status} gave {e:?}"),
         }
         assert!(!e.is_temporary(), "{status} is not retried");
-        assert_eq!(server.received_requests().await.map_or(0, |r| r.len()), 1, "{status} was sent once");
+        assert_eq!(sent_to(&server, "/REST/2.0/tickets").await, 1, "{status} was sent once");
     }
     // 404 names the record asked for.
     server.reset().await;
+    mount_privileged(&server).await;
     Mock::given(method("GET"))
         .and(path("/REST/2.0/user/55"))
         .respond_with(rt_error(404, "Not Found"))
@@ -92,6 +114,7 @@ async fn rt_error_bodies_map_to_typed_errors() {
 #[tokio::test]
 async fn a_put_answered_200_with_a_refusal_is_a_validation_error() {
     let server = MockServer::start().await;
+    mount_privileged(&server).await;
     // The ticket, before and after: RT kept its status.
     Mock::given(method("GET"))
         .and(path("/REST/2.0/tickets"))
@@ -224,6 +247,7 @@ async fn credentials_are_sent_as_rt_expects_and_never_echoed() {
 #[tokio::test]
 async fn updated_after_is_written_in_rts_format_and_made_exact_locally() {
     let server = MockServer::start().await;
+    mount_privileged(&server).await;
     let queries = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
     let seen = queries.clone();
     let probe_matches = Arc::new(AtomicUsize::new(1));
@@ -270,6 +294,7 @@ async fn updated_after_is_written_in_rts_format_and_made_exact_locally() {
 #[tokio::test]
 async fn hostile_answers_are_refused_not_followed() {
     let server = MockServer::start().await;
+    mount_privileged(&server).await;
     // Ids that do not increase would loop a keyset listing.
     Mock::given(method("GET"))
         .and(path("/REST/2.0/tickets"))
@@ -283,6 +308,7 @@ async fn hostile_answers_are_refused_not_followed() {
     let res = desk.tickets().list(&ListQuery::new()).await;
     assert!(matches!(res, Err(Error::Decode { .. })), "{res:?}");
     server.reset().await;
+    mount_privileged(&server).await;
     Mock::given(method("GET"))
         .and(path("/REST/2.0/tickets"))
         .respond_with(ResponseTemplate::new(200).set_body_string(r#"{"items":[{"id":"1","Subject":"#))
@@ -290,6 +316,7 @@ async fn hostile_answers_are_refused_not_followed() {
         .await;
     assert!(matches!(desk.tickets().get("1", false).await, Err(Error::Decode { .. })));
     server.reset().await;
+    mount_privileged(&server).await;
     Mock::given(method("GET"))
         .and(path("/REST/2.0/queue/1"))
         .respond_with(ResponseTemplate::new(302).insert_header("location", "https://elsewhere.example/login"))

@@ -10,7 +10,7 @@ use crate::wire::{AttachmentItem, TransactionItem, parse_u64};
 
 /// The transaction types that are messages; every other type (`EmailRecord`, `Status`, `Set`,
 /// `AddWatcher`…) is history, not a comment.
-pub const MESSAGE_TYPES: [&str; 3] = ["Create", "Correspond", "Comment"];
+pub(crate) const MESSAGE_TYPES: [&str; 3] = ["Create", "Correspond", "Comment"];
 
 /// Which of a transaction's attachments hold its message: the first `text/plain` and the first
 /// `text/html` part without a file name.
@@ -40,6 +40,53 @@ impl BodyPart {
 
 fn is_file(a: &AttachmentItem) -> bool {
     a.filename.as_deref().is_some_and(|f| !f.trim().is_empty())
+}
+
+/// The addresses in the `name:` header lines of `headers` (RFC 5322: folded lines joined,
+/// `Display Name <addr>` and bare `addr` forms, commas inside quotes kept apart), each once.
+pub fn header_addresses(headers: &str, name: &str) -> Vec<String> {
+    let mut unfolded: Vec<String> = Vec::new();
+    for line in headers.lines() {
+        match (line.starts_with([' ', '\t']), unfolded.last_mut()) {
+            (true, Some(prev)) => {
+                prev.push(' ');
+                prev.push_str(line.trim());
+            }
+            _ => unfolded.push(line.to_owned()),
+        }
+    }
+    let mut out: Vec<String> = Vec::new();
+    for line in &unfolded {
+        let Some((key, value)) = line.split_once(':') else { continue };
+        if !key.trim().eq_ignore_ascii_case(name) {
+            continue;
+        }
+        let (mut parts, mut cur, mut quoted, mut angle) = (Vec::new(), String::new(), false, false);
+        for c in value.chars() {
+            match c {
+                '"' if !angle => quoted = !quoted,
+                '<' if !quoted => angle = true,
+                '>' if !quoted => angle = false,
+                ',' if !quoted && !angle => {
+                    parts.push(std::mem::take(&mut cur));
+                    continue;
+                }
+                _ => {}
+            }
+            cur.push(c);
+        }
+        parts.push(cur);
+        for part in parts {
+            let addr = match (part.rfind('<'), part.rfind('>')) {
+                (Some(a), Some(b)) if a < b => part[a + 1..b].trim().to_owned(),
+                _ => part.trim().trim_matches('"').to_owned(),
+            };
+            if addr.contains('@') && !addr.chars().any(char::is_whitespace) && !out.contains(&addr) {
+                out.push(addr);
+            }
+        }
+    }
+    out
 }
 
 /// Maps one message transaction. `parts` are its attachments (id order), `contents` the decoded
@@ -74,9 +121,13 @@ pub fn comment(
     };
     let body = BodyPart::pick(parts);
     let created = rt_time(tx.created.as_deref())?;
+    // The message's top part (its lowest attachment id) carries the subject and the mail headers.
+    let top = parts.iter().min_by_key(|a| a.id);
+    let headers = top.and_then(|a| a.headers.as_deref()).unwrap_or_default();
     Ok(Comment {
         id: tx.id.to_string(),
         ticket_id: Some(ticket_id.to_string()),
+        subject: top.and_then(|a| a.subject.as_deref()).map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned),
         body: body.plain.and_then(|id| contents.get(&id).cloned()),
         html_body: body.html.and_then(|id| contents.get(&id).cloned()),
         is_private,
@@ -85,6 +136,10 @@ pub fn comment(
         channel: None,
         author_user_id: creator.filter(|_| agent).map(|c| c.to_string()),
         author_contact_id: creator.filter(|_| !agent).map(|c| c.to_string()),
+        // As the message itself recorded them (mail that came in); RT's own outgoing mail is
+        // recorded on separate EmailRecord transactions, which are not comments.
+        to: header_addresses(headers, "To"),
+        cc: header_addresses(headers, "Cc"),
         attachments: parts
             .iter()
             .filter(|a| is_file(a))
@@ -99,6 +154,8 @@ pub fn comment(
         created_at: created,
         // Transactions never change.
         updated_at: created,
+        // Messages of deleted tickets are not listed.
+        remote_was_deleted: false,
         remote_data: ctx.include_remote_data.then(|| raw.clone()),
     })
 }
@@ -127,7 +184,10 @@ mod tests {
     fn a_reply_with_files_keeps_bodies_files_and_author() {
         let (t, raw) = tx("Correspond", json!({"id": 14, "Name": "root"}));
         let parts = [
-            att(json!({"id": "17", "TransactionId": "64", "ContentType": "multipart/mixed", "Filename": ""})),
+            att(
+                json!({"id": "17", "TransactionId": "64", "ContentType": "multipart/mixed", "Filename": "", "Subject": "Re: facture",
+                       "Headers": "To: \"Doe, Jane\" <jane@example.com>,\n bob@example.com\nCc: <ops@example.com>\nSubject: Re: facture"}),
+            ),
             att(json!({"id": "18", "TransactionId": "64", "ContentType": "text/html", "Filename": ""})),
             att(
                 json!({"id": "19", "TransactionId": "64", "ContentType": "text/plain", "Filename": "a b.txt", "ContentLength": "5"}),
@@ -153,6 +213,17 @@ mod tests {
         assert_eq!(c.attachments[1].url.as_deref(), Some("http://rt.test/REST/2.0/attachment/20"));
         assert_eq!(c.created_at, c.updated_at);
         assert!(c.remote_data.is_some());
+        assert_eq!(c.subject.as_deref(), Some("Re: facture"));
+        assert_eq!(c.to, ["jane@example.com", "bob@example.com"]);
+        assert_eq!(c.cc, ["ops@example.com"]);
+    }
+
+    #[test]
+    fn header_addresses_read_every_form_once() {
+        let h = "From: a@x\nTO: \"Last, First\" <first@example.com>, plain@example.com,\n\t<first@example.com>\nX-Cc: no@example.com\nCc: undisclosed-recipients:;";
+        assert_eq!(header_addresses(h, "to"), ["first@example.com", "plain@example.com"]);
+        assert!(header_addresses(h, "cc").is_empty());
+        assert!(header_addresses("", "To").is_empty());
     }
 
     #[test]

@@ -7,7 +7,7 @@ mod queue;
 mod ticket;
 mod user;
 
-pub use comment::{BodyPart, comment};
+pub use comment::{BodyPart, comment, header_addresses};
 pub use queue::team;
 pub use ticket::ticket;
 pub use user::{agent, contact, is_system_user};

@@ -19,6 +19,8 @@ pub fn team(q: &QueueRecord, raw: &Value, ctx: &Context<'_>) -> Result<Team, Str
         member_ids: Vec::new(),
         created_at: rt_time(q.created.as_deref())?,
         updated_at: rt_time(q.last_updated.as_deref())?,
+        // Disabled queues are not listed and not found.
+        remote_was_deleted: false,
         remote_data: ctx.include_remote_data.then(|| raw.clone()),
     })
 }

@@ -7,7 +7,7 @@ use super::{Context, cf_texts, custom_fields, non_empty, priority_from_rt, rt_ti
 use crate::wire::TicketItem;
 
 /// Maps one ticket. `raw` is RT's JSON for `remote_data`. Fails (with the reason) on a date RT
-/// would never send or a requestor or owner whose id is not a number.
+/// would never send or a requestor, owner or creator whose id is not a number.
 pub fn ticket(item: &TicketItem, raw: &Value, ctx: &Context<'_>) -> Result<Ticket, String> {
     let status = item.status.as_deref().map(status_from_rt);
     let contact_id = match item.requestor.first() {
@@ -21,7 +21,24 @@ pub fn ticket(item: &TicketItem, raw: &Value, ctx: &Context<'_>) -> Result<Ticke
         _ => Vec::new(),
     };
     let team_ids = item.queue.as_ref().and_then(|q| q.number()).map(|q| vec![q.to_string()]).unwrap_or_default();
-    let tag_ids = ctx.tags_field.map(|f| cf_texts(&item.custom_fields, f)).unwrap_or_default();
+    let mut tag_ids: Vec<String> = Vec::new();
+    for t in ctx.tags_field.map(|f| cf_texts(&item.custom_fields, f)).unwrap_or_default() {
+        if !tag_ids.contains(&t) {
+            tag_ids.push(t);
+        }
+    }
+    // RT's Creator is whoever opened the ticket: a customer who wrote in is its creator and one
+    // of its requestors; an agent who opened it for a customer is the creator only. Telling agents
+    // apart exactly would take one more request per page (RT's Privileged group), so a creator
+    // counts as a user when it is not a requestor (nor RT's own RT_System or Nobody).
+    let created_by_user_id = match &item.creator {
+        Some(c) if !matches!(c.name.as_deref(), Some("RT_System" | "Nobody")) => {
+            let n = c.number().ok_or("the creator's id is not a number")?;
+            let requestor = item.requestor.iter().any(|r| r.number() == Some(n));
+            (!requestor).then(|| n.to_string())
+        }
+        _ => None,
+    };
     let skip: Vec<&str> = ctx.tags_field.into_iter().collect();
     let closed_at = if status == Some(TicketStatus::Closed) { rt_time(item.resolved.as_deref())? } else { None };
     Ok(Ticket {
@@ -43,7 +60,12 @@ pub fn ticket(item: &TicketItem, raw: &Value, ctx: &Context<'_>) -> Result<Ticke
         created_at: rt_time(item.created.as_deref())?,
         updated_at: rt_time(item.last_updated.as_deref())?,
         closed_at,
+        // RT keeps no id of another system on a ticket.
+        external_id: None,
+        created_by_user_id,
         custom_fields: custom_fields(&item.custom_fields, &skip),
+        // Deleted tickets are never listed (RT's searches leave them out) and not found.
+        remote_was_deleted: false,
         remote_data: ctx.include_remote_data.then(|| raw.clone()),
     })
 }
@@ -68,7 +90,7 @@ mod tests {
     fn a_resolved_ticket_maps_field_by_field() {
         let t = map(json!({
             "id": "7", "Subject": "Réclamation 📦", "Status": "resolved", "Priority": "100",
-            "Queue": {"id": "3"}, "Owner": {"id": 49, "Name": "agent.ann"},
+            "Queue": {"id": "3"}, "Owner": {"id": 49, "Name": "agent.ann"}, "Creator": {"id": 49, "Name": "agent.ann"},
             "Requestor": [{"id": 31}, {"id": 39}],
             "Created": "2026-11-24T20:32:14Z", "LastUpdated": "2026-11-24T20:35:38Z", "Resolved": "2026-11-24T20:35:38Z",
             "CustomFields": [
@@ -84,6 +106,7 @@ mod tests {
         assert_eq!(t.priority, Some(Priority::High));
         assert_eq!(t.contact_id.as_deref(), Some("31"));
         assert_eq!(t.assignee_ids, vec!["49"]);
+        assert_eq!(t.created_by_user_id.as_deref(), Some("49"), "an agent created it");
         assert_eq!(t.team_ids, vec!["3"]);
         assert_eq!(t.tag_ids, vec!["bug", "vip"]);
         assert_eq!(t.custom_fields.get("Severity"), Some(&json!(["Sév 1"])));
@@ -96,12 +119,13 @@ mod tests {
     #[test]
     fn nobody_is_no_assignee_and_open_tickets_have_no_closed_at() {
         let t = map(json!({
-            "id": 8, "Status": "stalled", "Owner": {"id": 6, "Name": "Nobody"},
-            "Resolved": "2026-11-24T20:35:38Z", "Requestor": [], "CustomFields": ""
+            "id": 8, "Status": "stalled", "Owner": {"id": 6, "Name": "Nobody"}, "Creator": {"id": 31, "Name": "a@b.c"},
+            "Resolved": "2026-11-24T20:35:38Z", "Requestor": [{"id": 31}], "CustomFields": ""
         }))
         .expect("maps");
         assert_eq!(t.status, Some(TicketStatus::OnHold));
-        assert!(t.assignee_ids.is_empty() && t.contact_id.is_none() && t.closed_at.is_none());
+        assert!(t.assignee_ids.is_empty() && t.closed_at.is_none());
+        assert!(t.created_by_user_id.is_none(), "a customer who wrote in is not a user");
         assert!(t.subject.is_none());
     }
 

@@ -39,6 +39,7 @@ pub fn contact(u: &UserRecord, raw: &Value, ctx: &Context<'_>) -> Result<Contact
         custom_fields: custom_fields(&u.custom_fields, &skip),
         created_at: rt_time(u.created.as_deref())?,
         updated_at: rt_time(u.last_updated.as_deref())?,
+        remote_was_deleted: false,
         remote_data: ctx.include_remote_data.then(|| raw.clone()),
     })
 }
@@ -56,6 +57,7 @@ pub fn agent(u: &UserRecord, raw: &Value, ctx: &Context<'_>) -> Result<User, Str
         avatar_url: None,
         created_at: rt_time(u.created.as_deref())?,
         updated_at: rt_time(u.last_updated.as_deref())?,
+        remote_was_deleted: false,
         remote_data: ctx.include_remote_data.then(|| raw.clone()),
     })
 }

@@ -12,7 +12,7 @@ use crate::client::RtClient;
 #[async_trait]
 impl Accounts for RtClient {
     async fn list(&self, q: &ListQuery) -> Result<Page<Account>> {
-        self.page_size(q)?;
+        self.page_size(q, Resource::Account)?;
         // No cursor is ever issued for accounts; one given is checked all the same.
         let _: Option<u64> = self.cursor_state(q, Resource::Account)?;
         Ok(Page::last(Vec::new()))

@@ -48,7 +48,7 @@ impl RtClient {
         let meta = Call::get("/attachments", "/attachments")
             .query("query", Self::json_query(json!([{"field": "TransactionId", "operator": "IN", "value": ids}])))
             .query("orderby", "id")
-            .query("fields", "TransactionId,ContentType,Filename,ContentLength");
+            .query("fields", "TransactionId,ContentType,Filename,ContentLength,Subject,Headers");
         let items = self.all_pages(&meta).await?;
         let items: Vec<AttachmentItem> = items.iter().map(|v| self.item("/attachments", v)).collect::<Result<_>>()?;
         let mut by_tx: HashMap<u64, Vec<&AttachmentItem>> = HashMap::new();
@@ -110,7 +110,7 @@ impl RtClient {
 #[async_trait]
 impl Comments for RtClient {
     async fn list(&self, q: &ListQuery) -> Result<Page<Comment>> {
-        let size = self.page_size(q)?;
+        let size = self.page_size(q, Resource::Comment)?;
         let after: u64 = self.cursor_state(q, Resource::Comment)?.unwrap_or(0);
         let mut sql = messages_on_tickets().and(format!("id > {after}"));
         if let Some(t) = &q.ticket_id {

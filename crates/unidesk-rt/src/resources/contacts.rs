@@ -183,7 +183,7 @@ impl RtClient {
 #[async_trait]
 impl Contacts for RtClient {
     async fn list(&self, q: &ListQuery) -> Result<Page<Contact>> {
-        let size = self.page_size(q)?;
+        let size = self.page_size(q, Resource::Contact)?;
         let mut after: Option<String> = self.cursor_state(q, Resource::Contact)?;
         let privileged = self.privileged_ids().await?;
         let ctx = self.ctx(q.include_remote_data);

@@ -9,13 +9,15 @@ mod tickets;
 mod users;
 
 use std::collections::HashSet;
+use std::sync::Arc;
+use std::time::Instant;
 
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 use unidesk_core::{Capabilities, Cursor, Error, Helpdesk, Id, ListQuery, Operation, Resource, Result};
 
-use crate::client::{Call, RtClient};
+use crate::client::{Call, PRIVILEGED_TTL, RtClient};
 use crate::config::MAX_PAGE_SIZE;
 use crate::map::Context;
 use crate::sql::{Sql, TimeMode, rt_date};
@@ -78,8 +80,13 @@ impl RtClient {
         }
     }
 
-    /// The page size for `q`: its own, else the client's, at most [`MAX_PAGE_SIZE`]; 0 is `InvalidInput`.
-    pub(crate) fn page_size(&self, q: &ListQuery) -> Result<usize> {
+    /// The page size for `q`: its own, else the client's, at most [`MAX_PAGE_SIZE`]; 0 is
+    /// `InvalidInput`. Asking for deleted records is `Unsupported`: RT's searches never return
+    /// deleted tickets, nor disabled users and queues with anything telling them apart.
+    pub(crate) fn page_size(&self, q: &ListQuery, resource: Resource) -> Result<usize> {
+        if q.include_deleted {
+            return Err(Error::unsupported(resource, Operation::ListDeleted, ADAPTER));
+        }
         Ok(q.effective_page_size(self.default_page_size(), MAX_PAGE_SIZE)? as usize)
     }
 
@@ -130,16 +137,33 @@ impl RtClient {
             .query("orderby", "id")
             .query("order", "ASC")
             .query("per_page", per_page)
-            .query("fields", "Subject,Status,Priority,Queue,Owner,Requestor,Created,LastUpdated,Resolved,CustomFields")
+            .query(
+                "fields",
+                "Subject,Status,Priority,Queue,Owner,Requestor,Creator,Created,LastUpdated,Resolved,CustomFields",
+            )
             .query("fields[Owner]", "id,Name")
+            .query("fields[Creator]", "id,Name")
             .query("fields[Requestor]", "id")
             .query("fields[Queue]", "id");
         let c: Collection = self.json(&call).await?;
         c.items.into_iter().map(|v| Ok((self.item::<TicketItem>("/tickets", &v)?, v))).collect()
     }
 
-    /// The ids of RT's privileged users (its agents), read from the `Privileged` system group.
-    pub(crate) async fn privileged_ids(&self) -> Result<HashSet<u64>> {
+    /// The ids of RT's privileged users (its agents), read from the `Privileged` system group and
+    /// reused for [`PRIVILEGED_TTL`] (agents change rarely; each read is a request or more).
+    pub(crate) async fn privileged_ids(&self) -> Result<Arc<HashSet<u64>>> {
+        let cached = self.inner.cache.privileged.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        if let Some((at, ids)) = cached
+            && at.elapsed() < PRIVILEGED_TTL
+        {
+            return Ok(ids);
+        }
+        let ids = Arc::new(self.read_privileged_ids().await?);
+        *self.inner.cache.privileged.lock().unwrap_or_else(|p| p.into_inner()) = Some((Instant::now(), ids.clone()));
+        Ok(ids)
+    }
+
+    async fn read_privileged_ids(&self) -> Result<HashSet<u64>> {
         let group = self
             .inner
             .cache

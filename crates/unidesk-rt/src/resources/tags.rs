@@ -14,7 +14,7 @@ fn tag(name: &str) -> Tag {
 #[async_trait]
 impl Tags for RtClient {
     async fn list(&self, q: &ListQuery) -> Result<Page<Tag>> {
-        let size = self.page_size(q)?;
+        let size = self.page_size(q, Resource::Tag)?;
         let after: Option<String> = self.cursor_state(q, Resource::Tag)?;
         let mut values = self.tag_values().await?;
         values.sort();

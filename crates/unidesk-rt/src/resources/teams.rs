@@ -12,7 +12,7 @@ use crate::wire::{Collection, QueueRecord};
 #[async_trait]
 impl Teams for RtClient {
     async fn list(&self, q: &ListQuery) -> Result<Page<Team>> {
-        let size = self.page_size(q)?;
+        let size = self.page_size(q, Resource::Team)?;
         let after: u64 = self.cursor_state(q, Resource::Team)?.unwrap_or(0);
         let query = json!([{"field": "id", "operator": ">", "value": after.to_string()}]);
         let call = Call::get("/queues", "/queues")

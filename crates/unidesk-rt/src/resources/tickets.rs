@@ -113,7 +113,8 @@ impl RtClient {
     /// One ticket by number through the same search as listings (so `get` equals the listed
     /// record); deleted and merged-away tickets are not found.
     pub(crate) async fn fetch_ticket(&self, n: u64, raw: bool, id: &str) -> Result<Ticket> {
-        let items = self.search_tickets(&Sql::new().and(format!("id = {n}")), 1).await?;
+        let sql = Sql::new().and(format!("id = {n}"));
+        let items = self.search_tickets(&sql, 1).await?;
         let (item, json) =
             items.into_iter().find(|(t, _)| t.id == n).ok_or_else(|| Error::not_found(Resource::Ticket, id))?;
         map::ticket(&item, &json, &self.ctx(raw)).map_err(|why| bad_record("/tickets", why))
@@ -244,7 +245,7 @@ impl RtClient {
 #[async_trait]
 impl Tickets for RtClient {
     async fn list(&self, q: &ListQuery) -> Result<Page<Ticket>> {
-        let size = self.page_size(q)?;
+        let size = self.page_size(q, Resource::Ticket)?;
         let after: u64 = self.cursor_state(q, Resource::Ticket)?.unwrap_or(0);
         let contact = match &q.contact_id {
             Some(c) => match rt_number(c)? {

@@ -30,9 +30,9 @@ impl RtClient {
 #[async_trait]
 impl Users for RtClient {
     async fn list(&self, q: &ListQuery) -> Result<Page<User>> {
-        let size = self.page_size(q)?;
+        let size = self.page_size(q, Resource::User)?;
         let after: u64 = self.cursor_state(q, Resource::User)?.unwrap_or(0);
-        let mut ids: Vec<u64> = self.privileged_ids().await?.into_iter().filter(|id| *id > after).collect();
+        let mut ids: Vec<u64> = self.privileged_ids().await?.iter().copied().filter(|id| *id > after).collect();
         ids.sort_unstable();
         let more = ids.len() > size;
         ids.truncate(size);

@@ -19,7 +19,7 @@ struct Inner {
 }
 
 /// The proxy; it serves until the test's runtime ends (or it is dropped).
-pub struct FaultProxy {
+pub(crate) struct FaultProxy {
     /// Where to point the client (`http://127.0.0.1:PORT`).
     pub url: String,
     inner: Arc<Inner>,
@@ -34,7 +34,7 @@ impl Drop for FaultProxy {
 
 impl FaultProxy {
     /// Starts a proxy to `upstream` (RT's web root) on a free loopback port.
-    pub async fn start(upstream: &str) -> FaultProxy {
+    pub(crate) async fn start(upstream: &str) -> FaultProxy {
         let inner = Arc::new(Inner {
             upstream: upstream.trim_end_matches('/').to_owned(),
             http: reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().expect("client"),

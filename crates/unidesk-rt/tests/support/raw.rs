@@ -8,7 +8,7 @@ use super::server::RtServer;
 
 /// A bare REST 2.0 client (no retries, no mapping).
 #[derive(Clone)]
-pub struct Raw {
+pub(crate) struct Raw {
     rest: String,
     auth: String,
     http: reqwest::Client,
@@ -16,7 +16,7 @@ pub struct Raw {
 
 /// Runs `f` to completion on a runtime of its own, on another thread (callable from inside a
 /// test's runtime, e.g. while a shared fixture is being built).
-pub fn block_on<F: Future + Send>(f: F) -> F::Output
+pub(crate) fn block_on<F: Future + Send>(f: F) -> F::Output
 where
     F::Output: Send,
 {
@@ -29,7 +29,7 @@ where
 
 impl Raw {
     /// Talks to `rt` as root, with its token.
-    pub fn new(rt: &RtServer) -> Raw {
+    pub(crate) fn new(rt: &RtServer) -> Raw {
         Raw {
             rest: format!("{}/REST/2.0", rt.base_url),
             auth: format!("token {}", rt.token),
@@ -61,14 +61,14 @@ impl Raw {
     }
 
     /// GET, expecting 200.
-    pub async fn get(&self, path: &str, query: &[(&str, &str)]) -> Value {
+    pub(crate) async fn get(&self, path: &str, query: &[(&str, &str)]) -> Value {
         let (s, v, _) = self.call(reqwest::Method::GET, path, query, None).await;
         assert_eq!(s, 200, "GET {path} {query:?}: {v}");
         v
     }
 
     /// POST, expecting 201; the created record's id (from the body or the Location header).
-    pub async fn create(&self, path: &str, body: Value) -> String {
+    pub(crate) async fn create(&self, path: &str, body: Value) -> String {
         let (s, v, loc) = self.call(reqwest::Method::POST, path, &[], Some(body.clone())).await;
         assert_eq!(s, 201, "POST {path} {body}: {v}");
         v.get("id")
@@ -78,20 +78,20 @@ impl Raw {
     }
 
     /// PUT, expecting 200; RT's messages.
-    pub async fn put(&self, path: &str, body: Value) -> Value {
+    pub(crate) async fn put(&self, path: &str, body: Value) -> Value {
         let (s, v, _) = self.call(reqwest::Method::PUT, path, &[], Some(body.clone())).await;
         assert_eq!(s, 200, "PUT {path} {body}: {v}");
         v
     }
 
     /// DELETE, expecting 204.
-    pub async fn delete(&self, path: &str) {
+    pub(crate) async fn delete(&self, path: &str) {
         let (s, v, _) = self.call(reqwest::Method::DELETE, path, &[], None).await;
         assert_eq!(s, 204, "DELETE {path}: {v}");
     }
 
     /// `total` of a collection query.
-    pub async fn total(&self, path: &str, query: &[(&str, &str)]) -> usize {
+    pub(crate) async fn total(&self, path: &str, query: &[(&str, &str)]) -> usize {
         let mut q = query.to_vec();
         q.push(("per_page", "1"));
         let v = self.get(path, &q).await;
@@ -99,7 +99,7 @@ impl Raw {
     }
 
     /// Every item of a collection, 100 per page.
-    pub async fn all(&self, path: &str, query: &[(&str, &str)]) -> Vec<Value> {
+    pub(crate) async fn all(&self, path: &str, query: &[(&str, &str)]) -> Vec<Value> {
         let mut out = Vec::new();
         for page in 1.. {
             let p = page.to_string();
@@ -117,14 +117,14 @@ impl Raw {
     }
 
     /// The id of a system group (`Privileged`, `Unprivileged`).
-    pub async fn system_group(&self, name: &str) -> u64 {
+    pub(crate) async fn system_group(&self, name: &str) -> u64 {
         let q = json!([{"field": "Domain", "value": "SystemInternal"}, {"field": "Name", "value": name}]).to_string();
         let v = self.get("/groups", &[("query", &q)]).await;
         v["items"][0]["id"].as_str().and_then(|s| s.parse().ok()).unwrap_or_else(|| panic!("no {name} group: {v}"))
     }
 
     /// The user ids in a group.
-    pub async fn members(&self, group: u64) -> Vec<u64> {
+    pub(crate) async fn members(&self, group: u64) -> Vec<u64> {
         self.all(&format!("/group/{group}/members"), &[("users", "1"), ("groups", "0")])
             .await
             .iter()
@@ -133,18 +133,18 @@ impl Raw {
     }
 
     /// The numeric id of a user by Name.
-    pub async fn user_id(&self, name: &str) -> u64 {
+    pub(crate) async fn user_id(&self, name: &str) -> u64 {
         self.get(&format!("/user/{name}"), &[]).await["id"].as_u64().unwrap_or_else(|| panic!("no user {name}"))
     }
 }
 
 /// The TicketSQL for message transactions on live tickets, as the adapter lists comments.
-pub const MESSAGES: &str = "ObjectType = 'RT::Ticket' AND (Type = 'Create' OR Type = 'Correspond' OR Type = 'Comment') \
+pub(crate) const MESSAGES: &str = "ObjectType = 'RT::Ticket' AND (Type = 'Create' OR Type = 'Correspond' OR Type = 'Comment') \
                             AND TicketStatus != 'deleted'";
 
 /// What RT holds, counted with plain REST calls: tickets (live), comments, contacts, users, teams.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Counts {
+pub(crate) struct Counts {
     /// Live tickets.
     pub tickets: usize,
     /// Message transactions on live tickets.
@@ -160,7 +160,7 @@ pub struct Counts {
 impl Raw {
     /// Counts what RT holds, through endpoints other than the ones the adapter lists with where
     /// RT has them (group members for contacts).
-    pub async fn counts(&self) -> Counts {
+    pub(crate) async fn counts(&self) -> Counts {
         let unprivileged = self.system_group("Unprivileged").await;
         let privileged = self.system_group("Privileged").await;
         let system = [self.user_id("Nobody").await, self.user_id("RT_System").await];

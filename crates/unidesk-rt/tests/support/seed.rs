@@ -8,14 +8,14 @@ use serde_json::{Value, json};
 use super::raw::Raw;
 
 /// The RT statuses tickets are given in turn (`deleted` tickets are deleted after creation).
-pub const STATUSES: [&str; 6] = ["new", "open", "stalled", "resolved", "rejected", "deleted"];
+pub(crate) const STATUSES: [&str; 6] = ["new", "open", "stalled", "resolved", "rejected", "deleted"];
 
 /// Priorities given in turn.
-pub const PRIORITIES: [i64; 7] = [0, 30, 50, 80, 100, 150, 200];
+pub(crate) const PRIORITIES: [i64; 7] = [0, 30, 50, 80, 100, 150, 200];
 
 /// One seeded ticket, as created.
 #[derive(Debug, Clone)]
-pub struct SeededTicket {
+pub(crate) struct SeededTicket {
     /// Its number.
     pub id: u64,
     /// Its RT status once seeding was done (`deleted` for deleted tickets). A reply reopens a
@@ -39,7 +39,7 @@ pub struct SeededTicket {
 
 /// What was seeded.
 #[derive(Debug, Clone, Default)]
-pub struct Seeded {
+pub(crate) struct Seeded {
     /// Every ticket, deleted ones included.
     pub tickets: Vec<SeededTicket>,
     /// The agents (privileged users) created.
@@ -52,6 +52,20 @@ pub struct Seeded {
     pub rich_ticket: u64,
     /// The tickets that got comments.
     pub commented: Vec<u64>,
+    /// A ticket a customer opened by mail, then replied to by mail.
+    pub mail_ticket: u64,
+    /// The customer who wrote it (a user RT created from the mail).
+    pub mail_contact: u64,
+}
+
+/// The customer's first mail: a MIME-encoded subject, a display name, To and Cc.
+pub(crate) const MAIL_SUBJECT: &str = "Problème de facture";
+
+fn first_mail() -> String {
+    "From: \"Zoë Mail\" <zoe.mail@example.com>\nTo: \"Support\" <rt@rt.test>, other@example.com\n\
+     Cc: \"Doe, Jane\" <jane@example.com>\nSubject: =?UTF-8?B?UHJvYmzDqG1lIGRlIGZhY3R1cmU=?=\nMIME-Version: 1.0\n\
+     Content-Type: text/plain; charset=utf-8\nContent-Transfer-Encoding: 8bit\n\nBonjour, ma facture est fausse ✓\n"
+        .to_owned()
 }
 
 /// Contacts: unicode real names, ASCII addresses (RT refuses non-ASCII address parts).
@@ -70,8 +84,20 @@ const AGENTS: [(&str, &str); 3] =
     [("agent.ann", "Ann Agent"), ("agent.bjorn", "Bjørn Ågent"), ("agent.li", "李 Agent")];
 
 /// Seeds `n` tickets with everything around them.
-pub async fn seed(raw: &Raw, n: usize) -> Seeded {
+pub(crate) async fn seed(raw: &Raw, base_url: &str, n: usize) -> Seeded {
     let mut s = Seeded::default();
+    // A customer writes in, then replies (through RT's mail gateway, as a mail server would).
+    super::server::mailgate(base_url, "General", "correspond", &first_mail()).unwrap_or_else(|e| panic!("{e}"));
+    let q = [("query", "Requestor.EmailAddress = 'zoe.mail@example.com'")];
+    let found = raw.get("/tickets", &q).await;
+    s.mail_ticket = found["items"][0]["id"].as_str().and_then(|i| i.parse().ok()).expect("the mailed ticket");
+    let reply = format!(
+        "From: \"Zoë Mail\" <zoe.mail@example.com>\nTo: rt@rt.test\nSubject: Re: [rt.test #{}] facture\n\
+         Content-Type: text/plain; charset=utf-8\n\nEncore moi\n",
+        s.mail_ticket
+    );
+    super::server::mailgate(base_url, "General", "correspond", &reply).unwrap_or_else(|e| panic!("{e}"));
+    s.mail_contact = raw.user_id("zoe.mail@example.com").await;
     for (name, desc) in [("Support ✓", "Première ligne"), ("Billing", "")] {
         s.queues
             .push(raw.create("/queue", json!({"Name": name, "Description": desc})).await.parse().expect("queue id"));

@@ -13,13 +13,13 @@ use unidesk_rt::{RetryConfig, RtBuilder};
 const RT_SERVER: &str = "/usr/share/request-tracker5/libexec/rt-server";
 
 /// A script in `scripts/rt/`.
-pub fn script(name: &str) -> PathBuf {
+pub(crate) fn script(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/rt").join(name)
 }
 
 /// Why no RT could be had.
 #[derive(Debug)]
-pub enum Unavailable {
+pub(crate) enum Unavailable {
     /// The packages are missing and could not be installed (no root, no apt-get).
     CannotInstall(String),
     /// RT is installed but did not start, or the script misbehaved.
@@ -27,19 +27,19 @@ pub enum Unavailable {
 }
 
 /// Whether this is a CI run (`CI` set to anything but `false`/`0`): then RT must start.
-pub fn ci() -> bool {
+pub(crate) fn ci() -> bool {
     std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
 }
 
 /// Writes straight to the process's stderr, past the test harness's capture, so a skip is seen.
-pub fn loud(message: &str) {
+pub(crate) fn loud(message: &str) {
     let mut err = std::io::stderr().lock();
     let _ = writeln!(err, "\n==== unidesk-rt: {message} ====\n");
 }
 
 /// `Ok(t)` as is; otherwise panics in CI or when RT is installed but broken, and returns `None`
 /// (a loud skip) only when RT cannot be installed on this machine.
-pub fn require<T>(what: &str, r: Result<T, Unavailable>) -> Option<T> {
+pub(crate) fn require<T>(what: &str, r: Result<T, Unavailable>) -> Option<T> {
     match r {
         Ok(t) => Some(t),
         Err(Unavailable::CannotInstall(why)) if !ci() => {
@@ -57,7 +57,7 @@ pub fn require<T>(what: &str, r: Result<T, Unavailable>) -> Option<T> {
 
 /// A running RT instance.
 #[derive(Debug)]
-pub struct RtServer {
+pub(crate) struct RtServer {
     /// RT's web root (`http://127.0.0.1:PORT`).
     pub base_url: String,
     /// An auth token for `root`.
@@ -113,7 +113,7 @@ fn run_start(args: &[&str]) -> Result<(String, String, String, PathBuf, u32, f64
 impl RtServer {
     /// Starts a fresh RT (installing the packages when missing). Requests are cheap: the
     /// instance's `$BcryptCost` is 4 (RT's default 12 costs ~250 ms per request).
-    pub fn start() -> Result<RtServer, Unavailable> {
+    pub(crate) fn start() -> Result<RtServer, Unavailable> {
         let t = Instant::now();
         let (base_url, token, password, dir, pid, startup_seconds) = run_start(&["--bcrypt-cost", "4"])?;
         let mut rt = RtServer { base_url, token, password, dir, pid, startup_seconds, watchdog: None };
@@ -128,12 +128,12 @@ impl RtServer {
     }
 
     /// Stops the server and keeps its directory (and database).
-    pub fn stop_keep_data(&mut self) {
+    pub(crate) fn stop_keep_data(&mut self) {
         let _ = Command::new(script("stop-rt.sh")).arg(&self.dir).stdout(Stdio::null()).stderr(Stdio::null()).status();
     }
 
     /// Starts the server again on the same database (a new port and a new token).
-    pub fn restart(&mut self) -> Result<(), String> {
+    pub(crate) fn restart(&mut self) -> Result<(), String> {
         let dir = self.dir.to_string_lossy().into_owned();
         let (base_url, token, password, dir, pid, secs) =
             run_start(&["--dir", &dir, "--no-install", "--bcrypt-cost", "4"]).map_err(|e| format!("{e:?}"))?;
@@ -149,7 +149,7 @@ impl RtServer {
 
     /// Runs `scripts/rt/rt-fixtures.pl` on the instance: custom fields Tags, Severity and
     /// External ID, the OwnTicket right, and the `tz.agent` user (password `tz-password`).
-    pub fn fixtures(&self) -> Result<Vec<(String, String)>, String> {
+    pub(crate) fn fixtures(&self) -> Result<Vec<(String, String)>, String> {
         let out = Command::new("perl")
             .arg(script("rt-fixtures.pl"))
             .arg(&self.dir)
@@ -167,7 +167,7 @@ impl RtServer {
 
     /// A client builder for this server: token auth, the fixtures' tags and external-id
     /// fields, and retries fast enough for tests.
-    pub fn builder(&self) -> RtBuilder {
+    pub(crate) fn builder(&self) -> RtBuilder {
         unidesk_rt::RtClient::builder()
             .base_url(&self.base_url)
             .token(&self.token)
@@ -177,8 +177,31 @@ impl RtServer {
     }
 }
 
+/// Feeds one email to RT's mail gateway (`rt-mailgate`), as a mail server would for a support
+/// address: `action` is `correspond` or `comment`.
+pub(crate) fn mailgate(base_url: &str, queue: &str, action: &str, message: &str) -> Result<(), String> {
+    let bin = if Path::new("/usr/bin/rt-mailgate-5").exists() { "rt-mailgate-5" } else { "rt-mailgate" };
+    let mut child = Command::new(bin)
+        .args(["--url", base_url, "--queue", queue, "--action", action])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| format!("running {bin}: {e}"))?;
+    if let Some(mut stdin) = child.stdin.take() {
+        stdin.write_all(message.as_bytes()).map_err(|e| format!("writing to {bin}: {e}"))?;
+    }
+    let out = child.wait_with_output().map_err(|e| format!("{bin}: {e}"))?;
+    let said = format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
+    // rt-mailgate exits 0 even when RT refused the mail: its output says "not ok".
+    if !out.status.success() || said.contains("not ok") {
+        return Err(format!("{bin} failed: {said}"));
+    }
+    Ok(())
+}
+
 /// Retries as the library does them, with millisecond delays.
-pub fn fast_retries() -> RetryConfig {
+pub(crate) fn fast_retries() -> RetryConfig {
     RetryConfig {
         max_retries: 4,
         base_delay: Duration::from_millis(5),
