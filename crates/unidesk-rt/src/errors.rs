@@ -13,8 +13,12 @@ use unidesk_core::{Error, FieldError, Resource};
 /// What replaces a secret wherever a server echoes it.
 pub(crate) const REDACTED: &str = "***";
 
-/// Secrets shorter than this are not rewritten in bodies (they would mangle ordinary data).
+/// Secrets shorter than this are not rewritten in response bodies (they would mangle ordinary
+/// data); messages built from server text redact every secret of [`MIN_SECRET_IN_TEXT`] or more.
 const MIN_SECRET: usize = 6;
+
+/// The shortest secret redacted from error messages (RT's shortest password is 5 characters).
+const MIN_SECRET_IN_TEXT: usize = 4;
 
 /// How much of an error body is looked at.
 const BODY_SCAN: usize = 64 * 1024;
@@ -32,7 +36,7 @@ impl std::fmt::Debug for Secrets {
 
 impl Secrets {
     pub(crate) fn new(secrets: Vec<String>) -> Self {
-        Secrets(secrets.into_iter().filter(|s| s.len() >= MIN_SECRET).collect())
+        Secrets(secrets.into_iter().filter(|s| s.len() >= MIN_SECRET_IN_TEXT).collect())
     }
 
     /// `text` with every secret replaced by `***`.
@@ -51,7 +55,7 @@ impl Secrets {
     /// (records, messages, parser errors) can carry a secret a server echoed.
     pub(crate) fn redact_bytes(&self, body: Vec<u8>) -> Vec<u8> {
         let mut body = body;
-        for s in &self.0 {
+        for s in self.0.iter().filter(|s| s.len() >= MIN_SECRET) {
             body = replace_bytes(body, s.as_bytes(), REDACTED.as_bytes());
         }
         body
@@ -144,7 +148,7 @@ mod tests {
     use super::*;
 
     fn secrets() -> Secrets {
-        Secrets::new(vec!["1-14-secrettoken".into(), "short".into()])
+        Secrets::new(vec!["1-14-secrettoken".into(), "pw5ch".into(), "abc".into()])
     }
 
     #[test]
@@ -184,7 +188,7 @@ mod tests {
         let long = format!(r#"{{"message":"{}"}}"#, "x".repeat(5000));
         let e = from_response(400, long.as_bytes(), None, None, &s);
         assert!(e.to_string().chars().count() < MAX_SERVER_TEXT + 40);
-        assert_eq!(s.redact("short"), "short", "secrets under 6 bytes are not rewritten");
+        assert_eq!(s.redact("pw5ch and abc"), "*** and abc", "a 5-character password is redacted from messages");
     }
 
     #[test]
@@ -193,10 +197,11 @@ mod tests {
         let out = s.redact_bytes(br#"{"a":"1-14-secrettoken","b":"x1-14-secrettokeny"}"#.to_vec());
         assert_eq!(out, br#"{"a":"***","b":"x***y"}"#.to_vec());
         assert_eq!(s.redact_bytes(b"nothing".to_vec()), b"nothing".to_vec());
+        assert_eq!(s.redact_bytes(b"pw5ch".to_vec()), b"pw5ch".to_vec(), "bodies keep strings under 6 bytes");
     }
 
     #[test]
     fn debug_never_shows_secrets() {
-        assert_eq!(format!("{:?}", secrets()), "Secrets([1 redacted])");
+        assert_eq!(format!("{:?}", secrets()), "Secrets([2 redacted])");
     }
 }
