@@ -16,6 +16,8 @@ use crate::error::CliError;
 mod kustomer;
 #[cfg(feature = "memory")]
 mod memory;
+#[cfg(feature = "rt")]
+mod rt;
 
 /// What every provider is given to connect: the shared flags and the parsed command line.
 pub(crate) struct ConnectArgs<'a> {
@@ -72,6 +74,8 @@ pub(crate) const REGISTRY: &[Provider] = &[
     kustomer::PROVIDER,
     #[cfg(feature = "memory")]
     memory::PROVIDER,
+    #[cfg(feature = "rt")]
+    rt::PROVIDER,
 ];
 
 /// The provider called `name`; an unknown name is a usage error naming the known ones.
