@@ -55,12 +55,12 @@ impl CliError {
     }
 
     /// The line to print after `error: `: one line, control characters escaped, bounded,
-    /// and every occurrence of `secret` (the configured token) replaced by `***`.
-    pub(crate) fn line(&self, secret: Option<&str>) -> String {
-        let message = match secret {
-            Some(s) if s.len() >= 4 => self.message.replace(s, "***"),
-            _ => self.message.clone(),
-        };
+    /// and every occurrence of each of `secrets` (tokens, passwords) replaced by `***`.
+    pub(crate) fn line(&self, secrets: &[String]) -> String {
+        let mut message = self.message.clone();
+        for s in secrets.iter().filter(|s| s.len() >= 4) {
+            message = message.replace(s.as_str(), "***");
+        }
         one_line(&message, MAX_MESSAGE)
     }
 }
@@ -161,7 +161,7 @@ mod tests {
     #[test]
     fn the_token_never_reaches_the_error_line() {
         let e = CliError::other("HTTP 400: echo: Authorization: Bearer sk-very-secret-token\n");
-        let line = e.line(Some("sk-very-secret-token"));
+        let line = e.line(&["sk-very-secret-token".to_owned(), "ab".to_owned()]);
         assert_eq!(line, "HTTP 400: echo: Authorization: Bearer ***\\n");
     }
 }

@@ -24,11 +24,10 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(e) => e.exit(),
     };
-    // Redacted from any error line, wherever it came from (flag or environment).
-    let token = cli.token.clone().or_else(|| {
-        let var = providers::find(&cli.provider).ok()?.token_env;
-        std::env::var(var).ok().filter(|t| !t.is_empty())
-    });
+    // Redacted from any error line, wherever they came from (flags or environment).
+    let secrets = providers::find(&cli.provider)
+        .map(|p| providers::secrets(p, cli.token.as_deref(), &matches))
+        .unwrap_or_else(|_| cli.token.clone().into_iter().collect());
     // Diagnostics on stderr, off unless asked for: `RUST_LOG=unidesk_kustomer=info` shows
     // each request's span and every retry. Spans carry method, path and status, never headers.
     let _ = tracing_subscriber::fmt()
@@ -46,8 +45,8 @@ fn main() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) if e.closed_stdout => ExitCode::SUCCESS,
         Err(e) => {
-            // One line, control characters escaped, bounded, the token replaced by `***`.
-            eprintln!("error: {}", e.line(token.as_deref()));
+            // One line, control characters escaped, bounded, every secret replaced by `***`.
+            eprintln!("error: {}", e.line(&secrets));
             ExitCode::from(e.code)
         }
     }

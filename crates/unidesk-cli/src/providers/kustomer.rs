@@ -16,6 +16,7 @@ pub(super) const PROVIDER: Provider = Provider {
     name: "kustomer",
     about: "Kustomer REST API (--org or --base-url, --token; KUSTOMER_* env)",
     token_env: "KUSTOMER_API_KEY",
+    secret_args: &[],
     args,
     connect: |a| connect(a).boxed(),
     capabilities,

@@ -17,6 +17,7 @@ pub(super) const PROVIDER: Provider = Provider {
     name: "memory",
     about: "in-memory reference adapter with deterministic sample data (--memory-tickets N)",
     token_env: "",
+    secret_args: &[],
     args,
     connect: |a| connect(a).boxed(),
     capabilities: || MemoryHelpdesk::new().capabilities(),

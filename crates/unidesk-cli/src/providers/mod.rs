@@ -58,6 +58,8 @@ pub(crate) struct Provider {
     pub(crate) about: &'static str,
     /// The environment variable holding its token (redacted from error lines); empty for none.
     pub(crate) token_env: &'static str,
+    /// Ids of its own flags whose values are secrets (redacted from error lines too).
+    pub(crate) secret_args: &'static [&'static str],
     /// The provider's own flags (global, so they go before or after the command).
     pub(crate) args: fn() -> Vec<Arg>,
     /// Builds a connection.
@@ -84,6 +86,24 @@ pub(crate) fn find(name: &str) -> Result<&'static Provider, CliError> {
         let known: Vec<&str> = REGISTRY.iter().map(|p| p.name).collect();
         CliError::usage(format!("unknown provider {name:?}; known providers: {}", known.join(", ")))
     })
+}
+
+/// Every secret the command line and environment hold for `provider`: the token (flag or env
+/// var) and the provider's secret flags (with their env fallbacks); error lines redact them.
+pub(crate) fn secrets(provider: &Provider, token: Option<&str>, matches: &ArgMatches) -> Vec<String> {
+    let mut out: Vec<String> = token.map(str::to_owned).into_iter().collect();
+    if !provider.token_env.is_empty()
+        && let Ok(v) = std::env::var(provider.token_env)
+    {
+        out.push(v);
+    }
+    for id in provider.secret_args {
+        if let Ok(Some(v)) = matches.try_get_one::<String>(id) {
+            out.push(v.clone());
+        }
+    }
+    out.retain(|s| !s.is_empty());
+    out
 }
 
 /// `value`, else the environment variable `var`.

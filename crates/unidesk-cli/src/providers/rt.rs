@@ -18,6 +18,7 @@ pub(super) const PROVIDER: Provider = Provider {
     name: "rt",
     about: "Request Tracker 5 REST 2.0 (--base-url, --token or --user/--password; RT_* env)",
     token_env: "RT_TOKEN",
+    secret_args: &["rt-password"],
     args,
     connect: |a| connect(a).boxed(),
     capabilities,
