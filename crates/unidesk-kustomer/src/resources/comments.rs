@@ -179,6 +179,15 @@ impl Comments for KustomerClient {
                 field_errors: vec![FieldError { field: Some("body".into()), message: "must not be empty".into() }],
             });
         }
+        if input.is_private && !input.attachments.is_empty() {
+            return Err(Error::Validation {
+                message: "attachments: Kustomer notes take no attachments; send a public reply".into(),
+                field_errors: vec![FieldError {
+                    field: Some("attachments".into()),
+                    message: "not allowed on a private comment".into(),
+                }],
+            });
+        }
         let mut comment = if input.is_private {
             let body = Some(reverse::note_create(input));
             let call = Call::write_at(Method::POST, &paths::CONVERSATION_NOTES, &[&ticket], body)
@@ -198,7 +207,11 @@ impl Comments for KustomerClient {
                         },
                     )?,
                 };
-            let body = Some(reverse::message_create(input, &channel));
+            let mut uploaded = Vec::with_capacity(input.attachments.len());
+            for file in &input.attachments {
+                uploaded.push(self.upload_attachment(file).await?);
+            }
+            let body = Some(reverse::message_create(input, &channel, &uploaded));
             let call = Call::write_at(Method::POST, &paths::CONVERSATION_MESSAGES, &[&ticket], body)
                 .not_found(Resource::Ticket, ticket.as_str())
                 .object(format!("conversation:{ticket}"));
