@@ -215,9 +215,29 @@ impl Comments for KustomerClient {
             let call = Call::write_at(Method::POST, &paths::CONVERSATION_MESSAGES, &[&ticket], body)
                 .not_found(Resource::Ticket, ticket.as_str())
                 .object(format!("conversation:{ticket}"));
-            self.fetch::<Messages>(&call, false).await?
+            let mut message = self.fetch::<Messages>(&call, false).await?;
+            fill_uploaded(&mut message, &uploaded, &input.attachments);
+            message
         };
         comment.ticket_id.get_or_insert_with(|| ticket.to_string());
         Ok(comment)
+    }
+}
+
+/// Completes `comment`'s attachments from what was uploaded: the answer to a message create may
+/// name its attachments without side-loading them (or not name them at all) [U].
+fn fill_uploaded(comment: &mut Comment, ids: &[String], files: &[unidesk_core::AttachmentUpload]) {
+    for (id, file) in ids.iter().zip(files) {
+        let at = match comment.attachments.iter().position(|a| &a.id == id) {
+            Some(at) => at,
+            None => {
+                comment.attachments.push(unidesk_core::Attachment { id: id.clone(), ..Default::default() });
+                comment.attachments.len() - 1
+            }
+        };
+        let a = &mut comment.attachments[at];
+        a.file_name.get_or_insert_with(|| file.file_name.clone());
+        a.content_type.get_or_insert_with(|| file.content_type.clone());
+        a.size_bytes.get_or_insert(file.bytes.len() as u64);
     }
 }
