@@ -96,7 +96,8 @@ fn a_5_mib_attachment_round_trips_through_the_cli_and_downloads_in_bounded_memor
 
     // An unknown id fails with the not-found exit code and leaves no file behind.
     let missing = dir.path().join("missing.bin");
-    let out = sim.unidesk(&["attachments", "download", "5f1a0000000000000000dead", "--out", missing.to_str().expect("utf8")]);
+    let out =
+        sim.unidesk(&["attachments", "download", "5f1a0000000000000000dead", "--out", missing.to_str().expect("utf8")]);
     assert_eq!(out.status.code(), Some(4), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(!missing.exists());
 }

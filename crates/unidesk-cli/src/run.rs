@@ -7,8 +7,8 @@ use futures::StreamExt;
 use unidesk_core::{Cursor, Helpdesk, ListQuery, Operation, Resource, get_record, list_page, stream_records};
 
 use crate::cli::{
-    AttachmentsOp,
-    Cli, Command, CommentWrite, ContactWrite, FieldsOp, Format, ListArgs, NoWrite, ResourceOp, TicketWrite,
+    AttachmentsOp, Cli, Command, CommentWrite, ContactWrite, FieldsOp, Format, ListArgs, NoWrite, ResourceOp,
+    TicketWrite,
 };
 use crate::error::CliError;
 use crate::input::{parse_time, read_json};
@@ -87,7 +87,10 @@ pub(crate) async fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), CliError>
         Command::Attachments(a) => match &a.op {
             AttachmentsOp::Download { id, out } => {
                 let written = crate::attach::download(hd, id, out).await?;
-                output::record(format, serde_json::json!({ "id": id, "file": out.display().to_string(), "bytes": written }))
+                output::record(
+                    format,
+                    serde_json::json!({ "id": id, "file": out.display().to_string(), "bytes": written }),
+                )
             }
         },
         Command::Sim(_) | Command::Schema { .. } | Command::Providers => Ok(()),

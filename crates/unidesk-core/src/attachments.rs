@@ -141,12 +141,16 @@ mod tests {
 
     #[test]
     fn uploads_carry_base64_content_and_debug_hides_it() {
-        let up = AttachmentUpload { file_name: "a.txt".into(), content_type: "text/plain".into(), bytes: b"hi!".to_vec() };
+        let up =
+            AttachmentUpload { file_name: "a.txt".into(), content_type: "text/plain".into(), bytes: b"hi!".to_vec() };
         let json = serde_json::to_value(&up).expect("serializes");
         assert_eq!(json, serde_json::json!({ "file_name": "a.txt", "content_type": "text/plain", "bytes": "aGkh" }));
         let back: AttachmentUpload = serde_json::from_value(json).expect("deserializes");
         assert_eq!(back, up);
-        assert_eq!(format!("{up:?}"), r#"AttachmentUpload { file_name: "a.txt", content_type: "text/plain", bytes: <3 bytes> }"#);
+        assert_eq!(
+            format!("{up:?}"),
+            r#"AttachmentUpload { file_name: "a.txt", content_type: "text/plain", bytes: <3 bytes> }"#
+        );
         let bad = serde_json::from_value::<AttachmentUpload>(
             serde_json::json!({ "file_name": "a", "content_type": "b", "bytes": "!!" }),
         );

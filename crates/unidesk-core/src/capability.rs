@@ -195,10 +195,12 @@ impl Capabilities {
         let mut caps = Self::none();
         for r in Resource::ALL {
             for op in Operation::ALL {
-                if op.applies_to(r) && !matches!(
+                if op.applies_to(r)
+                    && !matches!(
                         op,
                         Operation::ListDeleted | Operation::ListFields | Operation::Download | Operation::Upload
-                    ) {
+                    )
+                {
                     caps.supported.insert((r, op));
                 }
             }

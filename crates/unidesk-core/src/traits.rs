@@ -9,9 +9,9 @@
 
 use async_trait::async_trait;
 
+use crate::attachments::Attachments;
 use crate::capability::Capabilities;
 use crate::error::Result;
-use crate::attachments::Attachments;
 use crate::fields::Fields;
 use crate::inputs::{
     AccountCreate, AccountUpdate, CommentCreate, ContactCreate, ContactUpdate, TicketCreate, TicketUpdate,

@@ -10,7 +10,11 @@ async fn sim() -> Simulator {
 }
 
 /// `POST /v1/attachments`: the attachment's id, the upload URL and its form fields.
-async fn create(http: &reqwest::Client, sim: &Simulator, len: usize) -> (String, String, serde_json::Map<String, Value>) {
+async fn create(
+    http: &reqwest::Client,
+    sim: &Simulator,
+    len: usize,
+) -> (String, String, serde_json::Map<String, Value>) {
     let resp = http
         .post(format!("{}/v1/attachments", sim.base_url()))
         .bearer_auth(sim.api_key())

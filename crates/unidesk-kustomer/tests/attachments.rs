@@ -164,7 +164,11 @@ async fn notes_refuse_attachments_before_any_request() {
         ticket_id: CONV.into(),
         body: "internal".into(),
         is_private: true,
-        attachments: vec![AttachmentUpload { file_name: "a".into(), content_type: "text/plain".into(), bytes: vec![1] }],
+        attachments: vec![AttachmentUpload {
+            file_name: "a".into(),
+            content_type: "text/plain".into(),
+            bytes: vec![1],
+        }],
         ..Default::default()
     };
     let err = desk.comments().create(&note).await.expect_err("notes take no attachments");
@@ -188,7 +192,9 @@ async fn failed_downloads_never_show_the_presigned_url() {
         .await;
     Mock::given(method("GET"))
         .and(path("/s3-denied"))
-        .respond_with(ResponseTemplate::new(403).set_body_string(format!("<Error>AccessDenied /s3-denied?{SIGNATURE}</Error>")))
+        .respond_with(
+            ResponseTemplate::new(403).set_body_string(format!("<Error>AccessDenied /s3-denied?{SIGNATURE}</Error>")),
+        )
         .mount(&server)
         .await;
     errors.push(client(&server).attachments().download("5f1a0000000000000000a772").await.err().expect("403"));
@@ -206,11 +212,13 @@ async fn failed_downloads_never_show_the_presigned_url() {
     // Larger than the cap: known from Content-Length.
     Mock::given(method("GET"))
         .and(path("/v1/attachments/5f1a0000000000000000a774"))
-        .respond_with(ResponseTemplate::new(200).set_body_string(
-            json!({ "data": { "type": "attachment", "id": "5f1a0000000000000000a774", "attributes": {},
+        .respond_with(
+            ResponseTemplate::new(200).set_body_string(
+                json!({ "data": { "type": "attachment", "id": "5f1a0000000000000000a774", "attributes": {},
                 "links": { "related": format!("{}/s3-big?{SIGNATURE}", server.uri()) } } })
-            .to_string(),
-        ))
+                .to_string(),
+            ),
+        )
         .mount(&server)
         .await;
     Mock::given(method("GET"))
@@ -227,7 +235,11 @@ async fn failed_downloads_never_show_the_presigned_url() {
     // Declared larger than the cap by Kustomer: refused before S3 is asked.
     Mock::given(method("GET"))
         .and(path(format!("/v1/attachments/{ATT}")))
-        .respond_with(ResponseTemplate::new(200).set_body_string(attachment_doc(&server, &format!("/s3-never?{SIGNATURE}"), 5000)))
+        .respond_with(ResponseTemplate::new(200).set_body_string(attachment_doc(
+            &server,
+            &format!("/s3-never?{SIGNATURE}"),
+            5000,
+        )))
         .mount(&server)
         .await;
     let declared = capped.attachments().download(ATT).await.err().expect("too large");

@@ -223,7 +223,7 @@ pub(crate) fn uploaded_ids(sim: &Shared, given: &Value) -> Result<Vec<Id>, Reply
     let mut ids = Vec::with_capacity(items.len());
     for item in items {
         let id = item.as_str().or_else(|| item.get("_id").and_then(Value::as_str)).unwrap_or_default();
-        if !files.get(id).is_some_and(|f| f.bytes.is_some()) {
+        if files.get(id).is_none_or(|f| f.bytes.is_none()) {
             return Err(Reply::invalid("attachments", &format!("attachment {id:?} is not uploaded")));
         }
         ids.push(Id::from(id));

@@ -44,7 +44,8 @@ pub(crate) fn router(sim: Sim) -> Router {
             .post(move |s, id, b| writes::comment(coll, s, id, b));
         api = api.route(&format!("/v1/conversations/{{id}}/{}", coll.path()), sub);
     }
-    let api = api.route("/v1/customers/{id}/conversations", get(listing::of_customer))
+    let api = api
+        .route("/v1/customers/{id}/conversations", get(listing::of_customer))
         .route(
             "/v1/conversations/{id}/tags",
             post(|s, id, b| writes::tags(true, s, id, b)).delete(|s, id, b| writes::tags(false, s, id, b)),

@@ -92,13 +92,8 @@ impl Attachments for KustomerClient {
             .links
             .and_then(|l| l.related)
             .ok_or_else(|| Error::decode(call.template, "no links.related: the attachment has no content yet"))?;
-        let resp = self
-            .inner
-            .files
-            .get(url.expose())
-            .send()
-            .await
-            .map_err(|e| transport("GET attachment content", e))?;
+        let resp =
+            self.inner.files.get(url.expose()).send().await.map_err(|e| transport("GET attachment content", e))?;
         let status = resp.status().as_u16();
         if !(200..300).contains(&status) {
             // S3's error body names the key and request: not kept.
