@@ -1,5 +1,6 @@
 //! End-to-end: the built `unidesk` binary against its embedded simulator.
 
+mod attachments;
 mod drill;
 mod hostile;
 mod providers;

@@ -66,6 +66,8 @@ pub(crate) enum Command {
     Providers,
     /// Custom-field definitions (keys, labels, types, options).
     Fields(FieldsArgs),
+    /// Attachment content.
+    Attachments(AttachmentsArgs),
     /// Write the JSON Schemas of the normalized models.
     Schema {
         /// Output folder.
@@ -90,6 +92,27 @@ pub(crate) enum FieldsOp {
         /// Only this resource's fields (`tickets`, `contacts`, `accounts`, `comments`).
         #[arg(long)]
         resource: Option<String>,
+    },
+}
+
+/// `attachments` subcommands.
+#[derive(Debug, Args)]
+pub(crate) struct AttachmentsArgs {
+    /// The operation.
+    #[command(subcommand)]
+    pub(crate) op: AttachmentsOp,
+}
+
+/// Operations on attachments.
+#[derive(Debug, Subcommand)]
+pub(crate) enum AttachmentsOp {
+    /// Stream an attachment's content (the id a comment's `attachments` lists) to a file.
+    Download {
+        /// The attachment id.
+        id: String,
+        /// The file to write (replaced only once the whole content has arrived).
+        #[arg(long)]
+        out: PathBuf,
     },
 }
 
@@ -178,8 +201,16 @@ pub(crate) enum TicketWrite {
 /// Comment writes.
 #[derive(Debug, Subcommand)]
 pub(crate) enum CommentWrite {
-    /// Create a comment from CommentCreate JSON.
-    Create(JsonInput),
+    /// Create a comment from CommentCreate JSON, with files attached by --attach.
+    Create {
+        /// The comment.
+        #[command(flatten)]
+        input: JsonInput,
+        /// A file to attach (repeatable); its name is the file's, its type guessed from the
+        /// extension.
+        #[arg(long = "attach", value_name = "FILE")]
+        attach: Vec<PathBuf>,
+    },
 }
 
 /// Contact writes.

@@ -1,6 +1,7 @@
 //! `unidesk`: list, get, write and sync normalized helpdesk records from any provider
 //! in the registry (`unidesk providers`), or from an embedded simulator with `--sim`.
 
+mod attach;
 mod cli;
 mod error;
 mod input;

@@ -7,7 +7,8 @@ use futures::StreamExt;
 use unidesk_core::{Cursor, Helpdesk, ListQuery, Operation, Resource, get_record, list_page, stream_records};
 
 use crate::cli::{
-    Cli, Command, CommentWrite, ContactWrite, FieldsOp, Format, ListArgs, NoWrite, ResourceOp, TicketWrite,
+    AttachmentsOp, Cli, Command, CommentWrite, ContactWrite, FieldsOp, Format, ListArgs, NoWrite, ResourceOp,
+    TicketWrite,
 };
 use crate::error::CliError;
 use crate::input::{parse_time, read_json};
@@ -52,7 +53,13 @@ pub(crate) async fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), CliError>
         Command::Comments(a) => {
             resource(hd, Resource::Comment, &a.op, format, |w| async move {
                 match w {
-                    CommentWrite::Create(j) => output::record(format, hd.comments().create(&read_json(j)?).await?),
+                    CommentWrite::Create { input, attach } => {
+                        let mut comment: unidesk_core::CommentCreate = read_json(input)?;
+                        for file in attach {
+                            comment.attachments.push(crate::attach::read_upload(file)?);
+                        }
+                        output::record(format, hd.comments().create(&comment).await?)
+                    }
                 }
             })
             .await
@@ -76,6 +83,15 @@ pub(crate) async fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), CliError>
         Command::Capabilities => capabilities(hd, format),
         Command::Fields(a) => match &a.op {
             FieldsOp::List { resource } => fields(hd, resource.as_deref(), format).await,
+        },
+        Command::Attachments(a) => match &a.op {
+            AttachmentsOp::Download { id, out } => {
+                let written = crate::attach::download(hd, id, out).await?;
+                output::record(
+                    format,
+                    serde_json::json!({ "id": id, "file": out.display().to_string(), "bytes": written }),
+                )
+            }
         },
         Command::Sim(_) | Command::Schema { .. } | Command::Providers => Ok(()),
     }

@@ -83,6 +83,7 @@ macro_rules! __unidesk_for_each_check {
             writes::ticket_delete_then_get_is_not_found,
             writes::deleted_ticket_leaves_listings_and_is_listed_only_when_asked,
             writes::comment_reply_and_note_round_trip,
+            writes::uploaded_attachment_downloads_byte_identical,
             writes::contact_create_update_round_trip,
             writes::contact_lookup_by_email_and_external_id,
             writes::contact_delete_then_get_is_not_found,

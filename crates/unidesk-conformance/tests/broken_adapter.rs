@@ -40,6 +40,10 @@ enum Defect {
     DropsAFieldDefinition,
     /// The report says `list_fields`, but the adapter keeps the default `fields()` (Unsupported).
     ForgetsFields,
+    /// Downloads flip one byte of the content.
+    CorruptsAttachments,
+    /// The report says `download`, but the adapter keeps the default `attachments()` (Unsupported).
+    ForgetsAttachments,
 }
 
 const END_MARKER: &str = "broken-end";
@@ -182,6 +186,39 @@ impl Helpdesk for Broken {
             _ => self,
         }
     }
+    fn attachments(&self) -> &dyn unidesk_core::Attachments {
+        static FORGOTTEN: std::sync::LazyLock<unidesk_core::NoAttachments> =
+            std::sync::LazyLock::new(|| unidesk_core::NoAttachments::new("memory"));
+        match self.defect {
+            Defect::ForgetsAttachments => &*FORGOTTEN,
+            _ => self,
+        }
+    }
+}
+
+#[async_trait]
+impl unidesk_core::Attachments for Broken {
+    async fn download(&self, id: &str) -> Result<unidesk_core::ByteStream> {
+        use futures::StreamExt;
+        let stream = self.inner.attachments().download(id).await?;
+        if self.defect != Defect::CorruptsAttachments {
+            return Ok(stream);
+        }
+        let mut first = true;
+        Ok(stream
+            .map(move |chunk| {
+                chunk.map(|b| {
+                    if std::mem::take(&mut first) && !b.is_empty() {
+                        let mut v = b.to_vec();
+                        v[b.len() / 2] ^= 0x01;
+                        v.into()
+                    } else {
+                        b
+                    }
+                })
+            })
+            .boxed())
+    }
 }
 
 #[async_trait]
@@ -310,4 +347,18 @@ fn the_suite_has_at_least_25_uniquely_named_checks() {
     let names: BTreeSet<_> = unidesk_conformance::CHECKS.iter().map(|c| c.name).collect();
     assert_eq!(names.len(), unidesk_conformance::CHECKS.len(), "check names are unique");
     assert!(names.len() >= 25, "{} checks", names.len());
+}
+
+#[tokio::test]
+async fn a_corrupted_download_is_caught() {
+    assert_caught(Defect::CorruptsAttachments, &["uploaded_attachment_downloads_byte_identical"]).await;
+}
+
+#[tokio::test]
+async fn downloads_reported_but_not_implemented_are_caught() {
+    assert_caught(
+        Defect::ForgetsAttachments,
+        &["reported_operations_are_never_unsupported", "uploaded_attachment_downloads_byte_identical"],
+    )
+    .await;
 }

@@ -97,11 +97,17 @@ pub enum Operation {
     /// [`crate::Helpdesk::fields`]. Without it, [`crate::Fields::list`] for the resource is
     /// [`crate::Error::Unsupported`].
     ListFields,
+    /// Download an attachment's content through [`crate::Helpdesk::attachments`] (applies to
+    /// [`Resource::Comment`], whose records carry the attachments).
+    Download,
+    /// Upload attachments with a new comment ([`crate::CommentCreate::attachments`]). Without
+    /// it, a create carrying attachments is [`crate::Error::Unsupported`].
+    Upload,
 }
 
 impl Operation {
     /// Every operation, in a stable order.
-    pub const ALL: [Operation; 10] = [
+    pub const ALL: [Operation; 12] = [
         Operation::List,
         Operation::Get,
         Operation::Create,
@@ -112,6 +118,8 @@ impl Operation {
         Operation::Lookup,
         Operation::ListDeleted,
         Operation::ListFields,
+        Operation::Download,
+        Operation::Upload,
     ];
 
     /// The snake_case name (`add_tags`).
@@ -127,6 +135,8 @@ impl Operation {
             Operation::Lookup => "lookup",
             Operation::ListDeleted => "list_deleted",
             Operation::ListFields => "list_fields",
+            Operation::Download => "download",
+            Operation::Upload => "upload",
         }
     }
 
@@ -141,6 +151,8 @@ impl Operation {
             Operation::ListFields => {
                 matches!(resource, Resource::Ticket | Resource::Comment | Resource::Contact | Resource::Account)
             }
+            // Attachments hang off comments.
+            Operation::Download | Operation::Upload => resource == Resource::Comment,
             Operation::Create => {
                 matches!(resource, Resource::Ticket | Resource::Comment | Resource::Contact | Resource::Account)
             }
@@ -176,13 +188,19 @@ impl Capabilities {
     /// Every operation that applies to a resource, on every resource, except
     /// [`Operation::ListDeleted`], which an adapter declares with
     /// [`Capabilities::with_list_deleted`] (it needs the provider to keep deleted records), and
-    /// [`Operation::ListFields`], which an adapter declares per resource with
-    /// [`Capabilities::with`] (it needs the provider to describe its custom fields).
+    /// [`Operation::ListFields`], [`Operation::Download`] and [`Operation::Upload`], which an
+    /// adapter declares per resource with [`Capabilities::with`] (they need the provider to
+    /// describe its custom fields, or to store files).
     pub fn all() -> Self {
         let mut caps = Self::none();
         for r in Resource::ALL {
             for op in Operation::ALL {
-                if op.applies_to(r) && !matches!(op, Operation::ListDeleted | Operation::ListFields) {
+                if op.applies_to(r)
+                    && !matches!(
+                        op,
+                        Operation::ListDeleted | Operation::ListFields | Operation::Download | Operation::Upload
+                    )
+                {
                     caps.supported.insert((r, op));
                 }
             }
@@ -236,6 +254,18 @@ mod tests {
         let declared = Capabilities::none().with(Resource::Contact, Operation::ListFields);
         assert!(declared.supports(Resource::Contact, Operation::ListFields));
         assert_eq!(Operation::ListFields.as_str(), "list_fields");
-        assert_eq!(Operation::ALL.last(), Some(&Operation::ListFields));
+        assert_eq!(Operation::ALL.last(), Some(&Operation::Upload));
+    }
+
+    #[test]
+    fn download_and_upload_apply_to_comments_and_are_only_declared_explicitly() {
+        for op in [Operation::Download, Operation::Upload] {
+            let covered: Vec<Resource> = Resource::ALL.into_iter().filter(|r| op.applies_to(*r)).collect();
+            assert_eq!(covered, [Resource::Comment], "{op}");
+            assert!(!Capabilities::all().with_list_deleted().supports(Resource::Comment, op), "never by all()");
+            assert!(Capabilities::none().with(Resource::Comment, op).supports(Resource::Comment, op));
+        }
+        assert_eq!(Operation::Download.as_str(), "download");
+        assert_eq!(Operation::Upload.as_str(), "upload");
     }
 }

@@ -132,6 +132,15 @@ pub enum Error {
         /// How many empty pages in a row had been fetched when the listing gave up.
         empty_pages: u64,
     },
+    /// A download's content is larger than the limit the caller set: fetching it again
+    /// will not make it smaller (raise the limit instead).
+    #[error("{what} is larger than the {limit}-byte limit")]
+    TooLarge {
+        /// What was being fetched (never its URL).
+        what: String,
+        /// The limit, in bytes.
+        limit: u64,
+    },
     /// The provider cannot serve the request within its own limits, whatever the retry: for
     /// example more records share one timestamp than its search API can page through.
     /// Narrowing the query may help; retrying it as is will not.

@@ -89,6 +89,10 @@ pub struct CommentCreate {
     /// The agent writing it, when the provider lets a key write as an agent.
     #[serde(default)]
     pub author_user_id: Option<String>,
+    /// Files to attach (uploaded before the comment is created). Needs
+    /// [`crate::Operation::Upload`] on comments when not empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub attachments: Vec<crate::AttachmentUpload>,
 }
 
 /// A new contact.

@@ -6,13 +6,15 @@
 //! listing contract ([`ListQuery`], [`Page`], the opaque [`Cursor`] and the
 //! [`HelpdeskExt`] streams), the typed [`Error`], normalized webhook
 //! [`Event`]s, and the definitions of provider-defined fields ([`FieldDefinition`],
-//! listed through [`Helpdesk::fields`]).
+//! listed through [`Helpdesk::fields`]), and attachment content ([`Attachments`], streamed
+//! through [`Helpdesk::attachments`]; uploaded with [`CommentCreate::attachments`]).
 //!
 //! This crate performs no I/O. Adapters (`unidesk-kustomer`, `unidesk-memory`)
 //! implement the traits; products hold a `Box<dyn Helpdesk>` or
 //! `Arc<dyn Helpdesk>` chosen per connected account.
 
 pub mod any;
+mod attachments;
 mod capability;
 pub mod cursor;
 mod enums;
@@ -28,6 +30,7 @@ mod stream;
 mod traits;
 
 pub use any::{AnyRecord, get_record, list_page, stream_records};
+pub use attachments::{AttachmentUpload, Attachments, ByteStream, NoAttachments};
 pub use capability::{Capabilities, Operation, Resource};
 pub use cursor::Cursor;
 pub use enums::{Direction, EventKind, FieldType, Priority, TicketStatus};

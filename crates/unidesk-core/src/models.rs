@@ -75,8 +75,8 @@ pub struct Ticket {
     pub remote_data: Option<Value>,
 }
 
-/// A file attached to a comment (metadata only; content is not downloaded).
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+/// A file attached to a comment (metadata; `Helpdesk::attachments` downloads the content).
+#[derive(Clone, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 pub struct Attachment {
     /// The provider's id.
     pub id: String,
@@ -88,6 +88,20 @@ pub struct Attachment {
     pub size_bytes: Option<u64>,
     /// Where to fetch it (may be a short-lived presigned URL: treat as a secret).
     pub url: Option<String>,
+}
+
+impl std::fmt::Debug for Attachment {
+    /// Every field but `url`'s value (it may be a presigned secret), shown as `<redacted>`
+    /// when present.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Attachment")
+            .field("id", &self.id)
+            .field("file_name", &self.file_name)
+            .field("content_type", &self.content_type)
+            .field("size_bytes", &self.size_bytes)
+            .field("url", &self.url.as_ref().map(|_| format_args!("<redacted>")))
+            .finish()
+    }
 }
 
 /// A message or note on a ticket.
@@ -323,6 +337,18 @@ impl_record!(Ticket, Comment, Contact, Account, Tag, Team, User);
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn attachment_debug_never_shows_its_url() {
+        let a = Attachment {
+            id: "a1".into(),
+            url: Some("https://s3.example/f?X-Amz-Signature=topsecret".into()),
+            ..Attachment::default()
+        };
+        let shown = format!("{a:?} {:?}", Comment { attachments: vec![a.clone()], ..Comment::default() });
+        assert!(!shown.contains("topsecret") && !shown.contains("s3.example"), "{shown}");
+        assert!(shown.contains("<redacted>") && shown.contains("a1"), "{shown}");
+    }
 
     fn ts() -> Option<DateTime<Utc>> {
         Utc.with_ymd_and_hms(2024, 5, 1, 12, 30, 0).single()

@@ -9,6 +9,7 @@
 
 use async_trait::async_trait;
 
+use crate::attachments::Attachments;
 use crate::capability::Capabilities;
 use crate::error::Result;
 use crate::fields::Fields;
@@ -136,6 +137,12 @@ pub trait Helpdesk: Send + Sync {
     fn fields(&self) -> &dyn Fields {
         crate::fields::unsupported(self.name())
     }
+    /// Attachment content. The default answers [`crate::Error::Unsupported`] for every
+    /// download, naming this adapter (see [`crate::NoAttachments`]); an adapter that can
+    /// download overrides it and reports [`crate::Operation::Download`] on comments.
+    fn attachments(&self) -> &dyn Attachments {
+        crate::attachments::unsupported(self.name())
+    }
 }
 
 /// A shared adapter is an adapter: every method forwards to the `std::sync::Arc`'s content.
@@ -170,6 +177,9 @@ impl<T: Helpdesk + ?Sized> Helpdesk for std::sync::Arc<T> {
     fn fields(&self) -> &dyn Fields {
         (**self).fields()
     }
+    fn attachments(&self) -> &dyn Attachments {
+        (**self).attachments()
+    }
 }
 
 /// A shared adapter is an adapter: every method forwards to the `Box`'s content.
@@ -203,6 +213,9 @@ impl<T: Helpdesk + ?Sized> Helpdesk for Box<T> {
     }
     fn fields(&self) -> &dyn Fields {
         (**self).fields()
+    }
+    fn attachments(&self) -> &dyn Attachments {
+        (**self).attachments()
     }
 }
 

@@ -35,6 +35,10 @@ pub(crate) struct Shared {
     pub(crate) webhooks: Mutex<Vec<(String, String)>>,
     /// Counters.
     pub(crate) stats: Stats,
+    /// Attachments created through `POST /v1/attachments`, by id.
+    pub(crate) files: Mutex<std::collections::BTreeMap<crate::record::Id, crate::routes::files::File>>,
+    /// Download links handed out, by signature.
+    pub(crate) links: Mutex<std::collections::HashMap<String, crate::routes::files::Link>>,
 }
 
 /// Locks `m`, carrying on past a poisoned lock (a panicking request must not stop the server).
@@ -52,6 +56,8 @@ impl Shared {
             store: Mutex::new(store),
             webhooks: Mutex::new(Vec::new()),
             stats: Stats::default(),
+            files: Mutex::default(),
+            links: Mutex::default(),
             config,
         }
     }

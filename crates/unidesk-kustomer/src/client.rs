@@ -39,6 +39,10 @@ pub(crate) struct Inner {
     /// For every other method: never follows a redirect.
     pub http_no_redirect: reqwest::Client,
     pub max_body_bytes: usize,
+    /// For attachment content (presigned S3 URLs): no API key, no redirect, no overall timeout.
+    pub files: reqwest::Client,
+    /// The largest attachment a download streams.
+    pub max_download_bytes: u64,
     pub waits: Mutex<Waits>,
     pub base_url: String,
     pub api_key: SecretString,
@@ -181,7 +185,7 @@ impl KustomerClient {
         Waits::current(&self.inner.waits)
     }
 
-    fn key(&self) -> &str {
+    pub(crate) fn key(&self) -> &str {
         self.inner.api_key.expose_secret()
     }
 
@@ -413,7 +417,7 @@ fn follows_redirects(method: &Method) -> bool {
 }
 
 /// `n` bytes for a message: `32 MiB`, `1 KiB` or `1000 bytes`.
-fn size(n: usize) -> String {
+pub(crate) fn size(n: usize) -> String {
     const KIB: usize = 1024;
     if n >= KIB * KIB && n.is_multiple_of(KIB * KIB) {
         format!("{} MiB", n / (KIB * KIB))

@@ -24,6 +24,7 @@ pub struct KustomerBuilder {
     user_agent: String,
     pacing: bool,
     max_body_bytes: usize,
+    max_download_bytes: u64,
     user_teams: bool,
     user_teams_ttl: Duration,
 }
@@ -38,6 +39,7 @@ impl fmt::Debug for KustomerBuilder {
             .field("page_size", &self.page_size)
             .field("retry", &self.retry)
             .field("max_body_bytes", &self.max_body_bytes)
+            .field("max_download_bytes", &self.max_download_bytes)
             .field("user_teams", &self.user_teams)
             .field("user_teams_ttl", &self.user_teams_ttl)
             .finish()
@@ -57,6 +59,7 @@ impl Default for KustomerBuilder {
             user_agent: concat!("unidesk-kustomer/", env!("CARGO_PKG_VERSION")).to_owned(),
             pacing: true,
             max_body_bytes: MAX_BODY_BYTES,
+            max_download_bytes: crate::resources::attachments::MAX_DOWNLOAD_BYTES,
             user_teams: true,
             user_teams_ttl: crate::team_index::DEFAULT_TTL,
         }
@@ -130,6 +133,14 @@ impl KustomerBuilder {
         self
     }
 
+    /// The largest attachment [`unidesk_core::Attachments::download`] streams (default 64 MiB).
+    /// A larger one fails with [`unidesk_core::Error::TooLarge`]: at once when its size is
+    /// known, else as the stream's last item once the limit is passed.
+    pub fn max_download_bytes(mut self, n: u64) -> Self {
+        self.max_download_bytes = n;
+        self
+    }
+
     /// Fill users' `team_ids` from the teams' `members` (default on). Kustomer's user record
     /// lists no teams, so user listings and gets also read `GET /v1/teams` (one request per 500
     /// teams; see [`Self::user_teams_ttl`]); a key that may not read teams then cannot list
@@ -185,12 +196,26 @@ impl KustomerBuilder {
         });
         let http_follow = http(follow)?;
         let http_no_redirect = http(reqwest::redirect::Policy::none())?;
+        // Attachment content: no overall timeout (a large file takes a while), but a read that
+        // stalls longer than the timeout fails; never a redirect, never the API key.
+        let files = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout)
+            .read_timeout(self.timeout)
+            .user_agent(self.user_agent.clone())
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| {
+                let e = e.without_url();
+                Error::transport(format!("building HTTP client: {e}"), false).with_source(e)
+            })?;
         let base_str = base_url.as_str().trim_end_matches('/').to_owned();
         Ok(KustomerClient {
             inner: Arc::new(Inner {
                 http: http_follow,
                 http_no_redirect,
                 max_body_bytes: self.max_body_bytes,
+                files,
+                max_download_bytes: self.max_download_bytes,
                 waits: std::sync::Mutex::new(Default::default()),
                 base_url: base_str,
                 api_key,

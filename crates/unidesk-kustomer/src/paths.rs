@@ -71,6 +71,10 @@ pub(crate) const CONVERSATION_MESSAGES: PathTemplate = PathTemplate("/v1/convers
 pub(crate) const CONVERSATION_NOTES: PathTemplate = PathTemplate("/v1/conversations/{id}/notes");
 /// `POST`, `DELETE`: tags on a conversation.
 pub(crate) const CONVERSATION_TAGS: PathTemplate = PathTemplate("/v1/conversations/{id}/tags");
+/// `POST`: a new attachment, answered with the form to upload its content (`meta.upload`).
+pub(crate) const ATTACHMENTS: PathTemplate = PathTemplate("/v1/attachments");
+/// `GET`: one attachment, its content's presigned URL in `links.related`.
+pub(crate) const ATTACHMENT: PathTemplate = PathTemplate("/v1/attachments/{id}");
 /// `GET`: messages.
 pub(crate) const MESSAGES: PathTemplate = PathTemplate("/v1/messages");
 /// `GET`: one message.

@@ -147,6 +147,7 @@ async fn every_write_sends_the_documented_body() {
             is_private: false,
             channel: Some("email".into()),
             author_user_id: None,
+            attachments: Vec::new(),
         })
         .await
         .expect("reply");

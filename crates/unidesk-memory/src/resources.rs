@@ -217,6 +217,21 @@ impl Comments for MemoryHelpdesk {
             s.tickets.get(&input.ticket_id).ok_or_else(|| Error::not_found(Resource::Ticket, &input.ticket_id))?;
         let channel = input.channel.clone().or_else(|| ticket.channels.first().cloned());
         let now = s.tick();
+        let mut attachments = Vec::with_capacity(input.attachments.len());
+        for file in &input.attachments {
+            if file.file_name.trim().is_empty() {
+                return Err(field_error("attachments", "every file needs a name"));
+            }
+            let id = s.new_id();
+            s.files.insert(id.clone(), bytes::Bytes::from(file.bytes.clone()));
+            attachments.push(unidesk_core::Attachment {
+                id,
+                file_name: Some(file.file_name.clone()),
+                content_type: Some(file.content_type.clone()),
+                size_bytes: Some(file.bytes.len() as u64),
+                url: None,
+            });
+        }
         let c = Comment {
             id: s.new_id(),
             ticket_id: Some(input.ticket_id.clone()),
@@ -226,6 +241,7 @@ impl Comments for MemoryHelpdesk {
             direction: (!input.is_private).then_some(Direction::Outbound),
             channel: if input.is_private { None } else { channel },
             author_user_id: input.author_user_id.clone(),
+            attachments,
             created_at: Some(now),
             updated_at: Some(now),
             ..Default::default()

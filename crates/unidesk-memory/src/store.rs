@@ -41,6 +41,8 @@ pub(crate) struct State {
     pub deleted_comments: BTreeMap<String, Comment>,
     /// Field definitions loaded with the seed.
     pub fields: Vec<FieldDefinition>,
+    /// Attachment content uploaded with comments, by attachment id.
+    pub files: BTreeMap<String, bytes::Bytes>,
     next_id: u64,
     last_tick: Option<DateTime<Utc>>,
 }
@@ -116,14 +118,42 @@ impl Helpdesk for MemoryHelpdesk {
     fn name(&self) -> &str {
         NAME
     }
-    /// Everything, deleted records too, and field definitions of every resource they apply to.
+    /// Everything, deleted records too, field definitions of every resource they apply to, and
+    /// attachment uploads and downloads.
     fn capabilities(&self) -> Capabilities {
         DESCRIBED
             .into_iter()
             .fold(Capabilities::all().with_list_deleted(), |caps, r| caps.with(r, Operation::ListFields))
+            .with(unidesk_core::Resource::Comment, Operation::Download)
+            .with(unidesk_core::Resource::Comment, Operation::Upload)
     }
     unidesk_core::helpdesk_accessors!();
     fn fields(&self) -> &dyn Fields {
         self
+    }
+    fn attachments(&self) -> &dyn unidesk_core::Attachments {
+        self
+    }
+}
+
+/// The size of the chunks a download streams.
+const CHUNK: usize = 64 * 1024;
+
+#[async_trait::async_trait]
+impl unidesk_core::Attachments for MemoryHelpdesk {
+    /// The bytes uploaded with the comment, in chunks of 64 KiB; seeded attachments have no
+    /// content and answer `NotFound`, as unknown ids do.
+    async fn download(&self, id: &str) -> unidesk_core::Result<unidesk_core::ByteStream> {
+        use futures::StreamExt;
+        unidesk_core::Id::parse(id)?;
+        let bytes = self
+            .read()
+            .files
+            .get(id)
+            .cloned()
+            .ok_or_else(|| unidesk_core::Error::not_found(unidesk_core::Resource::Comment, id))?;
+        let chunks: Vec<unidesk_core::Result<bytes::Bytes>> =
+            (0..bytes.len()).step_by(CHUNK).map(|at| Ok(bytes.slice(at..bytes.len().min(at + CHUNK)))).collect();
+        Ok(futures::stream::iter(chunks).boxed())
     }
 }

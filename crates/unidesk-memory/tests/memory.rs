@@ -74,6 +74,25 @@ async fn arc_and_box_of_an_adapter_are_adapters_that_forward_every_method() {
     let t = via_arc.tickets().list(&ListQuery::new()).await.expect("tickets").items.remove(0);
     via_arc.tickets().add_tags(&t.id, &["t-arc".into()]).await.expect("write through Arc");
     assert!(shared.tickets().get(&t.id, false).await.expect("get").tag_ids.contains(&"t-arc".to_string()));
+    // Attachments forward too: uploaded through Arc, downloaded through the shared original.
+    let input = unidesk_core::CommentCreate {
+        ticket_id: t.id.clone(),
+        body: "file".into(),
+        attachments: vec![unidesk_core::AttachmentUpload {
+            file_name: "a.txt".into(),
+            content_type: "text/plain".into(),
+            bytes: b"forwarded".to_vec(),
+        }],
+        ..Default::default()
+    };
+    let c = via_arc.comments().create(&input).await.expect("upload through Arc");
+    let mut got = Vec::new();
+    let mut stream = via_arc.attachments().download(&c.attachments[0].id).await.expect("download through Arc");
+    while let Some(chunk) = futures::StreamExt::next(&mut stream).await {
+        got.extend_from_slice(&chunk.expect("chunk"));
+    }
+    assert_eq!(got, b"forwarded");
+    assert!(shared.attachments().download(&c.attachments[0].id).await.is_ok(), "same store");
 }
 
 #[tokio::test]

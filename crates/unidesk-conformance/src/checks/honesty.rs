@@ -13,7 +13,15 @@ use crate::outcome::{CheckResult, Failure, Outcome, ensure};
 /// create) and returns the error, if any. `None`: the pair has no method in the traits.
 /// Whether calling `op` may change data.
 fn writes(op: Operation) -> bool {
-    !matches!(op, Operation::List | Operation::Get | Operation::Lookup | Operation::ListDeleted | Operation::ListFields)
+    !matches!(
+        op,
+        Operation::List
+            | Operation::Get
+            | Operation::Lookup
+            | Operation::ListDeleted
+            | Operation::ListFields
+            | Operation::Download
+    )
 }
 
 fn ok<T>(r: unidesk_core::Result<T>) -> Option<unidesk_core::Result<()>> {
@@ -28,6 +36,20 @@ async fn call(t: &Target, resource: Resource, op: Operation) -> Option<unidesk_c
         (_, Operation::List) => ok(crate::any::list(d, resource, &q).await),
         (_, Operation::ListDeleted) => ok(crate::any::list(d, resource, &q.clone().include_deleted(true)).await),
         (_, Operation::ListFields) => ok(d.fields().list(Some(resource)).await),
+        (Resource::Comment, Operation::Download) => ok(d.attachments().download(MISSING_ID).await),
+        (Resource::Comment, Operation::Upload) => ok(d
+            .comments()
+            .create(&CommentCreate {
+                ticket_id: MISSING_ID.into(),
+                body: "x".into(),
+                attachments: vec![unidesk_core::AttachmentUpload {
+                    file_name: "honesty.txt".into(),
+                    content_type: "text/plain".into(),
+                    bytes: b"honesty".to_vec(),
+                }],
+                ..Default::default()
+            })
+            .await),
         (_, Operation::Get) => ok(crate::any::get(d, resource, MISSING_ID).await),
         (Resource::Ticket, Operation::Create) => {
             let contact = match d.contacts().list(&q).await {

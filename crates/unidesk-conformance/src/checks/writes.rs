@@ -251,6 +251,50 @@ pub async fn comment_reply_and_note_round_trip(t: &Target) -> CheckResult {
     Ok(Outcome::Passed)
 }
 
+/// A file uploaded with a public reply is listed on the comment with its name, type and size,
+/// and downloads byte-identical; an unknown attachment id is `NotFound`.
+pub async fn uploaded_attachment_downloads_byte_identical(t: &Target) -> CheckResult {
+    if !supports(t, Resource::Comment, Operation::Upload) {
+        skip!("the adapter does not report attachment uploads (upload on comment)");
+    }
+    if !supports(t, Resource::Comment, Operation::Download) {
+        skip!("the adapter does not report attachment downloads (download on comment)");
+    }
+    let ticket = ticket_or_skip!(t, Vec::new());
+    // Every byte value, in an order no chunking hides, over several 64 KiB chunks.
+    let bytes: Vec<u8> = (0..200_003u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8).collect();
+    let name = format!("{}.bin", unique("conformance-attachment"));
+    let input = CommentCreate {
+        ticket_id: ticket.id.clone(),
+        body: unique("Reply with an attachment"),
+        channel: Some("email".into()),
+        attachments: vec![unidesk_core::AttachmentUpload {
+            file_name: name.clone(),
+            content_type: "application/octet-stream".into(),
+            bytes: bytes.clone(),
+        }],
+        ..Default::default()
+    };
+    let c = t.desk().comments().create(&input).await.ctx("create a reply with an attachment")?;
+    ensure!(c.attachments.len() == 1, "the reply carries {} attachments, not 1", c.attachments.len());
+    let a = &c.attachments[0];
+    ensure!(a.file_name.as_deref() == Some(name.as_str()), "attachment named {:?}, sent {name:?}", a.file_name);
+    ensure!(a.size_bytes.is_none_or(|n| n == bytes.len() as u64), "attachment size {:?}", a.size_bytes);
+    let mut stream = t.desk().attachments().download(&a.id).await.ctx("download the attachment")?;
+    let mut got = Vec::with_capacity(bytes.len());
+    while let Some(chunk) = futures::StreamExt::next(&mut stream).await {
+        got.extend_from_slice(&chunk.ctx("read the attachment's content")?);
+    }
+    ensure!(got.len() == bytes.len(), "downloaded {} bytes, uploaded {}", got.len(), bytes.len());
+    ensure!(got == bytes, "the downloaded bytes differ from the uploaded ones");
+    let missing = t.desk().attachments().download(super::get::MISSING_ID).await.map(|_| ());
+    ensure!(
+        matches!(missing, Err(Error::NotFound { .. })),
+        "downloading an unknown attachment gave {missing:?}, not NotFound"
+    );
+    Ok(Outcome::Passed)
+}
+
 fn new_contact() -> ContactCreate {
     let tag = unique("c");
     ContactCreate {

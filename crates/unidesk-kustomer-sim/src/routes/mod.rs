@@ -1,5 +1,6 @@
 //! The API's routes, and the middleware stack around them.
 
+pub(crate) mod files;
 pub(crate) mod listing;
 pub(crate) mod metadata;
 pub(crate) mod search;
@@ -43,7 +44,8 @@ pub(crate) fn router(sim: Sim) -> Router {
             .post(move |s, id, b| writes::comment(coll, s, id, b));
         api = api.route(&format!("/v1/conversations/{{id}}/{}", coll.path()), sub);
     }
-    api.route("/v1/customers/{id}/conversations", get(listing::of_customer))
+    let api = api
+        .route("/v1/customers/{id}/conversations", get(listing::of_customer))
         .route(
             "/v1/conversations/{id}/tags",
             post(|s, id, b| writes::tags(true, s, id, b)).delete(|s, id, b| writes::tags(false, s, id, b)),
@@ -51,6 +53,8 @@ pub(crate) fn router(sim: Sim) -> Router {
         .route("/v1/customers/search", post(search::search))
         .route("/v1/metadata/{id}", get(metadata::metadata))
         .route("/v1/outbound-webhooks", post(webhooks::register))
+        .route("/v1/attachments", post(files::create))
+        .route("/v1/attachments/{id}", get(files::get))
         .fallback(not_found)
         .method_not_allowed_fallback(not_found)
         // The layer added last runs first: count, delay, authenticate, limit, inject, authorize.
@@ -61,7 +65,14 @@ pub(crate) fn router(sim: Sim) -> Router {
         .layer(from_fn_with_state(Arc::clone(&sim), faults::delay))
         .layer(from_fn_with_state(Arc::clone(&sim), rate_limit::count))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .with_state(sim)
+        .with_state(Arc::clone(&sim));
+    // The stand-in for S3: no API key, no rate limit, its own body limit.
+    let s3 = Router::new()
+        .route("/sim-s3/upload", post(files::upload))
+        .route("/sim-s3/files/{id}/{name}", get(files::download))
+        .layer(DefaultBodyLimit::max(files::MAX_FILE + 64 * 1024))
+        .with_state(sim);
+    s3.merge(api)
 }
 
 async fn not_found() -> Reply {

@@ -299,7 +299,12 @@ pub(crate) async fn comment(
 }
 
 fn comment_in(sim: &Shared, coll: Coll, conversation: &str, body: Option<Value>) -> Result<Reply, Reply> {
-    let m = obj(body)?;
+    let mut m = obj(body)?;
+    let attachments = match m.remove("attachments") {
+        Some(_) if coll != Coll::Messages => return Err(Reply::invalid("attachments", "notes take no attachments")),
+        Some(given) => crate::routes::files::uploaded_ids(sim, &given)?,
+        None => Vec::new(),
+    };
     let customer: Option<Id> = {
         let store = lock(&sim.store);
         match store.live(Coll::Conversations, conversation) {
@@ -328,6 +333,9 @@ fn comment_in(sim: &Shared, coll: Coll, conversation: &str, body: Option<Value>)
         draft = draft.rel(RelName::Customer, "customer", c);
     }
     apply(&mut draft, &m, &COMMENT_RELS);
+    if !attachments.is_empty() {
+        draft.set_rel(RelName::Attachments, Target::Attachments(attachments.into_boxed_slice()));
+    }
     store.define_new(coll, draft.attrs.get("custom"));
     let rec = draft.into_rec(coll);
     store.insert(coll, id.clone(), rec.clone());

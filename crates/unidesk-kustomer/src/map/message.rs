@@ -26,12 +26,17 @@ pub fn comment_from_message(
                 .filter(|i| i.kind.as_deref().is_none_or(|k| k.starts_with("attachment")));
             let attrs: AttachmentAttrs =
                 found.and_then(|f| AttachmentAttrs::deserialize(&f.attributes).ok()).unwrap_or_default();
+            // `links.related` is the content's presigned S3 URL, when the object carries one.
+            let url = found
+                .and_then(|f| f.links.related.as_ref())
+                .map(|u| u.expose().to_owned())
+                .filter(|u| u.starts_with("https://") || u.starts_with("http://"));
             Attachment {
                 id,
                 file_name: attrs.name,
                 content_type: attrs.content_type,
                 size_bytes: attrs.content_length,
-                url: None,
+                url,
             }
         })
         .collect();

@@ -108,7 +108,10 @@ pub fn ticket_update(patch: &TicketUpdate) -> Result<Value> {
 }
 
 /// `POST /v1/conversations/{id}/messages` body for a public reply on `channel`.
-pub fn message_create(input: &CommentCreate, channel: &str) -> Value {
+/// `attachment_ids` are attachments already uploaded (`POST /v1/attachments`), each sent as
+/// `{"_id": id, "name", "contentType", "contentLength"}` in the order of
+/// `input.attachments`.
+pub fn message_create(input: &CommentCreate, channel: &str, attachment_ids: &[String]) -> Value {
     let mut m = Map::new();
     m.insert("channel".into(), json!(channel));
     m.insert("app".into(), json!(app_for_channel(channel)));
@@ -122,6 +125,12 @@ pub fn message_create(input: &CommentCreate, channel: &str) -> Value {
     m.insert("meta".into(), Value::Object(meta));
     if let Some(u) = &input.author_user_id {
         m.insert("createdBy".into(), json!(u));
+    }
+    if !attachment_ids.is_empty() {
+        let files = attachment_ids.iter().zip(&input.attachments).map(|(id, f)| {
+            json!({ "_id": id, "name": f.file_name, "contentType": f.content_type, "contentLength": f.bytes.len() })
+        });
+        m.insert("attachments".into(), Value::Array(files.collect()));
     }
     Value::Object(m)
 }

@@ -179,6 +179,15 @@ impl Comments for KustomerClient {
                 field_errors: vec![FieldError { field: Some("body".into()), message: "must not be empty".into() }],
             });
         }
+        if input.is_private && !input.attachments.is_empty() {
+            return Err(Error::Validation {
+                message: "attachments: Kustomer notes take no attachments; send a public reply".into(),
+                field_errors: vec![FieldError {
+                    field: Some("attachments".into()),
+                    message: "not allowed on a private comment".into(),
+                }],
+            });
+        }
         let mut comment = if input.is_private {
             let body = Some(reverse::note_create(input));
             let call = Call::write_at(Method::POST, &paths::CONVERSATION_NOTES, &[&ticket], body)
@@ -198,13 +207,37 @@ impl Comments for KustomerClient {
                         },
                     )?,
                 };
-            let body = Some(reverse::message_create(input, &channel));
+            let mut uploaded = Vec::with_capacity(input.attachments.len());
+            for file in &input.attachments {
+                uploaded.push(self.upload_attachment(file).await?);
+            }
+            let body = Some(reverse::message_create(input, &channel, &uploaded));
             let call = Call::write_at(Method::POST, &paths::CONVERSATION_MESSAGES, &[&ticket], body)
                 .not_found(Resource::Ticket, ticket.as_str())
                 .object(format!("conversation:{ticket}"));
-            self.fetch::<Messages>(&call, false).await?
+            let mut message = self.fetch::<Messages>(&call, false).await?;
+            fill_uploaded(&mut message, &uploaded, &input.attachments);
+            message
         };
         comment.ticket_id.get_or_insert_with(|| ticket.to_string());
         Ok(comment)
+    }
+}
+
+/// Completes `comment`'s attachments from what was uploaded: the answer to a message create may
+/// name its attachments without side-loading them (or not name them at all) [U].
+fn fill_uploaded(comment: &mut Comment, ids: &[String], files: &[unidesk_core::AttachmentUpload]) {
+    for (id, file) in ids.iter().zip(files) {
+        let at = match comment.attachments.iter().position(|a| &a.id == id) {
+            Some(at) => at,
+            None => {
+                comment.attachments.push(unidesk_core::Attachment { id: id.clone(), ..Default::default() });
+                comment.attachments.len() - 1
+            }
+        };
+        let a = &mut comment.attachments[at];
+        a.file_name.get_or_insert_with(|| file.file_name.clone());
+        a.content_type.get_or_insert_with(|| file.content_type.clone());
+        a.size_bytes.get_or_insert(file.bytes.len() as u64);
     }
 }

@@ -1,6 +1,7 @@
 //! The resource trait impls for [`KustomerClient`].
 
 mod accounts;
+pub(crate) mod attachments;
 mod comments;
 mod contacts;
 mod fields;
@@ -27,18 +28,23 @@ impl Helpdesk for KustomerClient {
 
     /// Everything but deleting accounts (Kustomer's API has no company DELETE); deleted records
     /// and field definitions for the resources Kustomer's search API and metadata cover:
-    /// tickets, comments, contacts and accounts (tags, teams and users have neither).
+    /// tickets, comments, contacts and accounts (tags, teams and users have neither); attachment
+    /// downloads and uploads on comments.
     fn capabilities(&self) -> Capabilities {
         let mut caps = Capabilities::all().without(Resource::Account, Operation::Delete);
         for r in SEARCHED {
             caps = caps.with(r, Operation::ListDeleted).with(r, Operation::ListFields);
         }
-        caps
+        caps.with(Resource::Comment, Operation::Download).with(Resource::Comment, Operation::Upload)
     }
 
     unidesk_core::helpdesk_accessors!();
 
     fn fields(&self) -> &dyn unidesk_core::Fields {
+        self
+    }
+
+    fn attachments(&self) -> &dyn unidesk_core::Attachments {
         self
     }
 }

@@ -34,6 +34,27 @@ pub struct Links {
     /// The next page; `null` on the last page.
     #[serde(default)]
     pub next: Option<String>,
+    /// A related resource; for an attachment, its content's presigned S3 URL.
+    #[serde(default)]
+    pub related: Option<PresignedUrl>,
+}
+
+/// A URL that may be presigned (a secret while it lasts): its `Debug` never shows it.
+#[derive(Clone, Default, PartialEq, Eq, Deserialize)]
+#[serde(transparent)]
+pub struct PresignedUrl(String);
+
+impl PresignedUrl {
+    /// The URL itself; keep it out of logs and error messages.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::fmt::Debug for PresignedUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("PresignedUrl(<redacted>)")
+    }
 }
 
 /// One resource: `{"type", "id", "attributes", "relationships", "links"}`.

@@ -15,7 +15,16 @@ pub(crate) fn fixture(name: &str) -> String {
 
 /// A client for `server` authenticating with `key`, retrying within milliseconds.
 pub(crate) fn client(server: &MockServer, key: &str) -> KustomerClient {
-    KustomerClient::builder()
+    client_with(server, key, |b| b)
+}
+
+/// [`client`], its builder changed by `f` first.
+pub(crate) fn client_with(
+    server: &MockServer,
+    key: &str,
+    f: impl FnOnce(unidesk_kustomer::KustomerBuilder) -> unidesk_kustomer::KustomerBuilder,
+) -> KustomerClient {
+    f(KustomerClient::builder())
         .base_url(server.uri())
         .api_key(key)
         .retry(RetryConfig {
