@@ -30,6 +30,7 @@ mod coll;
 mod config;
 mod data;
 mod extract;
+mod files;
 mod injection;
 mod limits;
 mod middleware;

@@ -36,9 +36,9 @@ pub(crate) struct Shared {
     /// Counters.
     pub(crate) stats: Stats,
     /// Attachments created through `POST /v1/attachments`, by id.
-    pub(crate) files: Mutex<std::collections::BTreeMap<crate::record::Id, crate::routes::files::File>>,
+    pub(crate) files: Mutex<std::collections::BTreeMap<crate::record::Id, crate::files::File>>,
     /// Download links handed out, by signature.
-    pub(crate) links: Mutex<std::collections::HashMap<String, crate::routes::files::Link>>,
+    pub(crate) links: Mutex<std::collections::HashMap<String, crate::files::Link>>,
 }
 
 /// Locks `m`, carrying on past a poisoned lock (a panicking request must not stop the server).

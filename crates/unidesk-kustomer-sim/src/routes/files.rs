@@ -7,7 +7,7 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::body::{Body, Bytes};
+use axum::body::Body;
 use axum::extract::{Multipart, Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -15,6 +15,7 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 
 use crate::extract::{JsonBody, PathId};
+use crate::files::{File, Link};
 use crate::record::Id;
 use crate::reply::Reply;
 use crate::state::{Shared, lock};
@@ -24,26 +25,6 @@ pub(crate) const MAX_FILE: usize = 128 * 1024 * 1024;
 
 /// How long a download link works (Kustomer's links say `X-Amz-Expires=600`).
 pub(crate) const LINK_TTL: Duration = Duration::from_secs(600);
-
-/// One attachment's upload form and, once uploaded, its bytes.
-#[derive(Debug, Clone)]
-pub(crate) struct File {
-    /// The attachment's attributes, as `GET /v1/attachments/{id}` shows them.
-    pub(crate) attributes: Map<String, Value>,
-    /// The form fields handed out; the upload must carry exactly these.
-    pub(crate) fields: Map<String, Value>,
-    /// The base URL the client reached the server at (for links).
-    pub(crate) base: String,
-    /// The content, once uploaded.
-    pub(crate) bytes: Option<Bytes>,
-}
-
-/// A download link handed out: the attachment and when the link stops working.
-#[derive(Debug, Clone)]
-pub(crate) struct Link {
-    pub(crate) id: Id,
-    pub(crate) expires: Instant,
-}
 
 /// An unguessable token: 128 random bits in hex.
 fn token() -> String {
