@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use async_trait::async_trait;
 use reqwest::Method;
 use serde_json::{Value, json};
-use unidesk_core::{Comment, CommentCreate, Comments, Error, FieldError, ListQuery, Page, Resource, Result};
+use unidesk_core::{Comment, CommentCreate, Comments, Error, FieldError, ListQuery, Operation, Page, Resource, Result};
 
 use super::tickets::location_id;
 use super::{bad_record, rt_id, rt_number};
@@ -158,6 +158,11 @@ impl Comments for RtClient {
     }
 
     async fn create(&self, input: &CommentCreate) -> Result<Comment> {
+        // Uploading files with a comment is not wired for RT yet (the capability report has no
+        // `upload`): refused before anything is sent, never silently dropped.
+        if !input.attachments.is_empty() {
+            return Err(Error::unsupported(Resource::Comment, Operation::Upload, crate::ADAPTER));
+        }
         let n = rt_id(&input.ticket_id, Resource::Ticket)?;
         let field_error = |field: &str, message: &str| Error::Validation {
             message: format!("{field}: {message}"),
