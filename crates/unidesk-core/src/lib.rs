@@ -25,6 +25,7 @@ mod id;
 mod inputs;
 mod models;
 mod query;
+pub mod retry;
 pub mod schema;
 mod stream;
 mod traits;

@@ -245,7 +245,7 @@ impl RtClient {
                 outcome,
                 attempts,
                 elapsed: start.elapsed(),
-                retry_after,
+                server_wait: retry_after,
                 jitter: fastrand::f64(),
             };
             match retry::decide(&attempt, &self.inner.retry) {

@@ -61,7 +61,7 @@ impl Default for RtBuilder {
             timeout: Duration::from_secs(60),
             connect_timeout: Duration::from_secs(10),
             page_size: MAX_PAGE_SIZE,
-            retry: RetryConfig::default(),
+            retry: crate::retry::rt_defaults(),
             user_agent: concat!("unidesk-rt/", env!("CARGO_PKG_VERSION")).to_owned(),
             max_body_bytes: MAX_BODY_BYTES,
             default_queue: "General".to_owned(),

@@ -21,7 +21,7 @@ fn fast() -> RetryConfig {
         base_delay: Duration::from_millis(1),
         max_delay: Duration::from_millis(5),
         max_rate_limit_wait: Duration::from_secs(2),
-        ..RetryConfig::default()
+        ..unidesk_rt::retry::rt_defaults()
     }
 }
 
