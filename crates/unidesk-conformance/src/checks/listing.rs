@@ -335,7 +335,7 @@ pub async fn sets_hold_no_duplicates(t: &Target) -> CheckResult {
         skip!("no resource is listable");
     }
     for r in resources {
-        let w = walk(t.desk(), r, ListQuery::new().page_size(100), r.plural()).await?;
+        let w = reference(t, r).await?;
         for rec in w.records() {
             for field in SET_FIELDS {
                 let Some(values) = rec.json.get(field).and_then(|v| v.as_array()) else { continue };
@@ -357,7 +357,7 @@ pub async fn default_listings_hold_no_deleted_records(t: &Target) -> CheckResult
         skip!("no resource is listable");
     }
     for r in resources {
-        let w = walk(t.desk(), r, ListQuery::new().page_size(100), r.plural()).await?;
+        let w = reference(t, r).await?;
         for rec in w.records() {
             let deleted = rec.json.get("remote_was_deleted").and_then(|v| v.as_bool()).unwrap_or(false);
             ensure!(!deleted, "{} {:?} is marked remote_was_deleted in a default listing", r.as_str(), rec.id);
