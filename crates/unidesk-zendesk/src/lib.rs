@@ -1,0 +1,3 @@
+//! # unidesk-zendesk
+//!
+//! The Zendesk Support adapter for unidesk (work in progress: issue #17).
