@@ -33,7 +33,7 @@ pub(crate) struct Decoded<T> {
 }
 
 impl<T> Decoded<T> {
-    fn new(items: Vec<T>, next: Option<&str>) -> Self {
+    pub(crate) fn new(items: Vec<T>, next: Option<&str>) -> Self {
         Decoded { items, has_next: next.is_some(), next_page: next.and_then(page_param) }
     }
 }

@@ -90,6 +90,19 @@ pub(crate) enum Endpoint {
         /// The `queryContext`.
         context: &'static str,
     },
+    /// `POST /v1/customers/search` with a caller's criteria ([`crate::extra::search`]).
+    Query(Box<QuerySpec>),
+}
+
+/// A caller-built search: its body, and whether the walk may re-window it on `updated_at`.
+#[derive(Debug, Clone)]
+pub(crate) struct QuerySpec {
+    /// The search body as the caller built it (`and`, `or`, `not`, `sort`, `queryContext`…).
+    pub(crate) body: Value,
+    /// `<context>_updated_at`, when the query is sorted on it ascending: each page after the
+    /// first then opens a window `updated_at >= t`, as the listing engine does. `None` for a
+    /// caller's own sort: plain page numbers, and `ProviderLimit` at the cap.
+    pub(crate) window_key: Option<String>,
 }
 
 impl Endpoint {
@@ -103,16 +116,25 @@ impl Endpoint {
         }
     }
 
-    /// Whether this is the search API (windowed, filters on time server-side).
+    /// Whether this is the search API walked in windows (filters on time server-side).
     pub(crate) fn is_search(&self) -> bool {
-        matches!(self, Endpoint::Search { .. })
+        match self {
+            Endpoint::Search { .. } => true,
+            Endpoint::Query(spec) => spec.window_key.is_some(),
+            Endpoint::Get { .. } => false,
+        }
+    }
+
+    /// Whether the endpoint serves at most [`SEARCH_PAGE_CAP`] pages per query.
+    pub(crate) fn is_capped(&self) -> bool {
+        matches!(self, Endpoint::Search { .. } | Endpoint::Query(_))
     }
 
     /// The page size `query` asks for, within what the endpoint serves.
     pub(crate) fn page_size(&self, query: &ListQuery, default: u32) -> Result<u32> {
         let max = match self {
             Endpoint::Get { max_page_size, .. } => *max_page_size,
-            Endpoint::Search { .. } => SEARCH_MAX_PAGE_SIZE,
+            Endpoint::Search { .. } | Endpoint::Query(_) => SEARCH_MAX_PAGE_SIZE,
         };
         query.effective_page_size(default, max)
     }
@@ -136,6 +158,21 @@ impl Endpoint {
             }
             Endpoint::Search { context } => {
                 let body = search_body(context, query, window_start);
+                let mut call = Call::write_at(Method::POST, &paths::SEARCH, &[], Some(body))
+                    .query("page", page)
+                    .query("pageSize", size);
+                call.idempotent = true; // a search is a read
+                call
+            }
+            Endpoint::Query(spec) => {
+                let mut body = spec.body.clone();
+                if let (Some(key), Some(t)) = (&spec.window_key, window_start) {
+                    let window = json!({ key.clone(): { "gte": ts(t) } });
+                    match body.get_mut("and").and_then(Value::as_array_mut) {
+                        Some(and) => and.push(window),
+                        None => body["and"] = json!([window]),
+                    }
+                }
                 let mut call = Call::write_at(Method::POST, &paths::SEARCH, &[], Some(body))
                     .query("page", page)
                     .query("pageSize", size);
@@ -176,7 +213,7 @@ impl<T: Record> Source<T> {
     /// The request for the page `state` is at.
     fn request(&self, query: &ListQuery, state: &State, default_size: u32) -> Result<Call<'static>> {
         let size = self.endpoint.page_size(query, default_size)?;
-        if self.endpoint.is_search() && state.page > SEARCH_PAGE_CAP {
+        if self.endpoint.is_capped() && state.page > SEARCH_PAGE_CAP {
             return Err(Error::invalid_cursor("search page beyond the 100-page cap"));
         }
         Ok(self.endpoint.call(query, state.page, size, state.win.as_ref().map(|w| w.t)))
@@ -218,14 +255,40 @@ impl KustomerClient {
         query: &ListQuery,
         sources: &[Source<T>],
     ) -> Result<Page<T>> {
+        self.list_sources_keyed(resource, "", query, sources).await
+    }
+
+    /// [`Self::list_sources`] for a listing that `key` tells apart from others of the same
+    /// resource and query (a klass's path, a search body's hash): a cursor of one is refused by
+    /// the other.
+    pub(crate) async fn list_sources_keyed<T: Record>(
+        &self,
+        resource: Resource,
+        key: &str,
+        query: &ListQuery,
+        sources: &[Source<T>],
+    ) -> Result<Page<T>> {
         refuse_include_deleted(resource, query, sources)?;
-        let fingerprint = query.fingerprint(resource);
+        let mut fingerprint = query.fingerprint(resource);
+        if !key.is_empty() {
+            fingerprint.push('|');
+            fingerprint.push_str(key);
+        }
         let (state, source) = State::resume(query.cursor.as_ref(), &fingerprint, sources)?;
         let call = source.request(query, &state, self.default_page_size())?;
         let resp = self.send(&call).await?;
         let opts = DecodeOptions { include_remote_data: query.include_remote_data, base_url: self.base_url() };
         let decoded = (source.decode)(&resp.body, call.template, opts)?;
         let step = state.after(source.endpoint.is_search(), &PageFacts::of(&decoded))?;
+        if source.endpoint.is_capped() && !source.endpoint.is_search() && step.next.is_some() && state.page >= SEARCH_PAGE_CAP
+        {
+            return Err(Error::ProviderLimit {
+                message: format!(
+                    "a search sorted by the caller's own keys serves at most {SEARCH_PAGE_CAP} pages; \
+                     sort on updated_at (the default) or narrow the query"
+                ),
+            });
+        }
 
         let mut keep = step.keep.into_iter();
         let mut items = decoded.items;

@@ -63,7 +63,7 @@ pub(crate) fn encode_segment(raw: &str) -> String {
 
 /// `GET`, `POST`: conversations.
 pub(crate) const CONVERSATIONS: PathTemplate = PathTemplate("/v1/conversations");
-/// `GET`, `PATCH`, `DELETE`: one conversation.
+/// `GET`, `PUT` (`?replace=true`: full replacement), `PATCH`, `DELETE`: one conversation.
 pub(crate) const CONVERSATION: PathTemplate = PathTemplate("/v1/conversations/{id}");
 /// `GET`, `POST`: a conversation's messages.
 pub(crate) const CONVERSATION_MESSAGES: PathTemplate = PathTemplate("/v1/conversations/{id}/messages");
@@ -75,19 +75,19 @@ pub(crate) const CONVERSATION_TAGS: PathTemplate = PathTemplate("/v1/conversatio
 pub(crate) const ATTACHMENTS: PathTemplate = PathTemplate("/v1/attachments");
 /// `GET`: one attachment, its content's presigned URL in `links.related`.
 pub(crate) const ATTACHMENT: PathTemplate = PathTemplate("/v1/attachments/{id}");
-/// `GET`: messages.
+/// `GET`, `POST`: messages.
 pub(crate) const MESSAGES: PathTemplate = PathTemplate("/v1/messages");
 /// `GET`: one message.
 pub(crate) const MESSAGE: PathTemplate = PathTemplate("/v1/messages/{id}");
 /// `GET`: notes.
 pub(crate) const NOTES: PathTemplate = PathTemplate("/v1/notes");
-/// `GET`: one note.
+/// `GET`, `PATCH`, `DELETE`: one note (a conversation's or a customer's).
 pub(crate) const NOTE: PathTemplate = PathTemplate("/v1/notes/{id}");
 /// `GET`, `POST`: customers.
 pub(crate) const CUSTOMERS: PathTemplate = PathTemplate("/v1/customers");
-/// `GET`, `PATCH`, `DELETE`: one customer.
+/// `GET`, `PUT` (`?replace=true`: full replacement), `PATCH`, `DELETE`: one customer.
 pub(crate) const CUSTOMER: PathTemplate = PathTemplate("/v1/customers/{id}");
-/// `GET`: a customer's conversations.
+/// `GET`, `POST`: a customer's conversations.
 pub(crate) const CUSTOMER_CONVERSATIONS: PathTemplate = PathTemplate("/v1/customers/{id}/conversations");
 /// `GET`: the customer with this email.
 pub(crate) const CUSTOMER_BY_EMAIL: PathTemplate = PathTemplate("/v1/customers/email={email}");
@@ -99,9 +99,9 @@ pub(crate) const SEARCH: PathTemplate = PathTemplate("/v1/customers/search");
 pub(crate) const COMPANIES: PathTemplate = PathTemplate("/v1/companies");
 /// `GET`, `PUT`: one company.
 pub(crate) const COMPANY: PathTemplate = PathTemplate("/v1/companies/{id}");
-/// `GET`: users.
+/// `GET`, `POST` (an invitation): users.
 pub(crate) const USERS: PathTemplate = PathTemplate("/v1/users");
-/// `GET`: one user.
+/// `GET`, `PUT` [U: PUT or PATCH]: one user; several with comma-separated ids.
 pub(crate) const USER: PathTemplate = PathTemplate("/v1/users/{id}");
 /// `GET`: teams.
 pub(crate) const TEAMS: PathTemplate = PathTemplate("/v1/teams");
@@ -114,6 +114,48 @@ pub(crate) const TAG: PathTemplate = PathTemplate("/v1/tags/{id}");
 /// `GET`: the custom-attribute definitions of a resource (`conversation`, `customer`,
 /// `company`, `message`).
 pub(crate) const METADATA: PathTemplate = PathTemplate("/v1/metadata/{resource}");
+
+// Typed calls outside the normalized traits (`crate::extra`). [U] marks a path no public
+// source settles (see docs/mapping-kustomer.md).
+
+/// `GET`: a customer's notes.
+pub(crate) const CUSTOMER_NOTES: PathTemplate = PathTemplate("/v1/customers/{id}/notes");
+/// `GET`, `POST`: klasses (custom object types).
+pub(crate) const KLASSES: PathTemplate = PathTemplate("/v1/klasses");
+/// `GET`, `PUT`, `DELETE`: one klass by id.
+pub(crate) const KLASS: PathTemplate = PathTemplate("/v1/klasses/{id}");
+/// `GET` (paged, `fromDate`), `POST`: the KObjects of klass `{name}`.
+pub(crate) const KOBJECTS: PathTemplate = PathTemplate("/v1/klasses/{name}");
+/// `GET`, `PUT`, `DELETE`: one KObject of klass `{name}`.
+pub(crate) const KOBJECT: PathTemplate = PathTemplate("/v1/klasses/{name}/{id}");
+/// `GET`, `POST`: a customer's KObjects of klass `{name}`.
+pub(crate) const CUSTOMER_KOBJECTS: PathTemplate = PathTemplate("/v1/customers/{id}/klasses/{name}");
+/// `GET`: a company's KObjects of klass `{name}` [U].
+pub(crate) const COMPANY_KOBJECTS: PathTemplate = PathTemplate("/v1/companies/{id}/klasses/{name}");
+/// `GET` (`resourceType`), `POST`: sub-statuses.
+pub(crate) const SUB_STATUSES: PathTemplate = PathTemplate("/v1/sub-statuses");
+/// `GET`, `PUT` [U: PUT or PATCH], `DELETE`: one sub-status.
+pub(crate) const SUB_STATUS: PathTemplate = PathTemplate("/v1/sub-statuses/{id}");
+/// `POST` (create), `PUT` (update), `DELETE ?ids=` (delete [U]): conversations in bulk.
+pub(crate) const CONVERSATIONS_BULK: PathTemplate = PathTemplate("/v1/conversations/bulk");
+/// `GET`: one bulk operation's status (`status`, `batches.complete`/`batches.total`).
+pub(crate) const BULK: PathTemplate = PathTemplate("/v1/bulk/{id}");
+/// `GET`: one bulk operation's batches, with per-item results.
+pub(crate) const BULK_BATCHES: PathTemplate = PathTemplate("/v1/bulk/{id}/batches");
+/// `GET` (cursor paging: `count`, `before`, `filter[…]`): the org's audit log.
+pub(crate) const AUDIT_LOGS: PathTemplate = PathTemplate("/v1/audit-logs");
+/// `GET`, `POST`: outbound webhooks.
+pub(crate) const OUTBOUND_WEBHOOKS: PathTemplate = PathTemplate("/v1/outbound-webhooks");
+/// `GET`, `PUT` [U], `DELETE`: one outbound webhook.
+pub(crate) const OUTBOUND_WEBHOOK: PathTemplate = PathTemplate("/v1/outbound-webhooks/{id}");
+/// `GET`: the customer with this phone number.
+pub(crate) const CUSTOMER_BY_PHONE: PathTemplate = PathTemplate("/v1/customers/phone={phone}");
+/// `GET`, `POST`: a customer's drafts.
+pub(crate) const CUSTOMER_DRAFTS: PathTemplate = PathTemplate("/v1/customers/{id}/drafts");
+/// `GET`: a conversation's drafts [U].
+pub(crate) const CONVERSATION_DRAFTS: PathTemplate = PathTemplate("/v1/conversations/{id}/drafts");
+/// `GET`, `PUT`, `DELETE` [U]: one draft.
+pub(crate) const DRAFT: PathTemplate = PathTemplate("/v1/drafts/{id}");
 
 #[cfg(test)]
 mod tests {
@@ -168,10 +210,29 @@ mod tests {
             TAGS,
             TAG,
             METADATA,
+            CUSTOMER_NOTES,
+            KLASSES,
+            KLASS,
+            KOBJECTS,
+            KOBJECT,
+            CUSTOMER_KOBJECTS,
+            COMPANY_KOBJECTS,
+            SUB_STATUSES,
+            SUB_STATUS,
+            CONVERSATIONS_BULK,
+            BULK,
+            BULK_BATCHES,
+            AUDIT_LOGS,
+            OUTBOUND_WEBHOOKS,
+            OUTBOUND_WEBHOOK,
+            CUSTOMER_BY_PHONE,
+            CUSTOMER_DRAFTS,
+            CONVERSATION_DRAFTS,
+            DRAFT,
         ] {
             assert!(t.template().starts_with("/v1/"), "{t:?}");
             assert_eq!(t.template().matches('{').count(), t.template().matches('}').count(), "{t:?}");
-            assert!(t.placeholders() <= 1, "{t:?}");
+            assert!(t.placeholders() <= 2, "{t:?}");
             let filled = t.fill_text(&vec!["x"; t.placeholders()]);
             assert!(!filled.contains('{') && !filled.contains('}'), "{filled}");
         }

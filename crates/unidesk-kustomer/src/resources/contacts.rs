@@ -11,7 +11,7 @@ use crate::paths::{self, PathTemplate};
 
 impl KustomerClient {
     /// The customer whose `kind` (email, external id) is `value`, looked up at `at`.
-    async fn lookup(&self, kind: &str, at: &PathTemplate, value: &str) -> Result<Contact> {
+    pub(crate) async fn lookup(&self, kind: &str, at: &PathTemplate, value: &str) -> Result<Contact> {
         if value.is_empty() || value.len() > 512 || value.chars().any(char::is_control) {
             return Err(Error::invalid_input(format!("{kind} lookup value rejected")));
         }
