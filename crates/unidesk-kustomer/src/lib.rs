@@ -9,7 +9,10 @@
 //!   never hits the search API's 100-page cap and never skips or repeats a record;
 //! - pacing on `x-ratelimit-*` headers, retries with backoff and jitter ([`retry`]);
 //! - writes, a passthrough for raw requests ([`KustomerClient::raw`]), and webhook
-//!   parsing with signature checks ([`webhook`]).
+//!   parsing with signature checks ([`webhook`]);
+//! - typed calls for what the normalized model does not hold ([`extra`]): notes, klasses and
+//!   KObjects, sub-statuses, bulk jobs, the audit log, outbound webhooks, lookups, users,
+//!   messages, a search builder and reply drafts.
 //!
 //! ```no_run
 //! use unidesk_core::{HelpdeskExt, ListQuery};
@@ -31,6 +34,7 @@ mod config;
 pub mod decode;
 mod descriptor;
 mod errors;
+pub mod extra;
 mod list;
 pub mod map;
 mod passthrough;

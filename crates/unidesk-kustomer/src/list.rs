@@ -27,7 +27,7 @@ use reqwest::Method;
 use serde_json::{Value, json};
 use unidesk_core::{Cursor, Error, Id, ListQuery, Page, Record, Resource, Result};
 
-pub(crate) use guard::{check_progress, count_empty};
+pub(crate) use guard::{MAX_EMPTY_PAGES, check_progress, count_empty};
 pub(crate) use state::State;
 
 use crate::ADAPTER;
@@ -280,7 +280,10 @@ impl KustomerClient {
         let opts = DecodeOptions { include_remote_data: query.include_remote_data, base_url: self.base_url() };
         let decoded = (source.decode)(&resp.body, call.template, opts)?;
         let step = state.after(source.endpoint.is_search(), &PageFacts::of(&decoded))?;
-        if source.endpoint.is_capped() && !source.endpoint.is_search() && step.next.is_some() && state.page >= SEARCH_PAGE_CAP
+        if source.endpoint.is_capped()
+            && !source.endpoint.is_search()
+            && step.next.is_some()
+            && state.page >= SEARCH_PAGE_CAP
         {
             return Err(Error::ProviderLimit {
                 message: format!(

@@ -368,6 +368,94 @@ pub fn parse_event(body: &[u8], base_url: &str) -> Result<Event> {
     Ok(Event { id: env.id, kind, occurred_at: env.created_at, object, changes })
 }
 
+/// What happened to a KObject.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum KObjectAction {
+    /// `kustomer.kobject.<klass>.create`.
+    Created,
+    /// `kustomer.kobject.<klass>.update`.
+    Updated,
+    /// `kustomer.kobject.<klass>.delete`.
+    Deleted,
+    /// A verb this version does not know, kept.
+    Unknown(String),
+}
+
+/// A KObject delivery (`kustomer.kobject.<klass>.<verb>`), typed.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct KObjectEvent {
+    /// The delivery id (deduplicate on it).
+    pub id: String,
+    /// The klass name (`order`).
+    pub klass: String,
+    /// What happened.
+    pub action: KObjectAction,
+    /// When Kustomer says it happened.
+    pub occurred_at: Option<DateTime<Utc>>,
+    /// The KObject after the change (as it was, for a delete).
+    pub object: crate::extra::klasses::KObject,
+    /// What changed, by Kustomer attribute name (`before`/`after`); empty when not sent.
+    pub changes: std::collections::BTreeMap<String, unidesk_core::FieldChange>,
+}
+
+/// A delivery as this adapter types it: a KObject event, or a normalized [`Event`].
+#[derive(Debug, Clone, PartialEq)]
+pub enum KustomerEvent {
+    /// A klass's object was created, updated or deleted.
+    KObject(KObjectEvent),
+    /// Anything else, as [`parse_event`] maps it.
+    Normalized(Event),
+}
+
+/// Parses a delivery without any check: KObject events (`kustomer.kobject.<klass>.*`) typed as
+/// [`KustomerEvent::KObject`], every other event as [`parse_event`] maps it.
+pub fn parse_kustomer_event(body: &[u8], base_url: &str) -> Result<KustomerEvent> {
+    let env: Envelope = crate::wire::parse("webhook delivery", body)?;
+    let parts: Vec<&str> = env.name.split('.').collect();
+    let (klass, verb) = match parts.as_slice() {
+        ["kustomer", "kobject", klass, verb] => (*klass, *verb),
+        _ => return parse_event(body, base_url).map(KustomerEvent::Normalized),
+    };
+    let action = match verb {
+        "create" => KObjectAction::Created,
+        "update" => KObjectAction::Updated,
+        "delete" => KObjectAction::Deleted,
+        other => KObjectAction::Unknown(other.to_owned()),
+    };
+    let object = crate::extra::klasses::kobject_from_data(&env.data)?;
+    let changes = crate::map::changes::changes("kobject", env.changes.as_ref());
+    Ok(KustomerEvent::KObject(KObjectEvent {
+        id: env.id,
+        klass: klass.to_owned(),
+        action,
+        occurred_at: env.created_at,
+        object,
+        changes,
+    }))
+}
+
+impl WebhookReceiver {
+    /// [`Self::check`], typed: verifies and parses one delivery, recording nothing; `Ok(None)`
+    /// for an id already marked processed. KObject deliveries come back as
+    /// [`KustomerEvent::KObject`]; call [`Self::mark_processed`] once handled.
+    pub fn check_kustomer(&self, body: &[u8], headers: &HeaderMap) -> Result<Option<KustomerEvent>> {
+        if body.len() > MAX_BODY_BYTES {
+            return Err(Error::invalid_input("webhook body over 1 MiB"));
+        }
+        self.verify(body, headers)?;
+        let event = parse_kustomer_event(body, &self.base_url)?;
+        let id = match &event {
+            KustomerEvent::KObject(k) => &k.id,
+            KustomerEvent::Normalized(e) => &e.id,
+        };
+        if self.dedupe_lock().is_some_and(|mut d| d.contains(id)) {
+            return Ok(None);
+        }
+        Ok(Some(event))
+    }
+}
+
 /// A `*.delete` event carries the record as it was: mark it deleted.
 fn mark_deleted(object: &mut EventObject) {
     match object {
