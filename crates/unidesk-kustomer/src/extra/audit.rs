@@ -171,6 +171,10 @@ impl KustomerClient {
                 call = call.query(&format!("filter[{k}]"), v);
             }
         }
+        if let [name] = query.event_names.as_slice() {
+            super::check_value("event name", name)?;
+            call = call.query("filter[eventName]", name); // [U]; matched here as well
+        }
         let resp = self.send(&call).await?;
         let doc: crate::wire::Document<Vec<crate::wire::ResourceObject<Map<String, Value>>>> =
             crate::wire::parse(call.template, &resp.body)?;

@@ -46,7 +46,8 @@ pub struct BulkOptions {
     pub max_wait: Duration,
     /// How many times a job answered with an error status is submitted.
     pub submit_attempts: u32,
-    /// Rounds in which items a completed job reported failed are submitted again.
+    /// Rounds in which items a completed job reported failed (and not `retryable: false`) are
+    /// submitted again.
     pub resubmit_failed: u32,
 }
 
@@ -434,11 +435,12 @@ fn request(kind: Kind, job: &[Pending]) -> Call<'static> {
 }
 
 /// Records each item's outcome from the batches of its completed job; returns the indexes of
-/// the items reported failed.
+/// the items reported failed that may succeed if sent again (not marked `retryable: false`).
 fn settle(kind: Kind, job: &[Pending], items: &mut [BulkItem], batches: &[BulkBatch]) -> Vec<usize> {
     let mut by_ref: HashMap<&str, &Value> = HashMap::new();
     let mut done_ids: HashMap<&str, ()> = HashMap::new();
     let mut errors_by_id: HashMap<String, String> = HashMap::new();
+    let mut errors_by_ref: HashMap<String, (String, bool)> = HashMap::new();
     for b in batches {
         for r in &b.results {
             if let Some(cr) = r.get("_clientRef").and_then(Value::as_str) {
@@ -449,6 +451,10 @@ fn settle(kind: Kind, job: &[Pending], items: &mut [BulkItem], batches: &[BulkBa
             done_ids.insert(id, ());
         }
         for e in &b.errors {
+            if let Some(cr) = e.get("_clientRef").and_then(Value::as_str) {
+                let retryable = e.get("retryable").and_then(Value::as_bool) != Some(false);
+                errors_by_ref.insert(cr.to_owned(), (error_text(e), retryable));
+            }
             if let Some(id) = e.get("id").or_else(|| e.pointer("/meta/id")).and_then(Value::as_str) {
                 errors_by_id.insert(id.to_owned(), error_text(e));
             }
@@ -457,9 +463,15 @@ fn settle(kind: Kind, job: &[Pending], items: &mut [BulkItem], batches: &[BulkBa
     let mut failed = Vec::new();
     for p in job {
         let item = &mut items[p.index];
-        let outcome = match by_ref.get(item.client_ref.as_str()) {
-            Some(r) => outcome_of(r, p.id.as_deref()),
-            None => match (kind, p.id.as_deref()) {
+        let known_error = errors_by_ref.remove(&item.client_ref);
+        let retryable = known_error.as_ref().is_none_or(|(_, r)| *r);
+        let outcome = match (by_ref.get(item.client_ref.as_str()), known_error) {
+            (Some(r), known) => match outcome_of(r, p.id.as_deref()) {
+                BulkOutcome::Failed { error } => BulkOutcome::Failed { error: known.map_or(error, |(e, _)| e) },
+                other => other,
+            },
+            (None, Some((error, _))) => BulkOutcome::Failed { error },
+            (None, None) => match (kind, p.id.as_deref()) {
                 (Kind::Create, _) | (_, None) => {
                     BulkOutcome::Unknown { reason: "the batches name no result for this item's _clientRef".into() }
                 }
@@ -474,7 +486,9 @@ fn settle(kind: Kind, job: &[Pending], items: &mut [BulkItem], batches: &[BulkBa
         }
         if let BulkOutcome::Failed { error } = &outcome {
             item.errors.push(error.clone());
-            failed.push(p.index);
+            if retryable {
+                failed.push(p.index);
+            }
         }
         item.outcome = outcome;
     }
@@ -555,6 +569,27 @@ mod tests {
             matches!(&items[1].outcome, BulkOutcome::Failed { error } if error.starts_with("bad ") && !error.contains('\u{1b}'))
         );
         assert_eq!(items[1].errors.len(), 1);
+    }
+
+    #[test]
+    fn errors_name_their_item_and_say_whether_a_retry_can_help() {
+        let job = pending(2);
+        let mut items: Vec<_> = (0..2).map(item).collect();
+        let batch = BulkBatch {
+            id: "b".into(),
+            status: Some("complete".into()),
+            object_ids: vec![],
+            success_count: Some(0),
+            failure_count: Some(2),
+            results: vec![json!({"_clientRef": "i0", "status": "failed"})],
+            errors: vec![
+                json!({"_clientRef": "i0", "status": 503, "code": "injected_fault", "detail": "Injected fault", "retryable": true}),
+                json!({"_clientRef": "i1", "status": 404, "code": "not_found", "detail": "no such conversation", "retryable": false}),
+            ],
+        };
+        assert_eq!(settle(Kind::Update, &job, &mut items, &[batch]), [0], "only the retryable failure comes back");
+        assert_eq!(items[0].outcome, BulkOutcome::Failed { error: "Injected fault".into() });
+        assert_eq!(items[1].outcome, BulkOutcome::Failed { error: "no such conversation".into() });
     }
 
     #[test]

@@ -177,6 +177,12 @@ impl KustomerClient {
         self.send_one(&call).await
     }
 
+    /// One draft (`GET /v1/drafts/{id}`, [U]).
+    pub async fn get_draft(&self, id: &str) -> Result<Draft> {
+        let id = Id::parse(id)?;
+        self.send_one(&Call::get_at(&paths::DRAFT, &[&id])).await
+    }
+
     /// Changes a draft (`PUT /v1/drafts/{id}`); a `send_at` schedules it.
     pub async fn update_draft(&self, id: &str, input: &DraftInput) -> Result<Draft> {
         let id = Id::parse(id)?;

@@ -48,6 +48,22 @@ impl KustomerClient {
         self.fetch::<Notes>(&call, false).await
     }
 
+    /// Adds a note to a customer's timeline, outside any conversation (`POST /v1/notes`
+    /// with `customer`).
+    pub async fn create_customer_note(&self, customer_id: &str, body: &str) -> Result<Comment> {
+        let customer = Id::parse(customer_id)?;
+        if body.is_empty() {
+            return Err(Error::invalid_input("a note needs a body"));
+        }
+        let call = Call::write_at(
+            Method::POST,
+            &paths::NOTES,
+            &[],
+            Some(json!({ "body": body, "customer": customer.as_str() })),
+        );
+        self.fetch::<Notes>(&call, false).await
+    }
+
     /// Deletes a note with `DELETE /v1/notes/{id}` (Kustomer answers 204).
     pub async fn delete_note(&self, id: &str) -> Result<()> {
         let id = Id::parse(id)?;
