@@ -530,4 +530,29 @@ mod tests {
         assert!(matches!(parse_event(b"{\"id\":", ""), Err(Error::Decode { .. })));
         assert!(matches!(parse_event(b"[]", ""), Err(Error::Decode { .. })));
     }
+
+    #[test]
+    fn kobject_deliveries_are_typed_and_others_stay_normalized() {
+        let body = br#"{"id":"e9","name":"kustomer.kobject.order.update","createdAt":"2026-11-02T10:00:00.000Z","data":{"type":"kobject.order","id":"k1","attributes":{"title":"Order 1042","custom":{"totalNum":42.5},"updatedAt":"2026-11-02T10:00:00.000Z"},"relationships":{"customer":{"data":{"type":"customer","id":"p1"}}}},"changes":{"attributes":{"title":{"op":"replace","before":"Order","after":"Order 1042"}}}}"#;
+        let r = WebhookReceiver::new().signing_token("tok").dedupe(8);
+        let event = r.check_kustomer(body, &headers(&sign("tok", body))).expect("verified").expect("new");
+        let KustomerEvent::KObject(k) = event else { panic!("typed as a KObject event") };
+        assert_eq!((k.klass.as_str(), &k.action, k.id.as_str()), ("order", &KObjectAction::Updated, "e9"));
+        assert_eq!((k.object.id.as_str(), k.object.customer_id.as_deref()), ("k1", Some("p1")));
+        assert_eq!(k.object.custom["totalNum"], serde_json::json!(42.5));
+        assert_eq!(k.changes["title"].after, "Order 1042");
+        r.mark_processed("e9");
+        assert!(r.check_kustomer(body, &headers(&sign("tok", body))).expect("ok").is_none(), "a duplicate");
+        assert!(matches!(r.check_kustomer(body, &headers("00")), Err(Error::Unauthenticated { .. })));
+        // The normalized parser still reports it as an unknown kind, unchanged.
+        assert_eq!(
+            parse_event(body, "").expect("parses").kind,
+            EventKind::Unknown("kustomer.kobject.order.update".into())
+        );
+        let other = parse_kustomer_event(BODY, "").expect("conversation");
+        assert!(matches!(other, KustomerEvent::Normalized(Event { kind: EventKind::TicketUpdated, .. })));
+        let odd = br#"{"id":"e10","name":"kustomer.kobject.order.archive","data":{"type":"kobject.order","id":"k1","attributes":{}}}"#;
+        let KustomerEvent::KObject(k) = parse_kustomer_event(odd, "").expect("parses") else { panic!("kobject") };
+        assert_eq!(k.action, KObjectAction::Unknown("archive".into()));
+    }
 }

@@ -2,8 +2,6 @@
 //! every write, snapshotted with insta; validation errors with field details;
 //! a 429 on a write retried once, with nothing duplicated.
 
-use std::collections::BTreeMap;
-
 use serde_json::{Value, json};
 use unidesk_core::{
     AccountCreate, AccountUpdate, CommentCreate, ContactCreate, ContactUpdate, Error, Helpdesk, Priority, TicketCreate,
@@ -34,26 +32,7 @@ async fn respond(server: &MockServer, verb: &str, p: &str, status: u16, body: St
 
 /// Every request received since `from`, as `{method, path, query, body}`.
 async fn requests_since(server: &MockServer, from: &mut usize) -> Vec<Value> {
-    let all = server.received_requests().await.unwrap_or_default();
-    let new: Vec<Value> = all[*from..]
-        .iter()
-        .map(|r| {
-            assert_eq!(
-                r.headers.get("authorization").and_then(|v| v.to_str().ok()),
-                Some("Bearer write-test-key"),
-                "every request is authenticated"
-            );
-            let query: BTreeMap<String, String> = r.url.query_pairs().into_owned().collect();
-            let body = if r.body.is_empty() {
-                Value::Null
-            } else {
-                serde_json::from_slice(&r.body).expect("unidesk sends JSON bodies")
-            };
-            json!({ "method": r.method.as_str(), "path": r.url.path(), "query": query, "body": body })
-        })
-        .collect();
-    *from = all.len();
-    new
+    support::http::requests_since(server, from, "write-test-key").await
 }
 
 macro_rules! snapshot {

@@ -37,3 +37,51 @@ pub(crate) fn client_with(
         .build()
         .expect("client")
 }
+
+/// Every request `server` received since `from`, as `{method, path, query, body}` (no
+/// headers: the key is checked, never recorded), each checked to carry `Bearer <key>`.
+pub(crate) async fn requests_since(server: &MockServer, from: &mut usize, key: &str) -> Vec<serde_json::Value> {
+    let all = server.received_requests().await.unwrap_or_default();
+    let expected = format!("Bearer {key}");
+    let new = all[*from..]
+        .iter()
+        .map(|r| {
+            let auth = r.headers.get("authorization").and_then(|v| v.to_str().ok());
+            assert_eq!(auth, Some(expected.as_str()), "every request is authenticated");
+            let query: std::collections::BTreeMap<String, String> = r.url.query_pairs().into_owned().collect();
+            let body = if r.body.is_empty() {
+                serde_json::Value::Null
+            } else {
+                serde_json::from_slice(&r.body).expect("unidesk sends JSON bodies")
+            };
+            serde_json::json!({ "method": r.method.as_str(), "path": r.url.path(), "query": query, "body": body })
+        })
+        .collect();
+    *from = all.len();
+    new
+}
+
+/// Answers `verb path` with `status` and `body` (JSON text).
+pub(crate) async fn mount(server: &MockServer, verb: &str, p: &str, status: u16, body: serde_json::Value) {
+    let template = if body.is_null() {
+        wiremock::ResponseTemplate::new(status)
+    } else {
+        wiremock::ResponseTemplate::new(status).set_body_string(body.to_string())
+    };
+    wiremock::Mock::given(wiremock::matchers::method(verb))
+        .and(wiremock::matchers::path(p))
+        .respond_with(template)
+        .mount(server)
+        .await;
+}
+
+/// A single-record body.
+pub(crate) fn one(kind: &str, id: &str, attributes: serde_json::Value) -> serde_json::Value {
+    serde_json::json!({ "data": { "type": kind, "id": id, "attributes": attributes } })
+}
+
+/// A list body whose `links.next` is `next`.
+pub(crate) fn list(items: Vec<serde_json::Value>, next: Option<&str>) -> serde_json::Value {
+    let data: Vec<_> = items.into_iter().map(|i| i["data"].clone()).collect();
+    serde_json::json!({ "data": data, "links": { "next": next }, "meta": {} })
+}
