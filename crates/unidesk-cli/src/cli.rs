@@ -68,6 +68,12 @@ pub(crate) enum Command {
     Fields(FieldsArgs),
     /// Attachment content.
     Attachments(AttachmentsArgs),
+    /// Kustomer's own objects: notes, klasses and KObjects, sub-statuses, audit log, webhooks,
+    /// drafts (--provider kustomer).
+    #[cfg(feature = "kustomer")]
+    Kustomer(crate::kustomer_cmd::KustomerArgs),
+    /// Send one request to the provider's API (its passthrough) and print the response body.
+    Raw(crate::raw::RawArgs),
     /// Write the JSON Schemas of the normalized models.
     Schema {
         /// Output folder.

@@ -5,8 +5,11 @@ mod attach;
 mod cli;
 mod error;
 mod input;
+#[cfg(feature = "kustomer")]
+mod kustomer_cmd;
 mod output;
 mod providers;
+mod raw;
 mod run;
 mod sync;
 

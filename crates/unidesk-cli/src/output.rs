@@ -88,6 +88,17 @@ pub(crate) fn print<T: Serialize>(
     resource: &str,
     next_cursor: Option<&str>,
 ) -> Result<(), CliError> {
+    print_cols(records, format, (!resource.is_empty()).then(|| columns(resource)), next_cursor)
+}
+
+/// Prints records in `format`, a table showing `cols`; `None` prints one record (JSON shows
+/// it alone, not in `{items, next_cursor}`).
+pub(crate) fn print_cols<T: Serialize>(
+    records: &[T],
+    format: Format,
+    cols: Option<&[&str]>,
+    next_cursor: Option<&str>,
+) -> Result<(), CliError> {
     let mut out = std::io::stdout().lock();
     let values: Vec<Value> =
         records.iter().map(serde_json::to_value).collect::<Result<_, _>>().map_err(CliError::other)?;
@@ -98,7 +109,7 @@ pub(crate) fn print<T: Serialize>(
             }
         }
         Format::Json => {
-            let doc = if resource.is_empty() {
+            let doc = if cols.is_none() {
                 values.into_iter().next().unwrap_or(Value::Null)
             } else {
                 serde_json::json!({ "items": values, "next_cursor": next_cursor })
@@ -107,7 +118,7 @@ pub(crate) fn print<T: Serialize>(
             writeln!(out, "{text}").map_err(CliError::stdout)?;
         }
         Format::Table => {
-            let cols = columns(resource);
+            let cols = cols.unwrap_or(&["id"]);
             let mut t = Table::new();
             t.set_content_arrangement(ContentArrangement::Dynamic);
             t.set_header(cols.to_vec());

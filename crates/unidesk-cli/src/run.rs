@@ -27,6 +27,9 @@ pub(crate) async fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), CliError>
         }
         Command::Schema { out } => return write_schemas(out),
         Command::Providers => return list_providers(cli.format),
+        Command::Raw(args) => return crate::raw::run(cli, matches, args, output::resolve(cli.format)).await,
+        #[cfg(feature = "kustomer")]
+        Command::Kustomer(args) => return kustomer(cli, matches, args).await,
         _ => {}
     }
     let conn = (provider.connect)(&ConnectArgs {
@@ -93,8 +96,21 @@ pub(crate) async fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), CliError>
                 )
             }
         },
-        Command::Sim(_) | Command::Schema { .. } | Command::Providers => Ok(()),
+        Command::Sim(_) | Command::Schema { .. } | Command::Providers | Command::Raw(_) => Ok(()),
+        #[cfg(feature = "kustomer")]
+        Command::Kustomer(_) => Ok(()),
     }
+}
+
+/// `unidesk kustomer …`: only with `--provider kustomer` (the default).
+#[cfg(feature = "kustomer")]
+async fn kustomer(cli: &Cli, matches: &ArgMatches, args: &crate::kustomer_cmd::KustomerArgs) -> Result<(), CliError> {
+    if cli.provider != "kustomer" {
+        return Err(CliError::usage(format!("`kustomer` commands need --provider kustomer, not {:?}", cli.provider)));
+    }
+    let connect = ConnectArgs { sim: cli.sim, base_url: cli.base_url.clone(), token: cli.token.clone(), matches };
+    let (client, _keep) = providers::kustomer::client(&connect).await?;
+    crate::kustomer_cmd::run(&client, args, output::resolve(cli.format)).await
 }
 
 async fn no_write(never: &NoWrite) -> Result<(), CliError> {

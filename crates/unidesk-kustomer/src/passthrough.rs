@@ -19,6 +19,23 @@ pub struct RawRequest {
     pub body: Option<Value>,
 }
 
+impl RawRequest {
+    /// A request with `method` (`GET`, `HEAD`, `POST`, `PUT`, `PATCH` or `DELETE`, any case) to
+    /// `path`, without query or body; the path is checked when sent.
+    pub fn new(method: &str, path: impl Into<String>) -> Result<Self> {
+        let method = match method.to_ascii_uppercase().as_str() {
+            "GET" => Method::GET,
+            "HEAD" => Method::HEAD,
+            "POST" => Method::POST,
+            "PUT" => Method::PUT,
+            "PATCH" => Method::PATCH,
+            "DELETE" => Method::DELETE,
+            _ => return Err(Error::invalid_input(format!("method {method:?}: GET, HEAD, POST, PUT, PATCH or DELETE"))),
+        };
+        Ok(RawRequest { method, path: path.into(), query: Vec::new(), body: None })
+    }
+}
+
 /// Checks that `path` is a plain API path: `/v1/…` or `/v2/…`, no `..`, `//`, `?`, `#`, `\`,
 /// whitespace or control characters. `%` is allowed only as a well-formed escape.
 pub fn validate_path(path: &str) -> Result<()> {

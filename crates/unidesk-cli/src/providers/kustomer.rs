@@ -45,7 +45,11 @@ fn capabilities() -> Capabilities {
         .unwrap_or_else(|_| Capabilities::none())
 }
 
-async fn connect(a: &ConnectArgs<'_>) -> Result<Connection, CliError> {
+/// A Kustomer client for `a`, and what must outlive it (an embedded simulator): the same
+/// connection `--provider kustomer` uses, for the `kustomer` and `raw` commands.
+pub(crate) async fn client(
+    a: &ConnectArgs<'_>,
+) -> Result<(KustomerClient, Option<Box<dyn std::any::Any + Send>>), CliError> {
     let mut builder = KustomerClient::builder();
     let keep: Option<Box<dyn std::any::Any + Send>>;
     let token = or_env(&a.token, "KUSTOMER_API_KEY");
@@ -71,7 +75,11 @@ async fn connect(a: &ConnectArgs<'_>) -> Result<Connection, CliError> {
         let token = token.ok_or_else(|| CliError::usage("give --token or KUSTOMER_API_KEY"))?;
         builder = builder.api_key(token);
     }
-    let client = builder.build()?;
+    Ok((builder.build()?, keep))
+}
+
+async fn connect(a: &ConnectArgs<'_>) -> Result<Connection, CliError> {
+    let (client, keep) = client(a).await?;
     let watched = client.clone();
     let status = Box::new(move || {
         if let Some(w) = watched.waiting() {

@@ -13,7 +13,7 @@ use crate::cli::SimArgs;
 use crate::error::CliError;
 
 #[cfg(feature = "kustomer")]
-mod kustomer;
+pub(crate) mod kustomer;
 #[cfg(feature = "memory")]
 mod memory;
 #[cfg(feature = "rt")]

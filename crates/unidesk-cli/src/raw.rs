@@ -1,0 +1,82 @@
+//! `unidesk raw METHOD PATH [--json FILE|-]`: one request to the provider's API through its
+//! adapter's passthrough (same auth, retries, rate limiting, path validation and token
+//! redaction as typed calls), printing the response body.
+
+use clap::{ArgMatches, Args};
+use serde_json::Value;
+
+use crate::cli::{Cli, Format, JsonInput};
+use crate::error::{CliError, exit_code};
+use crate::input::read_json;
+use crate::output;
+use crate::providers::ConnectArgs;
+
+/// `raw` arguments.
+#[derive(Debug, Args)]
+pub(crate) struct RawArgs {
+    /// The HTTP method: GET, HEAD, POST, PUT, PATCH or DELETE.
+    pub(crate) method: String,
+    /// The API path (`/v1/klasses/order`); query parameters go in --query.
+    pub(crate) path: String,
+    /// A query parameter `KEY=VALUE` (repeatable).
+    #[arg(long = "query", value_name = "KEY=VALUE")]
+    pub(crate) query: Vec<String>,
+    /// The JSON body: a file, or - for stdin.
+    #[arg(long)]
+    pub(crate) json: Option<String>,
+}
+
+/// The answer of a passthrough: status and JSON body.
+struct Reply {
+    status: u16,
+    body: Value,
+}
+
+/// Runs `raw` against the provider `cli` names, when it has a passthrough.
+pub(crate) async fn run(cli: &Cli, matches: &ArgMatches, args: &RawArgs, format: Format) -> Result<(), CliError> {
+    let query = args
+        .query
+        .iter()
+        .map(|kv| match kv.split_once('=') {
+            Some((k, v)) if !k.is_empty() => Ok((k.to_owned(), v.to_owned())),
+            _ => Err(CliError::usage(format!("--query {kv:?}: expected KEY=VALUE"))),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let body: Option<Value> = match &args.json {
+        Some(j) => Some(read_json(&JsonInput { json: j.clone() })?),
+        None => None,
+    };
+    let connect = ConnectArgs { sim: cli.sim, base_url: cli.base_url.clone(), token: cli.token.clone(), matches };
+    let reply = match cli.provider.as_str() {
+        #[cfg(feature = "kustomer")]
+        "kustomer" => kustomer(&connect, args, query, body).await?,
+        other => {
+            let _ = (&connect, query, body);
+            return Err(CliError::usage(format!("provider {other:?} has no passthrough (raw)")));
+        }
+    };
+    let shown = if format == Format::Jsonl { Format::Jsonl } else { Format::Json };
+    if !reply.body.is_null() {
+        output::record(shown, &reply.body)?;
+    }
+    if reply.status >= 400 {
+        let code = exit_code(&unidesk_core::Error::Upstream { status: reply.status, body: String::new() });
+        return Err(CliError { code, message: format!("HTTP {}", reply.status), closed_stdout: false });
+    }
+    Ok(())
+}
+
+#[cfg(feature = "kustomer")]
+async fn kustomer(
+    connect: &ConnectArgs<'_>,
+    args: &RawArgs,
+    query: Vec<(String, String)>,
+    body: Option<Value>,
+) -> Result<Reply, CliError> {
+    let mut req = unidesk_kustomer::RawRequest::new(&args.method, args.path.clone())?;
+    req.query = query;
+    req.body = body;
+    let (client, _keep) = crate::providers::kustomer::client(connect).await?;
+    let reply = client.raw(req).await?;
+    Ok(Reply { status: reply.status, body: reply.json })
+}
