@@ -316,7 +316,7 @@ mod tests {
         for p in crate::providers::REGISTRY {
             command = command.args((p.args)());
         }
-        command.debug_assert();
+        command.clone().debug_assert();
         let parsed = command.try_get_matches_from([
             "unidesk",
             "kustomer",
