@@ -31,6 +31,7 @@ mod coll;
 mod config;
 mod criteria;
 mod data;
+mod data_objects;
 mod doc;
 mod events;
 mod hooks;
