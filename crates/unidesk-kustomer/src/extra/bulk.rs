@@ -272,7 +272,7 @@ impl Bulk<'_> {
         self.run(Kind::Update, pending).await
     }
 
-    /// Deletes conversations (`DELETE /v1/conversations/bulk?ids=…`, [U] for conversations).
+    /// Deletes conversations (`DELETE /v1/conversations/bulk?ids=…`, \[U\] for conversations).
     pub async fn delete_conversations(&self, ids: &[String]) -> Result<BulkReport> {
         let mut pending = Vec::with_capacity(ids.len());
         for (index, raw) in ids.iter().enumerate() {

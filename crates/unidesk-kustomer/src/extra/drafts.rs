@@ -5,7 +5,7 @@
 //! *message* instead only records one on the timeline. Drafts are created under the customer
 //! (`POST /v1/customers/{id}/drafts`, with the conversation named in the body), changed and
 //! deleted by id (`/v1/drafts/{id}`), and listed per conversation
-//! (`GET /v1/conversations/{id}/drafts`, [U]) or per customer.
+//! (`GET /v1/conversations/{id}/drafts`, \[U\]) or per customer.
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use reqwest::Method;
@@ -153,7 +153,7 @@ impl DraftInput {
 }
 
 impl KustomerClient {
-    /// One page of a conversation's drafts (`GET /v1/conversations/{id}/drafts`, [U]).
+    /// One page of a conversation's drafts (`GET /v1/conversations/{id}/drafts`, \[U\]).
     pub async fn list_drafts(&self, conversation_id: &str, query: &ListQuery) -> Result<Page<Draft>> {
         let id = Id::parse(conversation_id)?;
         self.list_at(Resource::Comment, &paths::CONVERSATION_DRAFTS, &[id.as_str()], 100, query).await
@@ -177,7 +177,7 @@ impl KustomerClient {
         self.send_one(&call).await
     }
 
-    /// One draft (`GET /v1/drafts/{id}`, [U]).
+    /// One draft (`GET /v1/drafts/{id}`, \[U\]).
     pub async fn get_draft(&self, id: &str) -> Result<Draft> {
         let id = Id::parse(id)?;
         self.send_one(&Call::get_at(&paths::DRAFT, &[&id])).await
@@ -189,7 +189,7 @@ impl KustomerClient {
         self.send_one(&Call::write_at(Method::PUT, &paths::DRAFT, &[&id], Some(input.body()?))).await
     }
 
-    /// Deletes a draft (`DELETE /v1/drafts/{id}`, [U]).
+    /// Deletes a draft (`DELETE /v1/drafts/{id}`, \[U\]).
     pub async fn delete_draft(&self, id: &str) -> Result<()> {
         let id = Id::parse(id)?;
         self.send(&Call::write_at(Method::DELETE, &paths::DRAFT, &[&id], None)).await.map(|_| ())

@@ -328,7 +328,7 @@ impl<'a> KObjects<'a> {
         self.client.list_at(Resource::Ticket, &paths::CUSTOMER_KOBJECTS, &values, MAX_PAGE, query).await
     }
 
-    /// One page of a company's KObjects of this klass (`GET /v1/companies/{id}/klasses/{name}`, [U]).
+    /// One page of a company's KObjects of this klass (`GET /v1/companies/{id}/klasses/{name}`, \[U\]).
     pub async fn of_company(&self, company_id: &str, query: &ListQuery) -> Result<Page<KObject>> {
         klass_name(&self.klass)?;
         let company = Id::parse(company_id)?;

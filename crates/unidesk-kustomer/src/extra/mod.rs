@@ -4,11 +4,11 @@
 //! drafts. One module per area; each is a set of [`KustomerClient`] methods or a small handle
 //! (`client.kobjects("order")`) borrowing the client.
 //!
-//! Every call is a [`Call`] sent through [`KustomerClient::send`]: the same auth, pacing,
+//! Every call is a `Call` sent through the client's one request path (`KustomerClient::send`): the same auth, pacing,
 //! retries, error mapping and token redaction as the normalized calls, ids checked by
-//! [`unidesk_core::Id::parse`] and placed by [`crate::paths`]. Listings go through the listing
-//! engine ([`crate::list`]): the same opaque cursors, loop guards and streaming. Where a path or
-//! a response shape is not settled by a public source (marked [U] in
+//! [`unidesk_core::Id::parse`] and placed by the crate's path templates. Listings go through the listing
+//! engine: the same opaque cursors, loop guards and streaming. Where a path or
+//! a response shape is not settled by a public source (marked \[U\] in
 //! `docs/mapping-kustomer.md`), the request is typed and the answer kept as JSON.
 
 pub mod audit;
@@ -36,7 +36,7 @@ use crate::paths::PathTemplate;
 use crate::wire::{Document, RelationshipData, ResourceObject};
 
 /// Any Kustomer record, as Kustomer sends it: its type, id, attributes and the ids its
-/// relationships name. Used where a shape is not settled ([U]) and by the search API, whose
+/// relationships name. Used where a shape is not settled (\[U\]) and by the search API, whose
 /// results are of whatever type the query context lists.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct KustomerObject {

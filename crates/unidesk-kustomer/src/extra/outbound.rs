@@ -173,7 +173,7 @@ impl KustomerClient {
         Ok(CreatedWebhook { webhook: OutboundWebhook::from_object(obj), token })
     }
 
-    /// Changes a subscription (`PUT /v1/outbound-webhooks/{id}`, [U]: the method).
+    /// Changes a subscription (`PUT /v1/outbound-webhooks/{id}`, \[U\]: the method).
     pub async fn update_outbound_webhook(&self, id: &str, update: &OutboundWebhookUpdate) -> Result<OutboundWebhook> {
         let id = Id::parse(id)?;
         check(update.url.as_deref(), update.events.as_deref())?;

@@ -174,7 +174,7 @@ impl KustomerClient {
         self.send_one(&Call::write_at(Method::POST, &paths::SUB_STATUSES, &[], Some(body))).await
     }
 
-    /// Changes a sub-status (`PUT /v1/sub-statuses/{id}`, [U]: PUT or PATCH).
+    /// Changes a sub-status (`PUT /v1/sub-statuses/{id}`, \[U\]: PUT or PATCH).
     pub async fn update_sub_status(&self, id: &str, update: &SubStatusUpdate) -> Result<SubStatus> {
         let id = Id::parse(id)?;
         self.send_one(&Call::write_at(Method::PUT, &paths::SUB_STATUS, &[&id], Some(json!(update)))).await

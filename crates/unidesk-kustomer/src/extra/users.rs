@@ -79,7 +79,7 @@ impl KustomerClient {
         self.fetch::<Users>(&Call::write_at(Method::POST, &paths::USERS, &[], Some(json!(input))), false).await
     }
 
-    /// Changes a user (`PUT /v1/users/{id}`, [U]: PUT or PATCH).
+    /// Changes a user (`PUT /v1/users/{id}`, \[U\]: PUT or PATCH).
     pub async fn update_user(&self, id: &str, change: &UserChange) -> Result<User> {
         let id = Id::parse(id)?;
         let call = Call::write_at(Method::PUT, &paths::USER, &[&id], Some(json!(change)))
