@@ -27,6 +27,7 @@ pub(crate) struct RawArgs {
 }
 
 /// The answer of a passthrough: status and JSON body.
+#[cfg_attr(not(feature = "kustomer"), allow(dead_code))]
 struct Reply {
     status: u16,
     body: Value,
@@ -47,14 +48,7 @@ pub(crate) async fn run(cli: &Cli, matches: &ArgMatches, args: &RawArgs, format:
         None => None,
     };
     let connect = ConnectArgs { sim: cli.sim, base_url: cli.base_url.clone(), token: cli.token.clone(), matches };
-    let reply = match cli.provider.as_str() {
-        #[cfg(feature = "kustomer")]
-        "kustomer" => kustomer(&connect, args, query, body).await?,
-        other => {
-            let _ = (&connect, query, body);
-            return Err(CliError::usage(format!("provider {other:?} has no passthrough (raw)")));
-        }
-    };
+    let reply = passthrough(&cli.provider, &connect, args, query, body).await?;
     let shown = if format == Format::Jsonl { Format::Jsonl } else { Format::Json };
     if !reply.body.is_null() {
         output::record(shown, &reply.body)?;
@@ -64,6 +58,24 @@ pub(crate) async fn run(cli: &Cli, matches: &ArgMatches, args: &RawArgs, format:
         return Err(CliError { code, message: format!("HTTP {}", reply.status), closed_stdout: false });
     }
     Ok(())
+}
+
+/// The providers with a passthrough; the others answer a usage error.
+async fn passthrough(
+    provider: &str,
+    connect: &ConnectArgs<'_>,
+    args: &RawArgs,
+    query: Vec<(String, String)>,
+    body: Option<Value>,
+) -> Result<Reply, CliError> {
+    match provider {
+        #[cfg(feature = "kustomer")]
+        "kustomer" => kustomer(connect, args, query, body).await,
+        other => {
+            let _ = (connect, args, query, body);
+            Err(CliError::usage(format!("provider {other:?} has no passthrough (raw)")))
+        }
+    }
 }
 
 #[cfg(feature = "kustomer")]
