@@ -19,21 +19,14 @@ use unidesk_kustomer::extra::outbound::{OutboundWebhookCreate, OutboundWebhookUp
 use unidesk_kustomer::extra::search::{Criterion, Direction, Search};
 use unidesk_kustomer::extra::substatuses::{ParentStatus, SubStatusCreate, SubStatusUpdate, ticket_sub_status_id};
 use unidesk_kustomer::extra::users::{UserChange, UserInvite};
-use unidesk_kustomer::{KustomerClient, RawRequest, RetryConfig};
+use unidesk_kustomer::{KustomerClient, RawRequest};
 use unidesk_kustomer_sim::{FaultConfig, SimConfig, Simulator};
 
-fn retry() -> RetryConfig {
-    RetryConfig {
-        max_retries: 10,
-        base_delay: Duration::from_millis(2),
-        max_delay: Duration::from_millis(50),
-        max_rate_limit_wait: Duration::from_secs(3),
-        ..RetryConfig::default()
-    }
-}
+mod support;
 
 fn client_with_key(sim: &Simulator, key: &str) -> KustomerClient {
-    KustomerClient::builder().base_url(sim.base_url()).api_key(key).retry(retry()).build().expect("client")
+    let retry = support::drill::drill_retry();
+    KustomerClient::builder().base_url(sim.base_url()).api_key(key).retry(retry).build().expect("client")
 }
 
 async fn small() -> (Simulator, KustomerClient) {

@@ -9,7 +9,7 @@ use unidesk_core::{Cursor, ListQuery, Page, Result as CoreResult, paginate};
 use unidesk_kustomer::KustomerClient;
 use unidesk_kustomer::extra::audit::AuditQuery;
 
-use super::{Area, AuditOp, CrudOp, DraftsOp, KObjectsOp, KustomerArgs, NotesOp, Paging, SubStatusesOp};
+use super::{Area, AuditOp, CrudOp, DraftsOp, KObjectsOp, KustomerArgs, NotesOp, Paging, SubStatusListing};
 use crate::cli::Format;
 use crate::error::CliError;
 use crate::input::{parse_time, read_json};
@@ -93,7 +93,9 @@ async fn notes(c: &KustomerClient, op: &NotesOp, format: Format) -> Result<(), C
 
 async fn klasses(c: &KustomerClient, op: &CrudOp, format: Format) -> Result<(), CliError> {
     match op {
-        CrudOp::List { paging } => list(paging, format, KLASS_COLS, |q| async move { c.list_klasses(&q).await }).await,
+        CrudOp::List { listing: paging } => {
+            list(paging, format, KLASS_COLS, |q| async move { c.list_klasses(&q).await }).await
+        }
         CrudOp::Get { id } => output::record(format, c.get_klass(id).await?),
         CrudOp::Create(input) => output::record(format, c.create_klass(&read_json(input)?).await?),
         CrudOp::Update { id, input } => output::record(format, c.update_klass(id, &read_json(input)?).await?),
@@ -134,18 +136,16 @@ async fn kobjects(c: &KustomerClient, op: &KObjectsOp, format: Format) -> Result
     }
 }
 
-async fn sub_statuses(c: &KustomerClient, op: &SubStatusesOp, format: Format) -> Result<(), CliError> {
+async fn sub_statuses(c: &KustomerClient, op: &CrudOp<SubStatusListing>, format: Format) -> Result<(), CliError> {
     match op {
-        SubStatusesOp::List { resource_type, paging } => {
-            let rt = resource_type.as_deref();
-            list(paging, format, SUB_STATUS_COLS, |q| async move { c.list_sub_statuses(rt, &q).await }).await
+        CrudOp::List { listing } => {
+            let rt = listing.resource_type.as_deref();
+            list(&listing.paging, format, SUB_STATUS_COLS, |q| async move { c.list_sub_statuses(rt, &q).await }).await
         }
-        SubStatusesOp::Get { id } => output::record(format, c.get_sub_status(id).await?),
-        SubStatusesOp::Create(input) => output::record(format, c.create_sub_status(&read_json(input)?).await?),
-        SubStatusesOp::Update { id, input } => {
-            output::record(format, c.update_sub_status(id, &read_json(input)?).await?)
-        }
-        SubStatusesOp::Delete { id } => {
+        CrudOp::Get { id } => output::record(format, c.get_sub_status(id).await?),
+        CrudOp::Create(input) => output::record(format, c.create_sub_status(&read_json(input)?).await?),
+        CrudOp::Update { id, input } => output::record(format, c.update_sub_status(id, &read_json(input)?).await?),
+        CrudOp::Delete { id } => {
             c.delete_sub_status(id).await?;
             deleted(format, id)
         }
@@ -174,7 +174,7 @@ async fn audit(c: &KustomerClient, op: &AuditOp, format: Format) -> Result<(), C
 
 async fn webhooks(c: &KustomerClient, op: &CrudOp, token_out: Option<&Path>, format: Format) -> Result<(), CliError> {
     match op {
-        CrudOp::List { paging } => {
+        CrudOp::List { listing: paging } => {
             list(paging, format, WEBHOOK_COLS, |q| async move { c.list_outbound_webhooks(&q).await }).await
         }
         CrudOp::Get { id } => output::record(format, c.get_outbound_webhook(id).await?),

@@ -43,7 +43,7 @@ pub(crate) enum Area {
     Substatuses {
         /// The operation.
         #[command(subcommand)]
-        op: SubStatusesOp,
+        op: CrudOp<SubStatusListing>,
     },
     /// The org's audit log.
     Audit {
@@ -110,14 +110,14 @@ pub(crate) enum NotesOp {
     },
 }
 
-/// List, get, create, update, delete of records with JSON input.
+/// List, get, create, update, delete of records with JSON input; `L` is what a listing takes.
 #[derive(Debug, Subcommand)]
-pub(crate) enum CrudOp {
+pub(crate) enum CrudOp<L: Args = Paging> {
     /// List them.
     List {
-        /// Paging.
+        /// What to list.
         #[command(flatten)]
-        paging: Paging,
+        listing: L,
     },
     /// Fetch one.
     Get {
@@ -192,38 +192,15 @@ pub(crate) enum KObjectsOp {
     },
 }
 
-/// Sub-status operations.
-#[derive(Debug, Subcommand)]
-pub(crate) enum SubStatusesOp {
-    /// List sub-statuses.
-    List {
-        /// Only those of this resource type (`conversation`, `kobject`).
-        #[arg(long)]
-        resource_type: Option<String>,
-        /// Paging.
-        #[command(flatten)]
-        paging: Paging,
-    },
-    /// Fetch one.
-    Get {
-        /// The id.
-        id: String,
-    },
-    /// Create one from SubStatusCreate JSON.
-    Create(JsonInput),
-    /// Change one with SubStatusUpdate JSON.
-    Update {
-        /// The id.
-        id: String,
-        /// The change.
-        #[command(flatten)]
-        input: JsonInput,
-    },
-    /// Delete one.
-    Delete {
-        /// The id.
-        id: String,
-    },
+/// What a sub-status listing takes.
+#[derive(Debug, Clone, Args)]
+pub(crate) struct SubStatusListing {
+    /// Only those of this resource type (`conversation`, `kobject`).
+    #[arg(long)]
+    pub(crate) resource_type: Option<String>,
+    /// Paging.
+    #[command(flatten)]
+    pub(crate) paging: Paging,
 }
 
 /// Audit log operations.

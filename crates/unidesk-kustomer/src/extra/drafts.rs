@@ -11,7 +11,7 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
-use unidesk_core::{Error, Id, ListQuery, Page, Record, Resource, Result};
+use unidesk_core::{Error, Id, ListQuery, Page, Resource, Result};
 
 use super::{FromObject, KustomerObject, string, strings, time};
 use crate::client::{Call, KustomerClient};
@@ -81,19 +81,6 @@ impl FromObject for Draft {
             attributes: o.attributes,
         }
     }
-}
-
-impl Record for Draft {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn created_at(&self) -> Option<DateTime<Utc>> {
-        self.created_at
-    }
-    fn updated_at(&self) -> Option<DateTime<Utc>> {
-        self.updated_at
-    }
-    fn strip_remote_data(&mut self) {}
 }
 
 /// A new draft, or a draft's new content (`PUT`): only the fields given are sent.

@@ -12,7 +12,7 @@ use futures::FutureExt;
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
-use unidesk_core::{Id, ListQuery, Page, Record, RecordStream, Resource, Result, paginate};
+use unidesk_core::{Id, ListQuery, Page, RecordStream, Resource, Result, paginate};
 
 use super::{FromObject, KustomerObject, check_value, string};
 use crate::client::{Call, KustomerClient};
@@ -59,19 +59,6 @@ impl FromObject for Klass {
             attributes: a,
         }
     }
-}
-
-impl Record for Klass {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn created_at(&self) -> Option<DateTime<Utc>> {
-        self.created_at
-    }
-    fn updated_at(&self) -> Option<DateTime<Utc>> {
-        self.updated_at
-    }
-    fn strip_remote_data(&mut self) {}
 }
 
 /// A new klass, or a klass's new definition (`PUT`).
@@ -153,19 +140,6 @@ impl FromObject for KObject {
             attributes: o.attributes,
         }
     }
-}
-
-impl Record for KObject {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn created_at(&self) -> Option<DateTime<Utc>> {
-        self.created_at
-    }
-    fn updated_at(&self) -> Option<DateTime<Utc>> {
-        self.updated_at
-    }
-    fn strip_remote_data(&mut self) {}
 }
 
 /// A new KObject, or a KObject's new content (`PUT`): only the fields given are sent.

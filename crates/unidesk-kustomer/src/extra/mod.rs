@@ -71,21 +71,31 @@ impl KustomerObject {
     }
 }
 
-impl Record for KustomerObject {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn created_at(&self) -> Option<DateTime<Utc>> {
-        self.created_at
-    }
-    fn updated_at(&self) -> Option<DateTime<Utc>> {
-        self.updated_at
-    }
-    fn strip_remote_data(&mut self) {}
-    fn remote_was_deleted(&self) -> bool {
-        self.attributes.get("deleted").and_then(Value::as_bool) == Some(true)
-    }
+/// [`Record`] for a typed Kustomer record with `id`, `created_at`, `updated_at` and
+/// `attributes` fields (the way `unidesk_core` implements it for its models): deleted when
+/// Kustomer says `deleted: true`; nothing to strip (the attributes are the record).
+/// `@keys` for a record without `attributes` (never reported deleted).
+macro_rules! impl_record {
+    (@keys $t:ty { $($deleted:tt)* }) => {
+        impl unidesk_core::Record for $t {
+            fn id(&self) -> &str { &self.id }
+            fn created_at(&self) -> Option<chrono::DateTime<chrono::Utc>> { self.created_at }
+            fn updated_at(&self) -> Option<chrono::DateTime<chrono::Utc>> { self.updated_at }
+            fn strip_remote_data(&mut self) {}
+            $($deleted)*
+        }
+    };
+    ($($t:ty),+) => {$(
+        impl_record!(@keys $t {
+            fn remote_was_deleted(&self) -> bool {
+                self.attributes.get("deleted").and_then(serde_json::Value::as_bool) == Some(true)
+            }
+        });
+    )+};
 }
+
+impl_record!(KustomerObject, klasses::Klass, klasses::KObject, substatuses::SubStatus, drafts::Draft);
+impl_record!(@keys outbound::OutboundWebhook {});
 
 /// A typed record built from one Kustomer object.
 pub(crate) trait FromObject: Sized {

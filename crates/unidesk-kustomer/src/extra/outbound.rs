@@ -10,7 +10,7 @@ use reqwest::Method;
 use secrecy::SecretString;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
-use unidesk_core::{Error, Id, ListQuery, Page, Record, Resource, Result};
+use unidesk_core::{Error, Id, ListQuery, Page, Resource, Result};
 
 use super::{FromObject, KustomerObject, string, strings};
 use crate::client::{Call, KustomerClient};
@@ -74,19 +74,6 @@ impl FromObject for OutboundWebhook {
             id: o.id,
         }
     }
-}
-
-impl Record for OutboundWebhook {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn created_at(&self) -> Option<DateTime<Utc>> {
-        self.created_at
-    }
-    fn updated_at(&self) -> Option<DateTime<Utc>> {
-        self.updated_at
-    }
-    fn strip_remote_data(&mut self) {}
 }
 
 /// A webhook just created, with its signing token (returned this once).

@@ -13,7 +13,7 @@ use chrono::{DateTime, Utc};
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
-use unidesk_core::{Id, ListQuery, Page, Record, Resource, Result, Ticket};
+use unidesk_core::{Id, ListQuery, Page, Resource, Result, Ticket};
 
 use super::{FromObject, KustomerObject, string};
 use crate::client::{Call, KustomerClient};
@@ -91,19 +91,6 @@ impl FromObject for SubStatus {
             attributes: a,
         }
     }
-}
-
-impl Record for SubStatus {
-    fn id(&self) -> &str {
-        &self.id
-    }
-    fn created_at(&self) -> Option<DateTime<Utc>> {
-        self.created_at
-    }
-    fn updated_at(&self) -> Option<DateTime<Utc>> {
-        self.updated_at
-    }
-    fn strip_remote_data(&mut self) {}
 }
 
 /// A new sub-status.
