@@ -42,7 +42,8 @@ async fn the_audit_log_records_the_simulators_writes_with_filters_and_cursors() 
     assert!(page["links"]["prev"].is_null());
     let (updates, sizes) = walk(&sim, &path).await;
     assert_eq!(sizes, [2, 2, 1]);
-    let priorities: Vec<&Value> = updates.iter().map(|u| &u["attributes"]["changes"]["attributes"]["priority"]["after"]).collect();
+    let priorities: Vec<&Value> =
+        updates.iter().map(|u| &u["attributes"]["changes"]["attributes"]["priority"]["after"]).collect();
     assert_eq!(priorities, [&json!(5), &json!(4), &json!(3), &json!(2), &json!(1)]);
     assert!(updates.iter().all(|u| u["attributes"]["objectId"] == conv.as_str()));
     // Going back with `after`.
@@ -61,7 +62,11 @@ async fn webhook_subscriptions_crud_with_the_token_shown_once() {
     let sim = small().await;
     let body = json!({ "name": "Mirror", "url": "https://example.com/hook", "events": ["kustomer.conversation.update"],
         "headers": [{ "name": "x-sim-test", "value": "1" }] });
-    assert_error(&send_as(&sim, sim.read_only_key(), Method::POST, "/v1/outbound-webhooks", Some(&body)).await, 403, "forbidden");
+    assert_error(
+        &send_as(&sim, sim.read_only_key(), Method::POST, "/v1/outbound-webhooks", Some(&body)).await,
+        403,
+        "forbidden",
+    );
     let made = send(&sim, Method::POST, "/v1/outbound-webhooks", Some(&body)).await;
     assert_eq!(made.status, 201);
     let id = made.body["data"]["id"].as_str().expect("id").to_owned();
@@ -72,22 +77,46 @@ async fn webhook_subscriptions_crud_with_the_token_shown_once() {
     assert_eq!(one["data"]["attributes"]["events"], json!(["kustomer.conversation.update"]));
     let list = get(&sim, "/v1/outbound-webhooks").await;
     assert!(!list.to_string().contains("token"));
-    let upd = send(&sim, Method::PUT, &format!("/v1/outbound-webhooks/{id}"), Some(&json!({ "enabled": false, "events": [] }))).await;
+    let upd = send(
+        &sim,
+        Method::PUT,
+        &format!("/v1/outbound-webhooks/{id}"),
+        Some(&json!({ "enabled": false, "events": [] })),
+    )
+    .await;
     assert_eq!(upd.body["data"]["attributes"]["enabled"], false);
     assert!(upd.body["data"]["attributes"].get("token").is_none());
-    assert_error(&send(&sim, Method::POST, "/v1/outbound-webhooks", Some(&json!({ "url": "ftp://x" }))).await, 400, "bad_request");
+    assert_error(
+        &send(&sim, Method::POST, "/v1/outbound-webhooks", Some(&json!({ "url": "ftp://x" }))).await,
+        400,
+        "bad_request",
+    );
     // At most five per org.
     for _ in 0..4 {
-        assert_eq!(send(&sim, Method::POST, "/v1/outbound-webhooks", Some(&json!({ "url": "https://example.com/h" }))).await.status, 201);
+        assert_eq!(
+            send(&sim, Method::POST, "/v1/outbound-webhooks", Some(&json!({ "url": "https://example.com/h" })))
+                .await
+                .status,
+            201
+        );
     }
-    assert_error(&send(&sim, Method::POST, "/v1/outbound-webhooks", Some(&json!({ "url": "https://example.com/h" }))).await, 400, "bad_request");
+    assert_error(
+        &send(&sim, Method::POST, "/v1/outbound-webhooks", Some(&json!({ "url": "https://example.com/h" }))).await,
+        400,
+        "bad_request",
+    );
     assert_eq!(send(&sim, Method::DELETE, &format!("/v1/outbound-webhooks/{id}"), None).await.status, 204);
     assert_error(&send(&sim, Method::GET, &format!("/v1/outbound-webhooks/{id}"), None).await, 404, "not_found");
     assert_eq!(get(&sim, "/v1/outbound-webhooks").await["data"].as_array().map(Vec::len), Some(4));
 }
 
 fn quick_retries() -> SimConfig {
-    let retry = WebhookRetry { attempts: 8, first: Duration::from_millis(50), max: Duration::from_millis(400), ..WebhookRetry::default() };
+    let retry = WebhookRetry {
+        attempts: 8,
+        first: Duration::from_millis(50),
+        max: Duration::from_millis(400),
+        ..WebhookRetry::default()
+    };
     SimConfig { conversations: 20, webhook_retry: retry, ..SimConfig::default() }
 }
 
@@ -129,9 +158,17 @@ async fn non_2xx_answers_are_retried_with_the_same_event_and_filters_apply() {
     let token = subscribe(&sim, &sink.url, json!(["kustomer.customer.*"])).await;
     let conv = get(&sim, "/v1/conversations?pageSize=1").await["data"][0]["id"].as_str().expect("id").to_owned();
     // Not subscribed: no event.
-    assert_eq!(send(&sim, Method::PATCH, &format!("/v1/conversations/{conv}"), Some(&json!({ "priority": 3 }))).await.status, 200);
+    assert_eq!(
+        send(&sim, Method::PATCH, &format!("/v1/conversations/{conv}"), Some(&json!({ "priority": 3 }))).await.status,
+        200
+    );
     let customer = get(&sim, "/v1/customers?pageSize=1").await["data"][0]["id"].as_str().expect("id").to_owned();
-    assert_eq!(send(&sim, Method::PATCH, &format!("/v1/customers/{customer}"), Some(&json!({ "name": "Renamed" }))).await.status, 200);
+    assert_eq!(
+        send(&sim, Method::PATCH, &format!("/v1/customers/{customer}"), Some(&json!({ "name": "Renamed" })))
+            .await
+            .status,
+        200
+    );
     let got = sink.wait_for(1).await;
     assert_eq!(got.len(), 1);
     assert_eq!(got[0].event, "kustomer.customer.update");
@@ -147,12 +184,28 @@ async fn a_disabled_webhook_gets_nothing() {
     subscribe(&sim, &sink.url, json!([])).await;
     let hooks = get(&sim, "/v1/outbound-webhooks").await;
     let id = hooks["data"][0]["id"].as_str().expect("id").to_owned();
-    assert_eq!(send(&sim, Method::PATCH, &format!("/v1/outbound-webhooks/{id}"), Some(&json!({ "enabled": false }))).await.status, 200);
+    assert_eq!(
+        send(&sim, Method::PATCH, &format!("/v1/outbound-webhooks/{id}"), Some(&json!({ "enabled": false })))
+            .await
+            .status,
+        200
+    );
     let conv = get(&sim, "/v1/conversations?pageSize=1").await["data"][0]["id"].as_str().expect("id").to_owned();
-    assert_eq!(send(&sim, Method::PATCH, &format!("/v1/conversations/{conv}"), Some(&json!({ "priority": 3 }))).await.status, 200);
+    assert_eq!(
+        send(&sim, Method::PATCH, &format!("/v1/conversations/{conv}"), Some(&json!({ "priority": 3 }))).await.status,
+        200
+    );
     // Re-enable: the next write is delivered, and it is the only one.
-    assert_eq!(send(&sim, Method::PATCH, &format!("/v1/outbound-webhooks/{id}"), Some(&json!({ "enabled": true }))).await.status, 200);
-    assert_eq!(send(&sim, Method::PATCH, &format!("/v1/conversations/{conv}"), Some(&json!({ "priority": 4 }))).await.status, 200);
+    assert_eq!(
+        send(&sim, Method::PATCH, &format!("/v1/outbound-webhooks/{id}"), Some(&json!({ "enabled": true })))
+            .await
+            .status,
+        200
+    );
+    assert_eq!(
+        send(&sim, Method::PATCH, &format!("/v1/conversations/{conv}"), Some(&json!({ "priority": 4 }))).await.status,
+        200
+    );
     let got = sink.wait_for(1).await;
     let event: Value = serde_json::from_slice(&got[0].body).expect("json");
     assert_eq!(event["data"]["attributes"]["priority"], 4);

@@ -47,7 +47,10 @@ async fn outcomes(sim: &Simulator, id: &str) -> (Vec<String>, Vec<(String, Value
         for e in a["errors"].as_array().expect("errors") {
             failed.push((e["id"].as_str().unwrap_or_default().to_owned(), e.clone()));
         }
-        assert_eq!(a["successCount"].as_u64().unwrap_or(0) + a["failureCount"].as_u64().unwrap_or(0), a["results"].as_array().map_or(0, |r| r.len() as u64));
+        assert_eq!(
+            a["successCount"].as_u64().unwrap_or(0) + a["failureCount"].as_u64().unwrap_or(0),
+            a["results"].as_array().map_or(0, |r| r.len() as u64)
+        );
     }
     (ok, failed)
 }
@@ -72,7 +75,10 @@ async fn a_thousand_conversations_updated_exactly_once_through_ten_percent_item_
             let submitted = send(&sim, Method::PUT, "/v1/conversations/bulk", Some(&Value::Array(items))).await;
             assert_eq!(submitted.status, 201, "{}", submitted.body);
             assert_eq!(submitted.body["data"]["type"], "bulk");
-            assert_eq!(submitted.body["data"]["attributes"]["batches"], json!({ "complete": 0, "total": chunk.len().div_ceil(10) }));
+            assert_eq!(
+                submitted.body["data"]["attributes"]["batches"],
+                json!({ "complete": 0, "total": chunk.len().div_ceil(10) })
+            );
             let id = submitted.body["data"]["id"].as_str().expect("id").to_owned();
             assert_eq!(submitted.body["data"]["links"]["self"], format!("/v1/bulk/{id}"));
             let done = poll(&sim, &id).await;
@@ -127,7 +133,10 @@ async fn bulk_create_and_delete_report_each_item() {
     assert_eq!(batches["data"][0]["attributes"]["results"][3]["_clientRef"], 3);
     assert_eq!(batches["data"][0]["attributes"]["results"][3]["status"], "created");
     for c in &created {
-        assert_eq!(get(&sim, &format!("/v1/conversations/{c}")).await["data"]["relationships"]["customer"]["data"]["id"], customer.as_str());
+        assert_eq!(
+            get(&sim, &format!("/v1/conversations/{c}")).await["data"]["relationships"]["customer"]["data"]["id"],
+            customer.as_str()
+        );
     }
 
     let list = created[..3].join(",");
@@ -143,11 +152,19 @@ async fn bulk_create_and_delete_report_each_item() {
 
     // Refusals: read-only key, not an array, too many items, unknown bulk.
     let one = json!([{ "customer": customer }]);
-    assert_error(&send_as(&sim, sim.read_only_key(), Method::POST, "/v1/conversations/bulk", Some(&one)).await, 403, "forbidden");
+    assert_error(
+        &send_as(&sim, sim.read_only_key(), Method::POST, "/v1/conversations/bulk", Some(&one)).await,
+        403,
+        "forbidden",
+    );
     assert_error(&send(&sim, Method::POST, "/v1/conversations/bulk", Some(&json!({}))).await, 400, "bad_request");
     let many = Value::Array(vec![json!({ "customer": customer }); 101]);
     assert_error(&send(&sim, Method::POST, "/v1/conversations/bulk", Some(&many)).await, 400, "bad_request");
-    assert_error(&send(&sim, Method::PUT, "/v1/conversations/bulk", Some(&json!([{ "name": "no id" }]))).await, 400, "bad_request");
+    assert_error(
+        &send(&sim, Method::PUT, "/v1/conversations/bulk", Some(&json!([{ "name": "no id" }]))).await,
+        400,
+        "bad_request",
+    );
     assert_error(&send(&sim, Method::DELETE, "/v1/conversations/bulk", None).await, 400, "bad_request");
     assert_error(&send(&sim, Method::GET, "/v1/bulk/nope", None).await, 404, "not_found");
 }
@@ -157,7 +174,8 @@ async fn a_bulk_request_spends_one_unit_of_the_rate_limit() {
     let config = SimConfig { conversations: 30, rate_limit: 4, ..SimConfig::default() };
     let sim = Simulator::start(config).await.expect("simulator starts");
     let page = get(&sim, "/v1/conversations?pageSize=30").await;
-    let items: Vec<Value> = ids(page["data"].as_array().expect("data")).iter().map(|id| json!({ "id": id, "priority": 2 })).collect();
+    let items: Vec<Value> =
+        ids(page["data"].as_array().expect("data")).iter().map(|id| json!({ "id": id, "priority": 2 })).collect();
     let submitted = send(&sim, Method::PUT, "/v1/conversations/bulk", Some(&Value::Array(items))).await;
     assert_eq!(submitted.status, 201);
     assert_eq!(submitted.headers["x-ratelimit-remaining"], "2");

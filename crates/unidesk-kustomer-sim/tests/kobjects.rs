@@ -11,7 +11,8 @@ use support::{Sink, assert_error, get, ids, send, send_as, small, walk};
 async fn seeded_klasses_list_and_kobjects_page_through_links_next() {
     let sim = small().await;
     let klasses = get(&sim, "/v1/klasses").await;
-    let names: Vec<&str> = klasses["data"].as_array().expect("data").iter().filter_map(|k| k["attributes"]["name"].as_str()).collect();
+    let names: Vec<&str> =
+        klasses["data"].as_array().expect("data").iter().filter_map(|k| k["attributes"]["name"].as_str()).collect();
     assert_eq!(names, ["order", "shipment"]);
     assert_eq!(klasses["data"][0]["type"], "klass");
     assert_eq!(klasses["meta"], json!({ "pageSize": 100, "page": 1 }));
@@ -93,10 +94,26 @@ async fn kobject_writes_answer_in_the_envelope_and_send_kobject_events() {
     assert_eq!(made.body["data"]["relationships"]["customer"]["data"]["id"], customer.as_str());
     // A second with the same external id is a conflict; bad fields are 400s.
     assert_error(&send(&sim, Method::POST, "/v1/klasses/order", Some(&body)).await, 409, "conflict");
-    assert_error(&send(&sim, Method::POST, "/v1/klasses/order", Some(&json!({ "custom": { "x": 1 } }))).await, 400, "bad_request");
-    assert_error(&send(&sim, Method::POST, "/v1/klasses/order", Some(&json!({ "nonsense": 1 }))).await, 400, "bad_request");
-    assert_error(&send(&sim, Method::POST, "/v1/klasses/order", Some(&json!({ "customer": "nobody" }))).await, 400, "bad_request");
-    assert_error(&send(&sim, Method::POST, "/v1/klasses/ghost", Some(&json!({ "title": "x" }))).await, 404, "not_found");
+    assert_error(
+        &send(&sim, Method::POST, "/v1/klasses/order", Some(&json!({ "custom": { "x": 1 } }))).await,
+        400,
+        "bad_request",
+    );
+    assert_error(
+        &send(&sim, Method::POST, "/v1/klasses/order", Some(&json!({ "nonsense": 1 }))).await,
+        400,
+        "bad_request",
+    );
+    assert_error(
+        &send(&sim, Method::POST, "/v1/klasses/order", Some(&json!({ "customer": "nobody" }))).await,
+        400,
+        "bad_request",
+    );
+    assert_error(
+        &send(&sim, Method::POST, "/v1/klasses/ghost", Some(&json!({ "title": "x" }))).await,
+        404,
+        "not_found",
+    );
 
     let patch = json!({ "title": "Order Y", "custom": { "currencyStr": "EUR" }, "data": { "b": 2 } });
     let upd = send(&sim, Method::PUT, &format!("/v1/klasses/order/{id}"), Some(&patch)).await;
@@ -113,7 +130,10 @@ async fn kobject_writes_answer_in_the_envelope_and_send_kobject_events() {
 
     let got = sink.wait_for(3).await;
     let names: Vec<&str> = got.iter().map(|d| d.event.as_str()).collect();
-    assert_eq!(names, ["kustomer.kobject.order.create", "kustomer.kobject.order.update", "kustomer.kobject.order.delete"]);
+    assert_eq!(
+        names,
+        ["kustomer.kobject.order.create", "kustomer.kobject.order.update", "kustomer.kobject.order.delete"]
+    );
     for d in &got {
         assert_eq!(d.signature, support::sign(&token, &d.body));
         let event: Value = serde_json::from_slice(&d.body).expect("json");
@@ -132,10 +152,19 @@ async fn klass_crud_with_conflicts_and_read_only_403s() {
     assert_eq!(made.status, 201);
     let id = made.body["data"]["id"].as_str().expect("id").to_owned();
     assert_error(&send(&sim, Method::POST, "/v1/klasses", Some(&body)).await, 409, "conflict");
-    assert_error(&send(&sim, Method::POST, "/v1/klasses", Some(&json!({ "name": "Bad Name" }))).await, 400, "bad_request");
-    let upd = send(&sim, Method::PUT, &format!("/v1/klasses/{id}"), Some(&json!({ "displayName": "Warranties" }))).await;
+    assert_error(
+        &send(&sim, Method::POST, "/v1/klasses", Some(&json!({ "name": "Bad Name" }))).await,
+        400,
+        "bad_request",
+    );
+    let upd =
+        send(&sim, Method::PUT, &format!("/v1/klasses/{id}"), Some(&json!({ "displayName": "Warranties" }))).await;
     assert_eq!(upd.body["data"]["attributes"]["displayName"], "Warranties");
-    assert_error(&send(&sim, Method::PUT, &format!("/v1/klasses/{id}"), Some(&json!({ "name": "other" }))).await, 400, "bad_request");
+    assert_error(
+        &send(&sim, Method::PUT, &format!("/v1/klasses/{id}"), Some(&json!({ "name": "other" }))).await,
+        400,
+        "bad_request",
+    );
     let k = send(&sim, Method::POST, "/v1/klasses/warranty", Some(&json!({ "title": "2 years" }))).await;
     assert_eq!(k.status, 201);
     assert_eq!(get(&sim, "/v1/klasses/warranty").await["data"].as_array().map(Vec::len), Some(1));

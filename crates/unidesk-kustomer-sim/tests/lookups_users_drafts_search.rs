@@ -33,7 +33,13 @@ async fn put_replaces_what_patch_merges() {
     let path = format!("/v1/conversations/{id}");
     let merged = send(&sim, Method::PATCH, &path, Some(&json!({ "custom": { "noteStr": "x" } }))).await;
     assert_eq!(merged.body["data"]["attributes"]["custom"]["orderNum"], conv["attributes"]["custom"]["orderNum"]);
-    let replaced = send(&sim, Method::PUT, &path, Some(&json!({ "name": "Replaced", "custom": { "noteStr": "y" }, "priority": 2 }))).await;
+    let replaced = send(
+        &sim,
+        Method::PUT,
+        &path,
+        Some(&json!({ "name": "Replaced", "custom": { "noteStr": "y" }, "priority": 2 })),
+    )
+    .await;
     assert_eq!(replaced.status, 200);
     let a = &replaced.body["data"]["attributes"];
     assert_eq!(a["custom"], json!({ "noteStr": "y" }));
@@ -51,7 +57,11 @@ async fn put_replaces_what_patch_merges() {
     let a = &put.body["data"]["attributes"];
     assert_eq!(a["name"], "Only Name");
     assert!(a.get("emails").is_none() && a.get("custom").is_none());
-    assert_error(&send_as(&sim, sim.read_only_key(), Method::PUT, &format!("/v1/customers/{cid}"), Some(&json!({}))).await, 403, "forbidden");
+    assert_error(
+        &send_as(&sim, sim.read_only_key(), Method::PUT, &format!("/v1/customers/{cid}"), Some(&json!({}))).await,
+        403,
+        "forbidden",
+    );
     // Its old email is free again.
     let email = customer["attributes"]["emails"][0]["email"].as_str().expect("email");
     assert_error(&send(&sim, Method::GET, &format!("/v1/customers/email={email}"), None).await, 404, "not_found");
@@ -67,7 +77,8 @@ async fn users_several_by_id_invited_and_updated() {
     assert_eq!(get(&sim, &format!("/v1/users/{}", some[1])).await["data"]["id"], some[1].as_str());
     assert_error(&send(&sim, Method::GET, "/v1/users/nope,nada", None).await, 404, "not_found");
 
-    let invite = json!({ "name": "New Agent", "email": "new.agent@acme.example", "roles": ["org.user.conversation.read"] });
+    let invite =
+        json!({ "name": "New Agent", "email": "new.agent@acme.example", "roles": ["org.user.conversation.read"] });
     let made = send(&sim, Method::POST, "/v1/users", Some(&invite)).await;
     assert_eq!(made.status, 201);
     assert_eq!(made.body["data"]["attributes"]["status"], "invited");
@@ -87,13 +98,20 @@ async fn users_several_by_id_invited_and_updated() {
 async fn conversations_for_a_customer_and_messages_through_v1_messages() {
     let sim = small().await;
     let customer = get(&sim, "/v1/customers?pageSize=1").await["data"][0]["id"].as_str().expect("id").to_owned();
-    let made = send(&sim, Method::POST, &format!("/v1/customers/{customer}/conversations"), Some(&json!({ "name": "Hi" }))).await;
+    let made =
+        send(&sim, Method::POST, &format!("/v1/customers/{customer}/conversations"), Some(&json!({ "name": "Hi" })))
+            .await;
     assert_eq!(made.status, 201);
     assert_eq!(made.body["data"]["relationships"]["customer"]["data"]["id"], customer.as_str());
     let conv = made.body["data"]["id"].as_str().expect("id").to_owned();
-    assert_error(&send(&sim, Method::POST, "/v1/customers/nobody/conversations", Some(&json!({}))).await, 404, "not_found");
+    assert_error(
+        &send(&sim, Method::POST, "/v1/customers/nobody/conversations", Some(&json!({}))).await,
+        404,
+        "not_found",
+    );
 
-    let msg = json!({ "conversation": conv, "channel": "email", "app": "postmark", "direction": "out", "preview": "Hello" });
+    let msg =
+        json!({ "conversation": conv, "channel": "email", "app": "postmark", "direction": "out", "preview": "Hello" });
     let m = send(&sim, Method::POST, "/v1/messages", Some(&msg)).await;
     assert_eq!(m.status, 201, "{}", m.body);
     assert_eq!(m.body["data"]["relationships"]["conversation"]["data"]["id"], conv.as_str());
@@ -103,9 +121,20 @@ async fn conversations_for_a_customer_and_messages_through_v1_messages() {
     assert_eq!(m2.status, 201);
     let opened = m2.body["data"]["relationships"]["conversation"]["data"]["id"].as_str().expect("conversation");
     assert_ne!(opened, conv);
-    assert_eq!(get(&sim, &format!("/v1/conversations/{opened}")).await["data"]["attributes"]["channels"], json!(["sms"]));
-    assert_error(&send(&sim, Method::POST, "/v1/messages", Some(&json!({ "channel": "sms" }))).await, 400, "bad_request");
-    assert_error(&send(&sim, Method::POST, "/v1/messages", Some(&json!({ "customer": customer }))).await, 400, "bad_request");
+    assert_eq!(
+        get(&sim, &format!("/v1/conversations/{opened}")).await["data"]["attributes"]["channels"],
+        json!(["sms"])
+    );
+    assert_error(
+        &send(&sim, Method::POST, "/v1/messages", Some(&json!({ "channel": "sms" }))).await,
+        400,
+        "bad_request",
+    );
+    assert_error(
+        &send(&sim, Method::POST, "/v1/messages", Some(&json!({ "customer": customer }))).await,
+        400,
+        "bad_request",
+    );
 }
 
 #[tokio::test]
@@ -127,21 +156,45 @@ async fn reply_drafts_of_a_conversation() {
     let draft = d["id"].as_str().expect("id").to_owned();
     let second = json!({ "conversation": id, "channel": "note", "body": "Check the refund first" });
     assert_eq!(send(&sim, Method::POST, &format!("/v1/customers/{customer}/drafts"), Some(&second)).await.status, 201);
-    assert_error(&send(&sim, Method::POST, &format!("/v1/customers/{customer}/drafts"), Some(&second)).await, 409, "conflict");
-    assert_error(&send(&sim, Method::POST, &format!("/v1/conversations/{id}/drafts"), Some(&json!({ "channel": "pigeon", "body": "x" }))).await, 400, "bad_request");
+    assert_error(
+        &send(&sim, Method::POST, &format!("/v1/customers/{customer}/drafts"), Some(&second)).await,
+        409,
+        "conflict",
+    );
+    assert_error(
+        &send(
+            &sim,
+            Method::POST,
+            &format!("/v1/conversations/{id}/drafts"),
+            Some(&json!({ "channel": "pigeon", "body": "x" })),
+        )
+        .await,
+        400,
+        "bad_request",
+    );
 
     let (of_conv, _) = walk(&sim, &format!("/v1/conversations/{id}/drafts?pageSize=1")).await;
     assert_eq!(of_conv.len(), 2);
     let (of_customer, _) = walk(&sim, &format!("/v1/customers/{customer}/drafts")).await;
     assert_eq!(of_customer.len(), 2);
 
-    let scheduled = send(&sim, Method::PUT, &format!("/v1/drafts/{draft}"), Some(&json!({ "sendAt": "2030-01-01T09:00:00Z", "body": "v2" }))).await;
+    let scheduled = send(
+        &sim,
+        Method::PUT,
+        &format!("/v1/drafts/{draft}"),
+        Some(&json!({ "sendAt": "2030-01-01T09:00:00Z", "body": "v2" })),
+    )
+    .await;
     assert_eq!(scheduled.body["data"]["attributes"]["status"], "scheduled");
     assert_eq!(scheduled.body["data"]["attributes"]["body"], "v2");
     let unscheduled = send(&sim, Method::PUT, &format!("/v1/drafts/{draft}"), Some(&json!({ "sendAt": "" }))).await;
     assert_eq!(unscheduled.body["data"]["attributes"]["status"], "draft");
     assert_eq!(get(&sim, &format!("/v1/drafts/{draft}")).await["data"]["attributes"]["body"], "v2");
-    assert_error(&send_as(&sim, sim.read_only_key(), Method::DELETE, &format!("/v1/drafts/{draft}"), None).await, 403, "forbidden");
+    assert_error(
+        &send_as(&sim, sim.read_only_key(), Method::DELETE, &format!("/v1/drafts/{draft}"), None).await,
+        403,
+        "forbidden",
+    );
     assert_eq!(send(&sim, Method::DELETE, &format!("/v1/drafts/{draft}"), None).await.status, 204);
     assert_error(&send(&sim, Method::GET, &format!("/v1/drafts/{draft}"), None).await, 404, "not_found");
     assert_error(&send(&sim, Method::GET, "/v1/conversations/nope/drafts", None).await, 404, "not_found");
@@ -171,10 +224,16 @@ async fn search_with_and_or_not_sort_and_kobject_contexts() {
         "sort": [{ "conversation_priority": "desc" }] });
     let res = search(&sim, "?pageSize=500", body).await;
     let want = count(&|a| {
-        (a["priority"].as_u64().unwrap_or(0) >= 4 || a["channels"][0] == "sms") && !["snoozed", "waiting"].contains(&a["status"].as_str().unwrap_or_default())
+        (a["priority"].as_u64().unwrap_or(0) >= 4 || a["channels"][0] == "sms")
+            && !["snoozed", "waiting"].contains(&a["status"].as_str().unwrap_or_default())
     });
     assert_eq!(res["meta"]["total"], want);
-    let prios: Vec<u64> = res["data"].as_array().expect("data").iter().map(|c| c["attributes"]["priority"].as_u64().unwrap_or(0)).collect();
+    let prios: Vec<u64> = res["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .map(|c| c["attributes"]["priority"].as_u64().unwrap_or(0))
+        .collect();
     assert!(prios.windows(2).all(|w| w[0] >= w[1]), "sorted by priority desc: {prios:?}");
 
     let body = json!({ "queryContext": "conversation", "and": [{ "conversation_custom_order_num": { "lt": 10_005 } }],
@@ -187,11 +246,19 @@ async fn search_with_and_or_not_sort_and_kobject_contexts() {
     let body = json!({ "queryContext": "kobject_order", "and": [{ "kobject_custom_order_currencyStr": { "equals": "EUR" } }],
         "sort": [{ "kobject_custom_order_totalNum": "asc" }] });
     let res = search(&sim, "", body).await;
-    let totals: Vec<f64> = res["data"].as_array().expect("data").iter().map(|o| o["attributes"]["custom"]["totalNum"].as_f64().unwrap_or(0.0)).collect();
+    let totals: Vec<f64> = res["data"]
+        .as_array()
+        .expect("data")
+        .iter()
+        .map(|o| o["attributes"]["custom"]["totalNum"].as_f64().unwrap_or(0.0))
+        .collect();
     assert!(!totals.is_empty() && totals.windows(2).all(|w| w[0] <= w[1]), "{totals:?}");
     assert!(res["data"].as_array().expect("data").iter().all(|o| o["type"] == "kobject.order"));
     let (orders, _) = walk(&sim, "/v1/klasses/order").await;
-    assert_eq!(res["meta"]["total"], orders.iter().filter(|o| o["attributes"]["custom"]["currencyStr"] == "EUR").count());
+    assert_eq!(
+        res["meta"]["total"],
+        orders.iter().filter(|o| o["attributes"]["custom"]["currencyStr"] == "EUR").count()
+    );
 
     // includeDeleted, errors and the cap.
     let gone = all[0]["id"].as_str().expect("id");
@@ -206,6 +273,12 @@ async fn search_with_and_or_not_sort_and_kobject_contexts() {
     ] {
         assert_error(&send(&sim, Method::POST, "/v1/customers/search", Some(&body)).await, 400, "bad_request");
     }
-    let capped = send(&sim, Method::POST, "/v1/customers/search?page=101&pageSize=100", Some(&json!({ "queryContext": "kobject_order" }))).await;
+    let capped = send(
+        &sim,
+        Method::POST,
+        "/v1/customers/search?page=101&pageSize=100",
+        Some(&json!({ "queryContext": "kobject_order" })),
+    )
+    .await;
     assert_error(&capped, 400, "bad_request");
 }

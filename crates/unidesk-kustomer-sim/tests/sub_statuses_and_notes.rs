@@ -26,7 +26,8 @@ async fn sub_statuses_are_listed_filtered_and_used_by_seeded_conversations() {
     let using: Vec<_> = conversations.iter().filter(|c| c["attributes"]["subStatus"].is_string()).collect();
     assert!(using.len() >= 15, "{} conversations use a sub-status", using.len());
     for c in using {
-        let sub = get(&sim, &format!("/v1/sub-statuses/{}", c["attributes"]["subStatus"].as_str().unwrap_or_default())).await;
+        let sub =
+            get(&sim, &format!("/v1/sub-statuses/{}", c["attributes"]["subStatus"].as_str().unwrap_or_default())).await;
         assert_eq!(sub["data"]["attributes"]["parentStatus"], c["attributes"]["status"]);
     }
 }
@@ -35,15 +36,24 @@ async fn sub_statuses_are_listed_filtered_and_used_by_seeded_conversations() {
 async fn sub_status_crud_and_consistency_with_conversation_status() {
     let sim = small().await;
     let body = json!({ "label": "Waiting on carrier", "description": "Asked the carrier", "parentStatus": "snoozed" });
-    assert_error(&send_as(&sim, sim.read_only_key(), Method::POST, "/v1/sub-statuses", Some(&body)).await, 403, "forbidden");
-    assert_error(&send(&sim, Method::POST, "/v1/sub-statuses", Some(&json!({ "label": "x", "parentStatus": "open" }))).await, 400, "bad_request");
+    assert_error(
+        &send_as(&sim, sim.read_only_key(), Method::POST, "/v1/sub-statuses", Some(&body)).await,
+        403,
+        "forbidden",
+    );
+    assert_error(
+        &send(&sim, Method::POST, "/v1/sub-statuses", Some(&json!({ "label": "x", "parentStatus": "open" }))).await,
+        400,
+        "bad_request",
+    );
     let made = send(&sim, Method::POST, "/v1/sub-statuses", Some(&body)).await;
     assert_eq!(made.status, 201);
     let id = made.body["data"]["id"].as_str().expect("id").to_owned();
     assert_eq!(made.body["data"]["attributes"]["resourceType"], "conversation");
     let upd = send(&sim, Method::PATCH, &format!("/v1/sub-statuses/{id}"), Some(&json!({ "label": "Carrier" }))).await;
     assert_eq!(upd.body["data"]["attributes"]["label"], "Carrier");
-    let moved = send(&sim, Method::PUT, &format!("/v1/sub-statuses/{id}"), Some(&json!({ "parentStatus": "open" }))).await;
+    let moved =
+        send(&sim, Method::PUT, &format!("/v1/sub-statuses/{id}"), Some(&json!({ "parentStatus": "open" }))).await;
     assert_error(&moved, 400, "bad_request");
 
     let conv = get(&sim, "/v1/conversations?pageSize=1").await["data"][0]["id"].as_str().expect("id").to_owned();
@@ -73,7 +83,13 @@ async fn notes_of_a_customer_created_updated_and_deleted() {
     assert!(!before.is_empty());
     assert!(before.iter().all(|n| n["relationships"]["customer"]["data"]["id"] == customer.as_str()));
 
-    let made = send(&sim, Method::POST, &format!("/v1/customers/{customer}/notes"), Some(&json!({ "body": "VIP, handle with care" }))).await;
+    let made = send(
+        &sim,
+        Method::POST,
+        &format!("/v1/customers/{customer}/notes"),
+        Some(&json!({ "body": "VIP, handle with care" })),
+    )
+    .await;
     assert_eq!(made.status, 201);
     let id = made.body["data"]["id"].as_str().expect("id").to_owned();
     assert!(made.body["data"]["relationships"].get("conversation").is_none());
@@ -81,7 +97,8 @@ async fn notes_of_a_customer_created_updated_and_deleted() {
         .as_str()
         .expect("conversation")
         .to_owned();
-    let in_conv = send(&sim, Method::POST, "/v1/notes", Some(&json!({ "body": "Called back", "conversation": conv }))).await;
+    let in_conv =
+        send(&sim, Method::POST, "/v1/notes", Some(&json!({ "body": "Called back", "conversation": conv }))).await;
     assert_eq!(in_conv.status, 201);
     assert_eq!(in_conv.body["data"]["relationships"]["customer"]["data"]["id"], customer.as_str());
     assert_error(&send(&sim, Method::POST, "/v1/notes", Some(&json!({ "body": "x" }))).await, 400, "bad_request");
@@ -92,8 +109,16 @@ async fn notes_of_a_customer_created_updated_and_deleted() {
 
     let upd = send(&sim, Method::PATCH, &format!("/v1/notes/{id}"), Some(&json!({ "body": "VIP" }))).await;
     assert_eq!(upd.body["data"]["attributes"]["body"], "VIP");
-    assert_error(&send(&sim, Method::PUT, &format!("/v1/notes/{id}"), Some(&json!({ "body": "" }))).await, 400, "bad_request");
-    assert_error(&send_as(&sim, sim.read_only_key(), Method::DELETE, &format!("/v1/notes/{id}"), None).await, 403, "forbidden");
+    assert_error(
+        &send(&sim, Method::PUT, &format!("/v1/notes/{id}"), Some(&json!({ "body": "" }))).await,
+        400,
+        "bad_request",
+    );
+    assert_error(
+        &send_as(&sim, sim.read_only_key(), Method::DELETE, &format!("/v1/notes/{id}"), None).await,
+        403,
+        "forbidden",
+    );
     assert_eq!(send(&sim, Method::DELETE, &format!("/v1/notes/{id}"), None).await.status, 204);
     assert_error(&send(&sim, Method::GET, &format!("/v1/notes/{id}"), None).await, 404, "not_found");
     let (last, _) = walk(&sim, &format!("/v1/customers/{customer}/notes")).await;

@@ -253,7 +253,13 @@ fn drop_nulls(d: &mut Draft) {
 }
 
 /// Updates record `id` of `coll` (see [`update`] and [`replace`]).
-pub(crate) fn update_in(sim: &Shared, coll: Coll, id: &str, body: Option<Value>, replace: bool) -> Result<Reply, Reply> {
+pub(crate) fn update_in(
+    sim: &Shared,
+    coll: Coll,
+    id: &str,
+    body: Option<Value>,
+    replace: bool,
+) -> Result<Reply, Reply> {
     let mut m = obj(body)?;
     if coll == Coll::Conversations {
         check_conversation_fields(&m)?;
