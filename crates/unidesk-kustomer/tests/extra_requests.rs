@@ -514,3 +514,24 @@ async fn reply_drafts() {
     snapshot!("drafts", &server, &mut seen);
     assert!(matches!(c.create_draft(CUSTOMER, &DraftInput::default()).await, Err(Error::InvalidInput { .. })));
 }
+
+#[tokio::test]
+async fn a_job_whose_status_cannot_be_read_leaves_its_items_unknown_and_is_never_resubmitted() {
+    let (server, c, mut seen) = setup().await;
+    const OP: &str = "5f1a00000000000000b0b004";
+    let op = json!({ "data": { "type": "bulk", "id": OP, "attributes": { "status": "queued" } } });
+    mount(&server, "PUT", "/v1/conversations/bulk", 201, op).await;
+    mount(&server, "GET", &format!("/v1/bulk/{OP}"), 503, json!({ "errors": [{ "code": "unavailable" }] })).await;
+    let options = BulkOptions { poll_interval: Duration::from_millis(1), resubmit_failed: 3, ..BulkOptions::default() };
+    let change = ConversationChange {
+        id: CONV.into(),
+        attributes: json!({ "status": "done" }).as_object().cloned().expect("o"),
+    };
+    let report = c.bulk(options).update_conversations(vec![change]).await.expect("the run ends with a report");
+    assert!(
+        matches!(&report.items[0].outcome, BulkOutcome::Unknown { reason } if reason.contains("status unreadable"))
+    );
+    let requests = support::http::requests_since(&server, &mut seen, KEY).await;
+    let submits = requests.iter().filter(|r| r["method"] == "PUT").count();
+    assert_eq!(submits, 1, "a queued job is never submitted again");
+}

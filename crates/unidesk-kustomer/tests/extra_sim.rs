@@ -468,3 +468,25 @@ async fn kobject_webhooks_arrive_signed_and_parse_typed() {
     let forged = WebhookReceiver::new().signing_token("not-the-token");
     assert!(matches!(forged.check_kustomer(&delivery.body, &delivery.headers), Err(Error::Unauthenticated { .. })));
 }
+
+#[tokio::test]
+async fn bulk_create_then_delete_conversations() {
+    let (_sim, c) = small().await;
+    let customer = a_customer(&c).await;
+    let options = BulkOptions { poll_interval: Duration::from_millis(5), ..BulkOptions::default() };
+    let bodies: Vec<_> = (0..25)
+        .map(|i| json!({ "customer": customer, "name": format!("Imported {i}") }).as_object().cloned().expect("obj"))
+        .collect();
+    let created = c.bulk(options.clone()).create_conversations(bodies).await.expect("bulk create");
+    assert_eq!(created.succeeded().count(), 25, "{:?}", created.items.iter().find(|i| i.id.is_none()));
+    let ids: Vec<String> = created.items.iter().filter_map(|i| i.id.clone()).collect();
+    assert_eq!(ids.iter().collect::<HashSet<_>>().len(), 25, "one new conversation per item");
+    let fetched = c.tickets().get(&ids[0], false).await.expect("created for real");
+    assert_eq!(fetched.subject.as_deref(), Some("Imported 0"));
+
+    let mut doomed = ids.clone();
+    doomed.push("5f1a00000000000000ffff99".into()); // no such conversation
+    let deleted = c.bulk(options).delete_conversations(&doomed).await.expect("bulk delete");
+    assert_eq!(deleted.succeeded().count(), 25);
+    assert!(matches!(&deleted.items[25].outcome, BulkOutcome::Failed { .. }), "{:?}", deleted.items[25]);
+}

@@ -342,15 +342,38 @@ impl Bulk<'_> {
             Err(Submit::Fatal(e)) => return Err(e),
         };
         operations.push(op.id.clone());
-        if !self.wait(&op).await? {
-            let reason = format!("bulk operation {} did not complete within {:?}", op.id, self.options.max_wait);
+        let unknown = |items: &mut [BulkItem], reason: String| {
             for p in job {
                 items[p.index].outcome = BulkOutcome::Unknown { reason: reason.clone() };
             }
-            return Ok(Vec::new());
+        };
+        // The job is queued: a failure to read its fate leaves its items unknown, not the run failed.
+        match self.wait(&op).await {
+            Ok(true) => {}
+            Ok(false) => {
+                unknown(items, format!("bulk operation {} did not complete within {:?}", op.id, self.options.max_wait));
+                return Ok(Vec::new());
+            }
+            Err(e @ (Error::Unauthenticated { .. } | Error::PermissionDenied { .. })) => return Err(e),
+            Err(e) => {
+                unknown(
+                    items,
+                    format!("bulk operation {}: status unreadable: {}", op.id, one_line(&e.to_string(), 200)),
+                );
+                return Ok(Vec::new());
+            }
         }
-        let batches = self.client.bulk_batches(&op.id).await?;
-        Ok(settle(kind, job, items, &batches))
+        match self.client.bulk_batches(&op.id).await {
+            Ok(batches) => Ok(settle(kind, job, items, &batches)),
+            Err(e @ (Error::Unauthenticated { .. } | Error::PermissionDenied { .. })) => Err(e),
+            Err(e) => {
+                unknown(
+                    items,
+                    format!("bulk operation {}: batches unreadable: {}", op.id, one_line(&e.to_string(), 200)),
+                );
+                Ok(Vec::new())
+            }
+        }
     }
 
     /// Sends the job's request; retried here only when the answer says no job was created.
