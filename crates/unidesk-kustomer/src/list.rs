@@ -214,7 +214,17 @@ impl<T: Record> Source<T> {
     fn request(&self, query: &ListQuery, state: &State, default_size: u32) -> Result<Call<'static>> {
         let size = self.endpoint.page_size(query, default_size)?;
         if self.endpoint.is_capped() && state.page > SEARCH_PAGE_CAP {
-            return Err(Error::invalid_cursor("search page beyond the 100-page cap"));
+            if self.endpoint.is_search() {
+                // A windowed walk never asks for it: only a tampered cursor does.
+                return Err(Error::invalid_cursor("search page beyond the 100-page cap"));
+            }
+            // A search sorted by the caller's own keys cannot be re-windowed.
+            return Err(Error::ProviderLimit {
+                message: format!(
+                    "a search sorted by the caller's own keys serves at most {SEARCH_PAGE_CAP} pages; \
+                     sort on updated_at (the default) or narrow the query"
+                ),
+            });
         }
         Ok(self.endpoint.call(query, state.page, size, state.win.as_ref().map(|w| w.t)))
     }
@@ -280,19 +290,6 @@ impl KustomerClient {
         let opts = DecodeOptions { include_remote_data: query.include_remote_data, base_url: self.base_url() };
         let decoded = (source.decode)(&resp.body, call.template, opts)?;
         let step = state.after(source.endpoint.is_search(), &PageFacts::of(&decoded))?;
-        if source.endpoint.is_capped()
-            && !source.endpoint.is_search()
-            && step.next.is_some()
-            && state.page >= SEARCH_PAGE_CAP
-        {
-            return Err(Error::ProviderLimit {
-                message: format!(
-                    "a search sorted by the caller's own keys serves at most {SEARCH_PAGE_CAP} pages; \
-                     sort on updated_at (the default) or narrow the query"
-                ),
-            });
-        }
-
         let mut keep = step.keep.into_iter();
         let mut items = decoded.items;
         items.retain(|_| keep.next().unwrap_or(true));

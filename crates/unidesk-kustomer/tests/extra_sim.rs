@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::time::Duration;
 
 use chrono::{TimeZone, Utc};
-use futures::TryStreamExt;
+use futures::{StreamExt, TryStreamExt};
 use serde_json::json;
 use unidesk_core::{ContactCreate, Error, Helpdesk, HelpdeskExt, ListQuery, TicketCreate};
 use unidesk_kustomer::extra::audit::AuditQuery;
@@ -489,4 +489,31 @@ async fn bulk_create_then_delete_conversations() {
     let deleted = c.bulk(options).delete_conversations(&doomed).await.expect("bulk delete");
     assert_eq!(deleted.succeeded().count(), 25);
     assert!(matches!(&deleted.items[25].outcome, BulkOutcome::Failed { .. }), "{:?}", deleted.items[25]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_search_needing_more_than_100_pages_passes_the_cap_unless_the_caller_sorts() {
+    let sim = Simulator::start(SimConfig { conversations: 1000, rate_limit: 1_000_000, ..SimConfig::default() })
+        .await
+        .expect("sim starts");
+    let c = client_with_key(&sim, sim.api_key());
+    let tickets: Vec<_> =
+        c.stream_tickets(ListQuery::new().include_remote_data(true)).try_collect().await.expect("tickets");
+    let open: HashSet<_> = tickets
+        .iter()
+        .filter(|t| t.remote_data.as_ref().is_some_and(|r| r["attributes"]["status"] == "open"))
+        .map(|t| t.id.clone())
+        .collect();
+    assert!(open.len() > 200, "more than 100 pages of 2: {}", open.len());
+    let s = Search::new("conversation").and(Criterion::equals("conversation_status", "open"));
+    let found: Vec<_> =
+        c.stream_search(s.clone(), ListQuery::new().page_size(2)).try_collect().await.expect("windowed");
+    assert_eq!(found.len(), open.len(), "each once");
+    assert_eq!(found.iter().map(|o| o.id.clone()).collect::<HashSet<_>>(), open);
+
+    let sorted = s.sort("conversation_created_at", Direction::Desc);
+    let walked: Vec<_> = c.stream_search(sorted, ListQuery::new().page_size(2)).collect().await;
+    let last = walked.last().expect("something");
+    assert!(matches!(last, Err(Error::ProviderLimit { .. })), "{last:?}");
+    assert_eq!(walked.len(), 201, "100 pages of 2, then the limit, never page 101");
 }

@@ -18,8 +18,9 @@
 //! [`Search::sort`]) never needs page 101: after each page the next query asks for
 //! `<context>_updated_at >= t`, `t` the latest time emitted, and records already emitted at
 //! `t` are dropped when they come back. Its results are the criteria's, whatever their number.
-//! A query with the caller's own sort cannot be re-windowed; it is paged by number and ends
-//! with `Error::ProviderLimit` when more than 100 pages would be needed.
+//! A query with the caller's own sort cannot be re-windowed; it is paged by number: its first
+//! 100 pages are served, and the walk then ends with `Error::ProviderLimit` instead of asking
+//! for page 101.
 
 use futures::FutureExt;
 use serde::Serialize;
