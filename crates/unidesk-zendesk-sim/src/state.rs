@@ -19,6 +19,9 @@ pub(crate) struct Stats {
     pub(crate) throttled: AtomicU64,
 }
 
+/// A create kept for its `Idempotency-Key`: the request body and the response body.
+pub(crate) type Replay = (Vec<u8>, Vec<u8>);
+
 /// What every handler and middleware sees.
 #[derive(Debug)]
 pub(crate) struct Shared {
@@ -35,7 +38,7 @@ pub(crate) struct Shared {
     /// Fault injection.
     pub(crate) faults: Mutex<FaultPlan>,
     /// Ticket creations by `Idempotency-Key`: the request body and the response body.
-    pub(crate) idempotency: Mutex<HashMap<String, (Vec<u8>, Vec<u8>)>>,
+    pub(crate) idempotency: Mutex<HashMap<String, Replay>>,
     /// Counters.
     pub(crate) stats: Stats,
 }

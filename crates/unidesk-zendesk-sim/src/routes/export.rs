@@ -79,7 +79,11 @@ fn window(sim: &Shared, kind: Kind, p: &Params, allow_cursor: bool) -> Result<Wi
                 return Err(Reply::error(400, "InvalidValue", "start_time cannot be in the future"));
             }
             if kind == Kind::Tickets && start > cutoff {
-                return Err(Reply::error(400, "StartTimeTooRecent", "Too recent start_time. Use a start_time older than 1 minute"));
+                return Err(Reply::error(
+                    400,
+                    "StartTimeTooRecent",
+                    "Too recent start_time. Use a start_time older than 1 minute",
+                ));
             }
             (start, i64::MIN)
         }
@@ -224,7 +228,10 @@ pub(crate) async fn metric_events(State(sim): State<Arc<Shared>>, p: Params) -> 
     };
     Reply::raw(
         200,
-        format!("{{\"ticket_metric_events\":[],\"count\":0,\"end_time\":{},\"next_page\":null,\"end_of_stream\":true}}", w.from.0),
+        format!(
+            "{{\"ticket_metric_events\":[],\"count\":0,\"end_time\":{},\"next_page\":null,\"end_of_stream\":true}}",
+            w.from.0
+        ),
     )
 }
 

@@ -44,7 +44,10 @@ pub(crate) async fn list_users(State(sim): State<Arc<Shared>>, p: Params, uri: U
     if let Some(bad) = roles.iter().find(|r| !ROLES.contains(r)) {
         return Reply::bad_request(&format!("role {bad} is not one of end-user, agent, admin"));
     }
-    let rows = store.table(Kind::Users).all().filter(|(_, u)| roles.is_empty() || u.str("role").is_some_and(|r| roles.contains(&r)));
+    let rows = store
+        .table(Kind::Users)
+        .all()
+        .filter(|(_, u)| roles.is_empty() || u.str("role").is_some_and(|r| roles.contains(&r)));
     let rows = ordered(rows.collect::<Vec<_>>().into_iter(), &p);
     page_of(&store, "users", rows, &p, &uri)
 }
@@ -95,9 +98,16 @@ fn apply_user(store: &Store, id: i64, input: &Map<String, Value>, u: &mut Map<St
                     let Some(e) = v.as_str().filter(|e| e.contains('@')) else {
                         return Err(Reply::invalid("email", "InvalidValue", "Email: is not properly formatted"));
                     };
-                    let taken = store.table(Kind::Users).all().any(|(other, o)| other != id && o.str("email").is_some_and(|x| x.eq_ignore_ascii_case(e)));
+                    let taken = store
+                        .table(Kind::Users)
+                        .all()
+                        .any(|(other, o)| other != id && o.str("email").is_some_and(|x| x.eq_ignore_ascii_case(e)));
                     if taken {
-                        return Err(Reply::invalid("email", "DuplicateValue", &format!("Email: {e} is already being used by another user")));
+                        return Err(Reply::invalid(
+                            "email",
+                            "DuplicateValue",
+                            &format!("Email: {e} is already being used by another user"),
+                        ));
                     }
                 }
             }
@@ -126,7 +136,8 @@ fn apply_user(store: &Store, id: i64, input: &Map<String, Value>, u: &mut Map<St
                 }
                 continue;
             }
-            "phone" | "external_id" | "details" | "notes" | "alias" | "time_zone" | "locale" | "signature" | "suspended" | "verified" => {}
+            "phone" | "external_id" | "details" | "notes" | "alias" | "time_zone" | "locale" | "signature"
+            | "suspended" | "verified" => {}
             _ => continue,
         }
         u.insert(k.clone(), v.clone());
@@ -215,14 +226,22 @@ pub(crate) async fn show_organization(State(sim): State<Arc<Shared>>, Id(id): Id
     }
 }
 
-fn apply_organization(store: &Store, id: i64, input: &Map<String, Value>, o: &mut Map<String, Value>) -> Result<(), Reply> {
+fn apply_organization(
+    store: &Store,
+    id: i64,
+    input: &Map<String, Value>,
+    o: &mut Map<String, Value>,
+) -> Result<(), Reply> {
     for (k, v) in input {
         match k.as_str() {
             "name" => {
                 let Some(name) = v.as_str().filter(|s| !s.trim().is_empty()) else {
                     return Err(Reply::invalid("name", "BlankValue", "Name: cannot be blank"));
                 };
-                let taken = store.table(Kind::Organizations).live_rows().any(|(other, r)| other != id && r.str("name") == Some(name));
+                let taken = store
+                    .table(Kind::Organizations)
+                    .live_rows()
+                    .any(|(other, r)| other != id && r.str("name") == Some(name));
                 if taken {
                     return Err(Reply::invalid("name", "DuplicateValue", "Name: has already been taken"));
                 }

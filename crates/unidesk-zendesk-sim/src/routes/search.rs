@@ -32,18 +32,26 @@ fn matches(rec: &Rec, terms: &[String]) -> bool {
             return rec.str("role") == Some(r);
         }
         if let Some(tag) = t.strip_prefix("tags:") {
-            return rec.get("tags").and_then(Value::as_array).is_some_and(|a| a.iter().any(|x| x.as_str() == Some(tag)));
+            return rec
+                .get("tags")
+                .and_then(Value::as_array)
+                .is_some_and(|a| a.iter().any(|x| x.as_str() == Some(tag)));
         }
-        for (prefix, field, after) in
-            [("updated>", "updated_at", true), ("updated<", "updated_at", false), ("created>", "created_at", true), ("created<", "created_at", false)]
-        {
+        for (prefix, field, after) in [
+            ("updated>", "updated_at", true),
+            ("updated<", "updated_at", false),
+            ("created>", "created_at", true),
+            ("created<", "created_at", false),
+        ] {
             if let Some(v) = t.strip_prefix(prefix) {
                 let (Some(bound), Some(at)) = (time_of(v), rec.str(field).and_then(parse_ts)) else { return false };
                 return if after { at > bound } else { at < bound };
             }
         }
         let needle = t.to_lowercase();
-        ["subject", "description", "name", "email"].iter().any(|f| rec.str(f).is_some_and(|s| s.to_lowercase().contains(&needle)))
+        ["subject", "description", "name", "email"]
+            .iter()
+            .any(|f| rec.str(f).is_some_and(|s| s.to_lowercase().contains(&needle)))
     })
 }
 
@@ -78,7 +86,10 @@ pub(crate) async fn search(State(sim): State<Arc<Shared>>, p: Params, uri: Uri) 
     let path = path_of(&uri);
     let at = At { base: &store.base, path: &path, params: &p };
     match paginate(rows, &at) {
-        Ok(page) => Reply::raw(200, crate::paging::render("results", &page.items, &[("facets".into(), "null".into())], &page.tail)),
+        Ok(page) => Reply::raw(
+            200,
+            crate::paging::render("results", &page.items, &[("facets".into(), "null".into())], &page.tail),
+        ),
         Err(e) => e,
     }
 }

@@ -122,7 +122,13 @@ fn one_of(field: &str, v: &Value, allowed: &[&str], nullable: bool) -> Result<()
 
 /// Applies the writable fields of `input` to ticket `t`, validating them; returns the audit
 /// events (Create events when `creating`, else Change events for what changed).
-fn apply(store: &Store, seeded: &[i64; 5], input: &Map<String, Value>, t: &mut Map<String, Value>, creating: bool) -> Result<Vec<Value>, Reply> {
+fn apply(
+    store: &Store,
+    seeded: &[i64; 5],
+    input: &Map<String, Value>,
+    t: &mut Map<String, Value>,
+    creating: bool,
+) -> Result<Vec<Value>, Reply> {
     let mut events = Vec::new();
     let users = store.table(Kind::Users);
     for (field, v) in input {
@@ -141,7 +147,8 @@ fn apply(store: &Store, seeded: &[i64; 5], input: &Map<String, Value>, t: &mut M
                 t.insert("raw_subject".into(), v.clone());
             }
             "assignee_id" => {
-                let ok = v.is_null() || v.as_i64().and_then(|id| users.live(id)).is_some_and(|u| u.str("role") != Some("end-user"));
+                let ok = v.is_null()
+                    || v.as_i64().and_then(|id| users.live(id)).is_some_and(|u| u.str("role") != Some("end-user"));
                 if !ok {
                     return Err(Reply::invalid("assignee", "InvalidValue", "Assignee: is not an agent"));
                 }
@@ -175,18 +182,21 @@ fn apply(store: &Store, seeded: &[i64; 5], input: &Map<String, Value>, t: &mut M
                 let Some(list) = v.as_array() else {
                     return Err(Reply::invalid("custom_fields", "InvalidValue", "Custom fields: must be a list"));
                 };
-                let mut current: Vec<Value> = t.get("custom_fields").and_then(Value::as_array).cloned().unwrap_or_default();
+                let mut current: Vec<Value> =
+                    t.get("custom_fields").and_then(Value::as_array).cloned().unwrap_or_default();
                 for f in list {
-                    let (Some(id), Some(value)) = (f.get("id").and_then(Value::as_i64), f.get("value")) else { continue };
+                    let (Some(id), Some(value)) = (f.get("id").and_then(Value::as_i64), f.get("value")) else {
+                        continue;
+                    };
                     // Zendesk ignores values for fields it does not know.
                     if !seeded.contains(&id) {
                         continue;
                     }
-                    if let Some(slot) = current.iter_mut().find(|c| c.get("id").and_then(Value::as_i64) == Some(id)) {
-                        if slot.get("value") != Some(value) {
-                            events.push(change(&id.to_string(), value, slot.get("value")));
-                            slot["value"] = value.clone();
-                        }
+                    if let Some(slot) = current.iter_mut().find(|c| c.get("id").and_then(Value::as_i64) == Some(id))
+                        && slot.get("value") != Some(value)
+                    {
+                        events.push(change(&id.to_string(), value, slot.get("value")));
+                        slot["value"] = value.clone();
                     }
                 }
                 t.insert("custom_fields".into(), json!(current));
@@ -204,7 +214,13 @@ fn apply(store: &Store, seeded: &[i64; 5], input: &Map<String, Value>, t: &mut M
 }
 
 /// Resolves a `comment` of a create or update into a stored comment and its audit event.
-fn add_comment(store: &mut Store, ticket: i64, c: &Value, default_author: i64, at: i64) -> Result<Option<(Rec, Value)>, Reply> {
+fn add_comment(
+    store: &mut Store,
+    ticket: i64,
+    c: &Value,
+    default_author: i64,
+    at: i64,
+) -> Result<Option<(Rec, Value)>, Reply> {
     let Some(c) = c.as_object() else { return Ok(None) };
     let body = c.get("body").or_else(|| c.get("html_body")).and_then(Value::as_str).unwrap_or_default().to_owned();
     let uploads: Vec<String> = match c.get("uploads") {
@@ -262,7 +278,11 @@ pub(crate) async fn create(State(sim): State<Arc<Shared>>, headers: HeaderMap, J
         && let Some((req, resp)) = lock(&sim.idempotency).get(k).cloned()
     {
         if req != raw {
-            return Reply::error(400, "IdempotentRequestError", "The idempotency key was already used with a different request");
+            return Reply::error(
+                400,
+                "IdempotentRequestError",
+                "The idempotency key was already used with a different request",
+            );
         }
         return Reply::raw(201, resp).with_headers(vec![("x-idempotency-lookup", "hit".into())]);
     }
@@ -284,7 +304,10 @@ fn create_ticket(sim: &Shared, body: &Value) -> Reply {
     let now = store.now();
     let actor = acting_user(&store);
     let comment = input.get("comment").cloned().or_else(|| input.get("description").map(|d| json!({ "body": d })));
-    let Some(comment) = comment.filter(|c| c.get("body").or_else(|| c.get("html_body")).and_then(Value::as_str).is_some_and(|s| !s.trim().is_empty()) || c.get("uploads").is_some()) else {
+    let Some(comment) = comment.filter(|c| {
+        c.get("body").or_else(|| c.get("html_body")).and_then(Value::as_str).is_some_and(|s| !s.trim().is_empty())
+            || c.get("uploads").is_some()
+    }) else {
         return Reply::invalid("description", "BlankValue", "Description: cannot be blank");
     };
     let mut input = input.clone();
@@ -303,13 +326,15 @@ fn create_ticket(sim: &Shared, body: &Value) -> Reply {
         input.insert("status".into(), json!(if assigned { "open" } else { "new" }));
     }
     let id = store.new_id(Kind::Tickets);
-    let body_text = comment.get("body").or_else(|| comment.get("html_body")).and_then(Value::as_str).unwrap_or_default();
+    let body_text =
+        comment.get("body").or_else(|| comment.get("html_body")).and_then(Value::as_str).unwrap_or_default();
     let subject = input
         .get("subject")
         .and_then(Value::as_str)
         .map(str::to_owned)
         .unwrap_or_else(|| body_text.lines().next().unwrap_or_default().chars().take(50).collect());
-    let org = store.table(Kind::Users).get(requester).and_then(|u| u.get("organization_id").cloned()).unwrap_or(Value::Null);
+    let org =
+        store.table(Kind::Users).get(requester).and_then(|u| u.get("organization_id").cloned()).unwrap_or(Value::Null);
     let fields = sim.seeded.ticket_fields;
     let init = TicketInit {
         subject: subject.clone(),
@@ -359,7 +384,8 @@ fn create_ticket(sim: &Shared, body: &Value) -> Reply {
 fn requester_from(store: &mut Store, req: &Map<String, Value>, now: i64) -> Result<i64, Reply> {
     let email = req.get("email").and_then(Value::as_str).map(str::to_lowercase);
     if let Some(email) = &email
-        && let Some((id, _)) = store.table(Kind::Users).all().find(|(_, u)| u.str("email").is_some_and(|e| e.eq_ignore_ascii_case(email)))
+        && let Some((id, _)) =
+            store.table(Kind::Users).all().find(|(_, u)| u.str("email").is_some_and(|e| e.eq_ignore_ascii_case(email)))
     {
         return Ok(id);
     }
@@ -490,7 +516,11 @@ enum TagOp {
 fn requested_tags(body: &Value, p: &Params) -> Result<Vec<String>, Reply> {
     match body.get("tags") {
         Some(v) => normalize_tags(v),
-        None => Ok(p.get("tags").map(|s| normalize_tags(&json!(s.split(',').collect::<Vec<_>>()))).transpose()?.unwrap_or_default()),
+        None => Ok(p
+            .get("tags")
+            .map(|s| normalize_tags(&json!(s.split(',').collect::<Vec<_>>())))
+            .transpose()?
+            .unwrap_or_default()),
     }
 }
 
@@ -505,8 +535,11 @@ fn tag_op(sim: &Shared, id: i64, op: TagOp, body: &Value, p: &Params) -> Reply {
     if let Err(e) = closed(current).and_then(|()| safe_update(&safe, current)) {
         return e;
     }
-    let mut tags: Vec<String> =
-        current.get("tags").and_then(Value::as_array).map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect()).unwrap_or_default();
+    let mut tags: Vec<String> = current
+        .get("tags")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default();
     let before = tags.clone();
     match op {
         TagOp::Set => tags = names,
