@@ -120,6 +120,19 @@ fn push_items(out: &mut String, kind: Kind, items: &[(i64, &Rec)]) {
     out.push(']');
 }
 
+/// `{"<kind>":[…items…]` and the side-loads asked for (the closing fields follow).
+fn open_page(store: &Store, kind: Kind, items: &[(i64, &Rec)], p: &Params) -> String {
+    let mut out = format!("{{\"{}\":", kind.plural());
+    push_items(&mut out, kind, items);
+    let recs: Vec<&Rec> = items.iter().map(|(_, r)| *r).collect();
+    for (k, v) in sideloads(store, &recs, &p.includes()) {
+        if k != kind.plural() {
+            out.push_str(&format!(",\"{k}\":{v}"));
+        }
+    }
+    out
+}
+
 /// The pairs a next-page link keeps from the request.
 fn kept(p: &Params) -> Vec<(String, String)> {
     p.pairs.iter().filter(|(k, _)| matches!(k.as_str(), "per_page" | "include" | "exclude_deleted")).cloned().collect()
@@ -142,14 +155,7 @@ fn cursor_export(sim: &Shared, kind: Kind, p: &Params, uri: &Uri) -> Reply {
     let mut pairs = vec![("cursor".to_owned(), after.clone())];
     pairs.extend(kept(p));
     let after_url = link(&store.base, &path_of(uri), &pairs);
-    let mut out = format!("{{\"{}\":", kind.plural());
-    push_items(&mut out, kind, &items);
-    let recs: Vec<&Rec> = items.iter().map(|(_, r)| *r).collect();
-    for (k, v) in sideloads(&store, &recs, &p.includes()) {
-        if k != kind.plural() {
-            out.push_str(&format!(",\"{k}\":{v}"));
-        }
-    }
+    let mut out = open_page(&store, kind, &items, p);
     out.push_str(&format!(
         ",\"after_url\":{},\"after_cursor\":{},\"before_url\":null,\"before_cursor\":null,\"end_of_stream\":{}}}",
         Value::from(after_url),
@@ -178,14 +184,7 @@ fn time_export(sim: &Shared, kind: Kind, p: &Params, uri: &Uri) -> Reply {
     let mut pairs = vec![("start_time".to_owned(), end_time.to_string())];
     pairs.extend(kept(p));
     let next = link(&store.base, &path_of(uri), &pairs);
-    let mut out = format!("{{\"{}\":", kind.plural());
-    push_items(&mut out, kind, items);
-    let recs: Vec<&Rec> = items.iter().map(|(_, r)| *r).collect();
-    for (k, v) in sideloads(&store, &recs, &p.includes()) {
-        if k != kind.plural() {
-            out.push_str(&format!(",\"{k}\":{v}"));
-        }
-    }
+    let mut out = open_page(&store, kind, items, p);
     out.push_str(&format!(
         ",\"count\":{},\"end_time\":{end_time},\"next_page\":{},\"end_of_stream\":{}}}",
         items.len(),
