@@ -91,15 +91,13 @@ fn window(sim: &Shared, kind: Kind, p: &Params, allow_cursor: bool) -> Result<Wi
     Ok(Window { from, cutoff, per_page, exclude_deleted })
 }
 
-/// The items from the window's start, up to `limit` (one more tells whether more remain).
-fn collect<'a>(store: &'a Store, kind: Kind, w: &Window, limit: usize) -> Vec<(i64, &'a Rec)> {
+/// The items from the window's start on, in export order, up to the lag's cutoff.
+fn rows<'a>(store: &'a Store, kind: Kind, w: &'a Window) -> impl Iterator<Item = (i64, &'a Rec)> + 'a {
     store
         .table(kind)
         .by_stamp_from(w.from)
         .take_while(|(_, r)| r.stamp <= w.cutoff)
         .filter(|(_, r)| !(w.exclude_deleted && r.deleted_at.is_some()))
-        .take(limit)
-        .collect()
 }
 
 /// Appends the records (a ticket with its `generated_timestamp`) as a JSON array.
@@ -144,7 +142,7 @@ fn cursor_export(sim: &Shared, kind: Kind, p: &Params, uri: &Uri) -> Reply {
         Err(e) => return e,
     };
     let store = lock(&sim.store);
-    let mut items = collect(&store, kind, &w, w.per_page + 1);
+    let mut items: Vec<(i64, &Rec)> = rows(&store, kind, &w).take(w.per_page + 1).collect();
     let more = items.len() > w.per_page;
     items.truncate(w.per_page);
     let after = match (items.last(), p.get("cursor")) {
@@ -171,15 +169,17 @@ fn time_export(sim: &Shared, kind: Kind, p: &Params, uri: &Uri) -> Reply {
         Err(e) => return e,
     };
     let store = lock(&sim.store);
-    let all = collect(&store, kind, &w, usize::MAX);
-    let mut end = all.len().min(w.per_page);
-    if let Some((_, last)) = end.checked_sub(1).and_then(|i| all.get(i)) {
-        let second = last.stamp;
-        while all.get(end).is_some_and(|(_, r)| r.stamp == second) {
-            end += 1;
+    // Up to `per_page` items, then the rest of the last item's second, then one more to tell
+    // whether the stream goes on.
+    let mut rows = rows(&store, kind, &w).peekable();
+    let mut items: Vec<(i64, &Rec)> = rows.by_ref().take(w.per_page).collect();
+    if let Some(second) = items.last().map(|(_, r)| r.stamp) {
+        while let Some(next) = rows.next_if(|(_, r)| r.stamp == second) {
+            items.push(next);
         }
     }
-    let items = &all[..end];
+    let more = rows.peek().is_some();
+    let items = &items[..];
     let end_time = items.last().map_or(w.from.0, |(_, r)| r.stamp + 1);
     let mut pairs = vec![("start_time".to_owned(), end_time.to_string())];
     pairs.extend(kept(p));
@@ -189,7 +189,7 @@ fn time_export(sim: &Shared, kind: Kind, p: &Params, uri: &Uri) -> Reply {
         ",\"count\":{},\"end_time\":{end_time},\"next_page\":{},\"end_of_stream\":{}}}",
         items.len(),
         Value::from(next),
-        end == all.len()
+        !more
     ));
     Reply::raw(200, out)
 }
