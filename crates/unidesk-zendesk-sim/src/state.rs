@@ -41,6 +41,10 @@ pub(crate) struct Shared {
     pub(crate) idempotency: Mutex<HashMap<String, Replay>>,
     /// Counters.
     pub(crate) stats: Stats,
+    /// Registered webhooks and their deliveries.
+    pub(crate) hooks: crate::webhooks::Hooks,
+    /// The HTTP client webhook deliveries use.
+    pub(crate) client: reqwest::Client,
 }
 
 /// Locks `m`, carrying on past a poisoned lock (a panicking request must not stop the server).
@@ -59,6 +63,8 @@ impl Shared {
             seeded,
             idempotency: Mutex::default(),
             stats: Stats::default(),
+            hooks: crate::webhooks::Hooks::default(),
+            client: reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build().unwrap_or_default(),
             config,
         }
     }

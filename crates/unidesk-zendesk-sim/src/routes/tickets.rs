@@ -15,6 +15,7 @@ use crate::routes::{Id, Json, path_of};
 use crate::shapes::{self, PRIORITIES, STATUSES, TYPES, TicketInit, custom_status_id};
 use crate::state::{Shared, lock};
 use crate::store::{Kind, Store};
+use crate::webhooks::{self, TicketEvent};
 
 /// The user writes are attributed to: the staff member whose email is the credential's (the
 /// first admin).
@@ -375,6 +376,8 @@ fn create_ticket(sim: &Shared, body: &Value) -> Reply {
     let audit = audit(&store, aid, id, actor, now, events);
     let out = format!("{{\"ticket\":{},\"audit\":{audit}}}", rec.json());
     store.comments.insert(id, vec![comment_rec]);
+    let created = TicketEvent { kind: "ticket.created", ticket: rec.value().clone(), event: json!({}) };
+    sim.hooks.emit(&sim.client, actor, vec![created]);
     store.table_mut(Kind::Tickets).put(id, rec);
     let location = store.url(Kind::Tickets, id);
     Reply::raw(201, out).with_headers(vec![("location", location)])
@@ -461,6 +464,7 @@ pub(crate) async fn update(State(sim): State<Arc<Shared>>, Id(id): Id, Json(body
         t.insert("updated_at".into(), json!(ts(now)));
     }
     let aid = audit_id.unwrap_or_else(|| store.new_audit_id());
+    sim.hooks.emit(&sim.client, actor, webhooks::from_audit(&store, &t, &events));
     let audit = audit(&store, aid, id, actor, now, events);
     let rec = Rec::new(t);
     let out = format!("{{\"ticket\":{},\"audit\":{audit}}}", rec.json());
@@ -477,6 +481,10 @@ pub(crate) async fn destroy(State(sim): State<Arc<Shared>>, Id(id): Id) -> Reply
     }
     let now = store.now();
     soft_delete(&mut store, id, now);
+    if let Some(t) = store.table(Kind::Tickets).get(id) {
+        let deleted = TicketEvent { kind: "ticket.soft_deleted", ticket: t.value().clone(), event: json!({}) };
+        sim.hooks.emit(&sim.client, acting_user(&store), vec![deleted]);
+    }
     Reply::no_content()
 }
 
@@ -553,6 +561,12 @@ fn tag_op(sim: &Shared, id: i64, op: TagOp, body: &Value, p: &Params) -> Reply {
         TagOp::Remove => tags.retain(|t| !names.contains(t)),
     }
     if tags != before {
+        let change = change("tags", &json!(tags), Some(&json!(before)));
+        if let Some(t) = store.table(Kind::Tickets).get(id) {
+            let mut after = t.value().clone();
+            after.insert("tags".into(), json!(tags));
+            sim.hooks.emit(&sim.client, acting_user(&store), webhooks::from_audit(&store, &after, &[change]));
+        }
         let now = store.now();
         store.table_mut(Kind::Tickets).update(id, |r| {
             r.edit(|m| {
