@@ -27,6 +27,7 @@
 //!   remove), `/tickets/{id}/comments`, `/tickets/{id}/audits`, `/deleted_tickets` (+
 //!   `restore`, permanent `DELETE`).
 //! - People: `/users` (`role=`/`role[]=` filter, create/update/delete, `/users/me`,
+//!   `/users/search` by `query` (`email:…`) or `external_id`,
 //!   `show_many`), `/organizations` (with `domain_names`), `/groups`,
 //!   `/groups/{id}/memberships`, `/group_memberships`, `/users/{id}/group_memberships`.
 //! - `/tags` (`{name,count}` over live tickets), `/ticket_fields`, `/user_fields`,

@@ -147,3 +147,24 @@ async fn the_seed_covers_every_status_unicode_tags_and_domains() {
     assert_eq!(ids(&deleted, "deleted_tickets").len(), sim.count("deleted_tickets"));
     assert!(sim.count("deleted_tickets") > 0);
 }
+
+#[tokio::test]
+async fn users_are_found_by_email_and_external_id() {
+    let sim = sim(5).await;
+    let (_, doc) = get(&sim, "/api/v2/users.json?role=end-user&per_page=10").await;
+    let user = doc["users"]
+        .as_array()
+        .expect("users")
+        .iter()
+        .find(|u| u["email"].is_string() && u["external_id"].is_string())
+        .cloned()
+        .expect("a user");
+    let email = user["email"].as_str().expect("email").to_uppercase();
+    let (status, found) = get(&sim, &format!("/api/v2/users/search.json?query=email:{email}")).await;
+    assert_eq!((status, ids(&found, "users")), (200, vec![user["id"].as_i64().expect("id")]));
+    let ext = user["external_id"].as_str().expect("external id");
+    let (_, found) = get(&sim, &format!("/api/v2/users/search?external_id={ext}")).await;
+    assert_eq!(found["count"], 1);
+    let (_, none) = get(&sim, "/api/v2/users/search?query=email:nobody@nowhere.example").await;
+    assert_eq!(none["count"], 0);
+}

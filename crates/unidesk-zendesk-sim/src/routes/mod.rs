@@ -95,6 +95,7 @@ pub(crate) fn router(sim: Sim) -> Router {
         .route("/api/v2/deleted_tickets/{id}/restore", put(lists::restore))
         .route("/api/v2/users", get(people::list_users).post(people::create_user))
         .route("/api/v2/users/me", get(people::me))
+        .route("/api/v2/users/search", get(search::users))
         .route("/api/v2/users/show_many", get(people::show_many_users))
         .route("/api/v2/users/{id}", get(people::show_user).put(people::update_user).delete(people::delete_user))
         .route("/api/v2/users/{id}/group_memberships", get(lists::memberships_of_user))

@@ -223,7 +223,12 @@ fn add_comment(
     at: i64,
 ) -> Result<Option<(Rec, Value)>, Reply> {
     let Some(c) = c.as_object() else { return Ok(None) };
-    let body = c.get("body").or_else(|| c.get("html_body")).and_then(Value::as_str).unwrap_or_default().to_owned();
+    let html = c.get("html_body").and_then(Value::as_str);
+    let body = match (c.get("body").and_then(Value::as_str), html) {
+        (Some(b), _) => b.to_owned(),
+        (None, Some(h)) => shapes::strip_tags(h),
+        (None, None) => String::new(),
+    };
     let uploads: Vec<String> = match c.get("uploads") {
         Some(Value::String(s)) => vec![s.clone()],
         Some(Value::Array(a)) => a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
@@ -249,7 +254,11 @@ fn add_comment(
     }
     let public = c.get("public").and_then(Value::as_bool).unwrap_or(true);
     let (cid, aid) = (store.new_comment_id(), store.new_audit_id());
-    let rec = Rec::new(shapes::comment(cid, aid, author, &body, public, attachments, at));
+    let mut value = shapes::comment(cid, aid, author, &body, public, attachments, at);
+    if let Some(h) = html.filter(|_| c.get("body").is_none()) {
+        value.insert("html_body".into(), json!(h));
+    }
+    let rec = Rec::new(value);
     let mut event = rec.value().clone();
     event.remove("created_at");
     event.remove("via");
@@ -327,8 +336,10 @@ fn create_ticket(sim: &Shared, body: &Value) -> Reply {
         input.insert("status".into(), json!(if assigned { "open" } else { "new" }));
     }
     let id = store.new_id(Kind::Tickets);
-    let body_text =
-        comment.get("body").or_else(|| comment.get("html_body")).and_then(Value::as_str).unwrap_or_default();
+    let body_text = match comment.get("body").and_then(Value::as_str) {
+        Some(b) => b.to_owned(),
+        None => shapes::strip_tags(comment.get("html_body").and_then(Value::as_str).unwrap_or_default()),
+    };
     let subject = input
         .get("subject")
         .and_then(Value::as_str)
@@ -339,7 +350,7 @@ fn create_ticket(sim: &Shared, body: &Value) -> Reply {
     let fields = sim.seeded.ticket_fields;
     let init = TicketInit {
         subject: subject.clone(),
-        description: body_text.to_owned(),
+        description: body_text.clone(),
         status: "new".into(),
         priority: Value::Null,
         kind: Value::Null,
