@@ -36,6 +36,8 @@
 //!   (`start_time` or `cursor`; `after_cursor`, `after_url`, `end_of_stream`), and the
 //!   time-based `/incremental/{tickets,users,organizations}` (`start_time`, `end_time`,
 //!   `next_page`, `count`, `end_of_stream`). See the rules below.
+//!   `/incremental/ticket_events` (`include=comment_events`) exports every comment across
+//!   tickets, one `Audit` event each.
 //! - Side-loading with `include=users,groups,organizations` on ticket lists, single tickets,
 //!   comments (`users`) and the exports.
 //! - Webhooks: `POST/GET /webhooks`, `GET/DELETE /webhooks/{id}`,

@@ -156,3 +156,34 @@ async fn side_loads_come_with_exports_and_lists() {
     let requester = doc["tickets"][0]["requester_id"].clone();
     assert!(doc["users"].as_array().expect("users").iter().any(|u| u["id"] == requester));
 }
+
+#[tokio::test]
+async fn the_ticket_events_export_carries_every_comment_once() {
+    let sim = Simulator::start(SimConfig { deleted_tickets: 0, ..config(40) }).await.expect("starts");
+    let mut url = format!(
+        "{}/api/v2/incremental/ticket_events.json?start_time=0&include=comment_events&per_page=25",
+        sim.base_url()
+    );
+    let mut comments = BTreeSet::new();
+    let mut total = 0;
+    loop {
+        let (status, doc) = get(&sim, &url).await;
+        assert_eq!(status, 200, "{doc}");
+        for e in doc["ticket_events"].as_array().expect("events") {
+            for child in e["child_events"].as_array().expect("children") {
+                assert_eq!(child["event_type"], "Comment");
+                assert!(child["body"].is_string());
+                comments.insert(child["id"].as_i64().expect("id"));
+                total += 1;
+            }
+        }
+        if doc["end_of_stream"] == true {
+            break;
+        }
+        url = doc["next_page"].as_str().expect("next_page").to_owned();
+    }
+    assert_eq!(total, comments.len());
+    assert_eq!(total, sim.count("comments"));
+    let (_, bare) = get(&sim, "/api/v2/incremental/ticket_events.json?start_time=0").await;
+    assert_eq!(bare["ticket_events"][0]["child_events"][0]["comment_present"], true);
+}

@@ -56,14 +56,20 @@ fn start_time(p: &Params) -> Result<i64, Reply> {
 }
 
 /// What every export request shares: the limits of time and size.
-struct Window {
-    from: (i64, i64),
-    cutoff: i64,
-    per_page: usize,
+pub(crate) struct Window {
+    /// The first (stamp, id) position to export.
+    pub(crate) from: (i64, i64),
+    /// The last stamp the lag lets through.
+    pub(crate) cutoff: i64,
+    /// Items per page.
+    pub(crate) per_page: usize,
+    /// `exclude_deleted=true`.
     exclude_deleted: bool,
 }
 
-fn window(sim: &Shared, kind: Kind, p: &Params, allow_cursor: bool) -> Result<Window, Reply> {
+/// The window a request asks for; 400 for a missing, future or (tickets) too recent
+/// `start_time`, or a bad cursor.
+pub(crate) fn window(sim: &Shared, kind: Kind, p: &Params, allow_cursor: bool) -> Result<Window, Reply> {
     let now = chrono::Utc::now().timestamp();
     let cutoff = now - sim.config.export_lag.as_secs() as i64;
     let per_page = p.positive("per_page")?.unwrap_or(MAX_EXPORT_PAGE).min(MAX_EXPORT_PAGE);
@@ -132,7 +138,7 @@ fn open_page(store: &Store, kind: Kind, items: &[(i64, &Rec)], p: &Params) -> St
 }
 
 /// The pairs a next-page link keeps from the request.
-fn kept(p: &Params) -> Vec<(String, String)> {
+pub(crate) fn kept(p: &Params) -> Vec<(String, String)> {
     p.pairs.iter().filter(|(k, _)| matches!(k.as_str(), "per_page" | "include" | "exclude_deleted")).cloned().collect()
 }
 

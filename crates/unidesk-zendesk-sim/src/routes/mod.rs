@@ -1,5 +1,6 @@
 //! The API's routes, and the middleware stack around them.
 
+pub(crate) mod events;
 pub(crate) mod export;
 pub(crate) mod hooks;
 pub(crate) mod lists;
@@ -115,6 +116,7 @@ pub(crate) fn router(sim: Sim) -> Router {
         .route("/api/v2/incremental/users", get(export::users_time))
         .route("/api/v2/incremental/organizations", get(export::organizations_time))
         .route("/api/v2/incremental/ticket_metric_events", get(export::metric_events))
+        .route("/api/v2/incremental/ticket_events", get(events::ticket_events))
         .route("/api/v2/webhooks", get(hooks::list).post(hooks::create))
         .route("/api/v2/webhooks/{id}", get(hooks::show).delete(hooks::delete))
         .route("/api/v2/webhooks/{id}/signing_secret", get(hooks::secret));
