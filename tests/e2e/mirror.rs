@@ -11,9 +11,14 @@ use unidesk_mirror::{SqliteStore, Store};
 
 use crate::support::SimChild;
 
-/// The records of every resource in the database at `path`: (id, tombstone, record without
-/// `ticket_url`, which names the simulator's port), and each resource's checkpointed count.
-fn contents(path: &Path) -> Vec<(Resource, Vec<(String, bool, serde_json::Value)>, u64)> {
+/// A stored record: id, tombstone, the record without `ticket_url` (it names the simulator's port).
+type Stored = (String, bool, serde_json::Value);
+
+/// One resource's stored records and its checkpointed count.
+type Contents = (Resource, Vec<Stored>, u64);
+
+/// The records of every resource in the database at `path`, and each one's checkpointed count.
+fn contents(path: &Path) -> Vec<Contents> {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     rt.block_on(async {
         let store = SqliteStore::open(path).await.expect("open");
