@@ -7,6 +7,7 @@ mod error;
 mod input;
 #[cfg(feature = "kustomer")]
 mod kustomer_cmd;
+mod mirror;
 mod output;
 mod providers;
 mod raw;

@@ -30,6 +30,7 @@ pub(crate) async fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), CliError>
         Command::Raw(args) => return crate::raw::run(cli, matches, args, output::resolve(cli.format)).await,
         #[cfg(feature = "kustomer")]
         Command::Kustomer(args) => return kustomer(cli, matches, args).await,
+        Command::Mirror(m) => return crate::mirror::run(&m.op, cli.format).await,
         _ => {}
     }
     let conn = (provider.connect)(&ConnectArgs {
@@ -96,7 +97,7 @@ pub(crate) async fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), CliError>
                 )
             }
         },
-        Command::Sim(_) | Command::Schema { .. } | Command::Providers | Command::Raw(_) => Ok(()),
+        Command::Sim(_) | Command::Schema { .. } | Command::Providers | Command::Raw(_) | Command::Mirror(_) => Ok(()),
         #[cfg(feature = "kustomer")]
         Command::Kustomer(_) => Ok(()),
     }
