@@ -1,0 +1,3 @@
+//! The Postgres store (`--to postgres://…`).
+
+pub mod schema;
