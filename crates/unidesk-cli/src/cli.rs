@@ -56,8 +56,10 @@ pub(crate) enum Command {
     Teams(ResourceArgs<NoWrite>),
     /// Users.
     Users(ResourceArgs<NoWrite>),
-    /// Stream every resource to `DIR/<resource>.jsonl`, resumably.
+    /// Stream every resource to `DIR/<resource>.jsonl` (--out) or a database (--to), resumably.
     Sync(SyncArgs),
+    /// The mirror in a database: its state per account and resource.
+    Mirror(MirrorArgs),
     /// Serve the provider's simulator in the foreground.
     Sim(SimArgs),
     /// Print which operations the adapter supports.
@@ -231,9 +233,18 @@ pub(crate) enum ContactWrite {
 /// `sync` options.
 #[derive(Debug, Args)]
 pub(crate) struct SyncArgs {
-    /// Output folder (created with its parents when missing).
+    /// Output folder of JSONL files (created with its parents when missing).
+    #[arg(long, required_unless_present = "to", conflicts_with = "to")]
+    pub(crate) out: Option<PathBuf>,
+    /// A database to mirror into instead: sqlite:PATH (created when missing) or postgres://…
     #[arg(long)]
-    pub(crate) out: PathBuf,
+    pub(crate) to: Option<String>,
+    /// The account name the records are stored under (with --to).
+    #[arg(long, default_value = "default")]
+    pub(crate) account: String,
+    /// With --to: a full pass (reconciling deletions) even when an incremental one would do.
+    #[arg(long)]
+    pub(crate) full: bool,
     /// Only records updated at or after this RFC 3339 time.
     #[arg(long)]
     pub(crate) updated_after: Option<String>,
@@ -252,6 +263,25 @@ pub(crate) struct SyncArgs {
     /// Also list records the provider reports deleted, marked `remote_was_deleted`.
     #[arg(long)]
     pub(crate) include_deleted: bool,
+}
+
+/// `mirror` subcommands.
+#[derive(Debug, Args)]
+pub(crate) struct MirrorArgs {
+    /// The operation.
+    #[command(subcommand)]
+    pub(crate) op: MirrorOp,
+}
+
+/// Operations on a mirror.
+#[derive(Debug, Subcommand)]
+pub(crate) enum MirrorOp {
+    /// Per account and resource: records, tombstones, last sync, lag, errors.
+    Status {
+        /// The database: sqlite:PATH or postgres://…
+        #[arg(long)]
+        to: String,
+    },
 }
 
 /// `sim` options.

@@ -5,6 +5,7 @@ mod attach;
 mod cli;
 mod error;
 mod input;
+mod mirror;
 mod output;
 mod providers;
 mod run;

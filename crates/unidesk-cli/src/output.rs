@@ -34,6 +34,9 @@ pub(crate) fn columns(resource: &str) -> &'static [&'static str] {
         "teams" => &["id", "name", "member_ids"],
         "users" => &["id", "name", "email", "is_active"],
         "fields" => &["resource", "key", "label", "field_type", "options"],
+        "mirror" => {
+            &["account", "resource", "records", "tombstones", "last_sync", "lag_seconds", "in_progress", "last_error"]
+        }
         _ => &["id"],
     }
 }

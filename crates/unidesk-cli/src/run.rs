@@ -27,6 +27,7 @@ pub(crate) async fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), CliError>
         }
         Command::Schema { out } => return write_schemas(out),
         Command::Providers => return list_providers(cli.format),
+        Command::Mirror(m) => return crate::mirror::run(&m.op, cli.format).await,
         _ => {}
     }
     let conn = (provider.connect)(&ConnectArgs {
@@ -93,7 +94,7 @@ pub(crate) async fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), CliError>
                 )
             }
         },
-        Command::Sim(_) | Command::Schema { .. } | Command::Providers => Ok(()),
+        Command::Sim(_) | Command::Schema { .. } | Command::Providers | Command::Mirror(_) => Ok(()),
     }
 }
 

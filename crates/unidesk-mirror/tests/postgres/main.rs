@@ -3,6 +3,7 @@
 
 mod cluster;
 mod jobs;
+mod store;
 
 use std::sync::OnceLock;
 

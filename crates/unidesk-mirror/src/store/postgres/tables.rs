@@ -196,8 +196,14 @@ impl Batch {
     }
 
     /// How many distinct records the batch holds.
+    #[cfg(test)]
     pub(crate) fn len(&self) -> usize {
         self.ids.len()
+    }
+
+    /// Whether the batch holds no record.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.ids.is_empty()
     }
 
     /// The statement's parameters: `account`, `seen_gen`, then the columns.

@@ -10,6 +10,7 @@ use std::fs::File;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
 /// The checkpoint's file name inside the output folder.
@@ -35,6 +36,18 @@ pub(crate) struct Progress {
     /// Tombstones in the file (records gone since an earlier full pass).
     #[serde(default)]
     pub(crate) tombstones: u64,
+    /// The latest `updated_at` written (the engine's high-water mark).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) high_water: Option<DateTime<Utc>>,
+    /// When the resource's last pass completed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) finished_at: Option<DateTime<Utc>>,
+    /// The last failure since the last completed pass.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) last_error: Option<String>,
+    /// When that failure happened.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) last_error_at: Option<DateTime<Utc>>,
 }
 
 /// The whole checkpoint.
@@ -56,10 +69,14 @@ pub(crate) struct Checkpoint {
 
 /// Loads the checkpoint for a sync with `updated_after`. The second value, when set,
 /// says why an existing checkpoint was not used (printed on stderr by the caller).
-pub(crate) fn load(dir: &Path, updated_after: &Option<String>, include_deleted: bool) -> (Checkpoint, Option<String>) {
+pub(crate) fn load(
+    dir: &Path,
+    updated_after: Option<DateTime<Utc>>,
+    include_deleted: bool,
+) -> (Checkpoint, Option<String>) {
     let fresh = Checkpoint {
         version: 1,
-        updated_after: updated_after.clone(),
+        updated_after: updated_after.map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::AutoSi, true)),
         include_deleted,
         generation: 0,
         resources: BTreeMap::new(),
@@ -72,7 +89,7 @@ pub(crate) fn load(dir: &Path, updated_after: &Option<String>, include_deleted: 
     match serde_json::from_slice::<Checkpoint>(&bytes) {
         Err(e) => (fresh, Some(format!("{CHECKPOINT} is corrupt ({e}); starting over"))),
         Ok(cp) if cp.version != 1 => (fresh, Some(format!("{CHECKPOINT} has version {}; starting over", cp.version))),
-        Ok(cp) if cp.updated_after != *updated_after => (
+        Ok(cp) if cp.updated_after() != updated_after.map(Some) => (
             fresh,
             Some(format!(
                 "{CHECKPOINT} is for --updated-after {}; starting over",
@@ -84,6 +101,13 @@ pub(crate) fn load(dir: &Path, updated_after: &Option<String>, include_deleted: 
             Some(format!("{CHECKPOINT} is for a sync with include_deleted {}; starting over", cp.include_deleted)),
         ),
         Ok(cp) => (cp, None),
+    }
+}
+
+impl Checkpoint {
+    /// The `--updated-after` as an instant: `None` without one, `Some(None)` when unreadable.
+    pub(crate) fn updated_after(&self) -> Option<Option<DateTime<Utc>>> {
+        self.updated_after.as_deref().map(|t| DateTime::parse_from_rfc3339(t).ok().map(|t| t.with_timezone(&Utc)))
     }
 }
 
@@ -231,15 +255,15 @@ mod tests {
     fn a_corrupt_or_foreign_checkpoint_starts_over_and_says_why() {
         let dir = tempfile::tempdir().expect("tmp");
         std::fs::write(dir.path().join(CHECKPOINT), b"{not json").expect("write");
-        let (cp, why) = load(dir.path(), &None, false);
+        let (cp, why) = load(dir.path(), None, false);
         assert!(cp.resources.is_empty());
         assert!(why.expect("a reason").contains("corrupt"));
         let mut good = Checkpoint { version: 1, ..Checkpoint::default() };
         good.resources.insert("tickets".into(), progress(3, "x"));
         save(dir.path(), &good).expect("save");
-        let (cp, why) = load(dir.path(), &None, false);
+        let (cp, why) = load(dir.path(), None, false);
         assert_eq!((cp.resources.len(), why), (1, None));
-        let (cp, why) = load(dir.path(), &Some("2026-01-01T00:00:00Z".into()), false);
+        let (cp, why) = load(dir.path(), "2026-01-01T00:00:00Z".parse().ok(), false);
         assert!(cp.resources.is_empty());
         assert!(why.expect("a reason").contains("--updated-after"));
     }
