@@ -18,6 +18,7 @@
 //!
 //! The worker loop itself is in [`worker`].
 
+pub mod runner;
 pub mod worker;
 
 use std::time::Duration;

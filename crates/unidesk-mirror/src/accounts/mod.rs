@@ -22,6 +22,10 @@
 //! only when an account connects ([`SecretSource::read`]), kept in a [`SecretString`] (its
 //! `Debug` prints nothing), and named in errors by their source, never their content.
 
+mod sync;
+
+pub use sync::{AccountError, AccountEventFn, AccountResult, Connect, sync_all};
+
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
