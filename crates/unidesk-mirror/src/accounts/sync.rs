@@ -58,7 +58,8 @@ pub async fn sync_all(
         let result = sync_one(spec, connect, store, options, on_event).await;
         AccountResult { account: spec.name.clone(), result }
     });
-    let mut results: Vec<AccountResult> = futures::stream::iter(runs).buffer_unordered(concurrency.max(1)).collect().await;
+    let mut results: Vec<AccountResult> =
+        futures::stream::iter(runs).buffer_unordered(concurrency.max(1)).collect().await;
     let order = |name: &str| file.accounts.iter().position(|a| a.name == name);
     results.sort_by_key(|r| order(&r.account));
     results

@@ -11,6 +11,7 @@
 
 pub mod jsonl;
 pub mod postgres;
+pub mod rows;
 pub mod sqlite;
 
 use async_trait::async_trait;

@@ -71,7 +71,8 @@ async fn a_full_pass_stores_exactly_the_listing_then_runs_incremental_and_refres
     let gone = listing(&desk, Resource::Ticket).await.into_keys().nth(3).expect("another ticket");
     desk.tickets().delete(&gone).await.expect("delete");
     let opts = SyncOptions { mode: SyncMode::Full, ..SyncOptions::default() };
-    let report = Mirror::new(&desk, &store, "acme").options(opts).sync_resources(&[Resource::Ticket]).await.expect("full");
+    let report =
+        Mirror::new(&desk, &store, "acme").options(opts).sync_resources(&[Resource::Ticket]).await.expect("full");
     assert!(report.resources[0].new_tombstones >= 1);
     let rows = stored(&url, "acme", Resource::Ticket).await;
     assert!(rows[&gone].1, "tombstoned");
@@ -99,12 +100,16 @@ fn ticket(id: &str, subject: &str, updated: &str) -> AnyRecord {
 async fn changes_apply_once_never_older_over_newer_and_deletes_tombstone() {
     let Some(url) = fresh_database("store_apply").await else { return };
     let store = PostgresStore::open(&url).await.expect("open");
-    let new = [Change::Upsert(ticket("t1", "v2", "2026-01-02T00:00:00Z")), Change::Upsert(ticket("t2", "x", "2026-01-01T00:00:00Z"))];
+    let new = [
+        Change::Upsert(ticket("t1", "v2", "2026-01-02T00:00:00Z")),
+        Change::Upsert(ticket("t2", "x", "2026-01-01T00:00:00Z")),
+    ];
     let a = store.apply("acme", &new).await.expect("apply");
     assert_eq!((a.changed, a.unchanged), (2, 0));
     let replay = store.apply("acme", &new).await.expect("replay");
     assert_eq!((replay.changed, replay.unchanged), (0, 2), "a replay changes nothing");
-    let older = store.apply("acme", &[Change::Upsert(ticket("t1", "v1", "2026-01-01T00:00:00Z"))]).await.expect("older");
+    let older =
+        store.apply("acme", &[Change::Upsert(ticket("t1", "v1", "2026-01-01T00:00:00Z"))]).await.expect("older");
     assert_eq!(older.changed, 0);
     let rows = stored(&url, "acme", Resource::Ticket).await;
     assert_eq!(rows["t1"].0["subject"], "v2", "an older version never replaces a newer one");
@@ -113,7 +118,13 @@ async fn changes_apply_once_never_older_over_newer_and_deletes_tombstone() {
     assert_eq!(store.apply("acme", &[del]).await.expect("again").changed, 0);
     assert!(stored(&url, "acme", Resource::Ticket).await["t2"].1);
     let mixed = store
-        .apply("acme", &[Change::Upsert(ticket("t1", "oops", "2026-01-03T00:00:00Z")), Change::Upsert(AnyRecord::Tag(Default::default()))])
+        .apply(
+            "acme",
+            &[
+                Change::Upsert(ticket("t1", "oops", "2026-01-03T00:00:00Z")),
+                Change::Upsert(AnyRecord::Tag(Default::default())),
+            ],
+        )
         .await;
     assert!(mixed.is_ok(), "several resources commit together");
 }
@@ -134,8 +145,45 @@ async fn a_leased_store_writes_nothing_once_its_lease_is_taken_over() {
     let _second = q.claim("w2", Duration::from_secs(30)).await.expect("claim").expect("taken over");
     let before = stored(&url, "acme", Resource::Ticket).await;
     let cp_before = store.checkpoint("acme", Resource::Ticket).await.expect("cp");
-    let e = leased.commit("acme", Resource::Ticket, &[ticket("new", "x", "2030-01-01T00:00:00Z")], &Default::default()).await;
+    let e = leased
+        .commit("acme", Resource::Ticket, &[ticket("new", "x", "2030-01-01T00:00:00Z")], &Default::default())
+        .await;
     assert!(e.expect_err("lease lost").to_string().contains("lease"), "says why");
     assert_eq!(stored(&url, "acme", Resource::Ticket).await, before, "no row written");
     assert_eq!(store.checkpoint("acme", Resource::Ticket).await.expect("cp"), cp_before, "no checkpoint written");
+}
+
+#[tokio::test]
+async fn the_tables_have_the_shared_typed_columns_and_an_index_on_each_indexed_one() {
+    let Some(url) = fresh_database("store_schema").await else { return };
+    let _store = PostgresStore::open(&url).await.expect("open");
+    let c = schema::connect(&url).await.expect("connect");
+    for r in Resource::ALL {
+        let t = unidesk_mirror::store::rows::table(r);
+        let cols: Vec<String> = c
+            .query("SELECT column_name::text FROM information_schema.columns WHERE table_name = $1 ORDER BY ordinal_position", &[&t])
+            .await
+            .expect("columns")
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        let mut want = vec!["account".to_owned(), "id".to_owned()];
+        want.extend(unidesk_mirror::store::rows::columns(r).iter().map(|c| c.name.to_owned()));
+        want.extend(["remote_was_deleted", "deleted_at", "version_at", "seen_generation", "record"].map(String::from));
+        assert_eq!(cols, want, "{t}");
+        let indexes: Vec<String> = c
+            .query("SELECT indexdef FROM pg_indexes WHERE tablename = $1", &[&t])
+            .await
+            .expect("indexes")
+            .iter()
+            .map(|row| row.get(0))
+            .collect();
+        for col in unidesk_mirror::store::rows::columns(r).iter().filter(|c| c.indexed) {
+            assert!(
+                indexes.iter().any(|i| i.contains(&format!("(account, {})", col.name))),
+                "{t}.{}: {indexes:?}",
+                col.name
+            );
+        }
+    }
 }

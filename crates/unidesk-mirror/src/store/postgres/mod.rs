@@ -20,9 +20,9 @@ use unidesk_core::{AnyRecord, Resource};
 use crate::error::{MirrorError, Result};
 use crate::jobs::Lease;
 use crate::spec::redact_url;
+use crate::store::rows::{Row, row_of};
 use crate::store::{Applied, Change, Checkpoint, PassStart, Reconciled, ResourceStatus, Store, StoreCapabilities};
 use pool::Pool;
-use tables::Mode;
 
 /// Connections a store opens at most by default (one per concurrent writer).
 pub const DEFAULT_CONNECTIONS: usize = 8;
@@ -98,31 +98,44 @@ impl PostgresStore {
         checkpoint: &Checkpoint,
     ) -> std::result::Result<(), tokio_postgres::Error> {
         let json = serde_json::to_value(checkpoint).unwrap_or_default();
-        let generation = i64::try_from(checkpoint.generation).unwrap_or(i64::MAX);
-        let clear_error = checkpoint.done;
         tx.execute(
-            "INSERT INTO mirror_checkpoints (account, resource, checkpoint, generation, done, updated_at)
-             VALUES ($1, $2, $3, $4, $5, now())
-             ON CONFLICT (account, resource) DO UPDATE SET
-                 checkpoint = EXCLUDED.checkpoint, generation = EXCLUDED.generation, done = EXCLUDED.done,
-                 updated_at = now(),
-                 last_error = CASE WHEN $6 THEN NULL ELSE mirror_checkpoints.last_error END,
-                 last_error_at = CASE WHEN $6 THEN NULL ELSE mirror_checkpoints.last_error_at END",
-            &[&account, &resource.plural(), &json, &generation, &checkpoint.done, &clear_error],
+            "INSERT INTO checkpoints (account, resource, checkpoint, committed_at) VALUES ($1, $2, $3, now())
+             ON CONFLICT (account, resource) DO UPDATE SET checkpoint = EXCLUDED.checkpoint, committed_at = now()",
+            &[&account, &resource.plural(), &json],
         )
         .await?;
         Ok(())
     }
 
-    /// Refuses records of another resource than the call names.
-    fn check_resource(resource: Resource, records: &[AnyRecord]) -> Result<()> {
-        match records.iter().find(|r| r.resource() != resource) {
-            Some(other) => Err(MirrorError::InvalidInput {
-                resource,
-                message: format!("a {} record in a batch of {}", other.resource().as_str(), resource.plural()),
-            }),
-            None => Ok(()),
+    /// Upserts `rows` of `resource` as seen by pass `generation`; with `mark_seen`, rows the
+    /// upsert left alone (the stored version is newer) are marked seen too. Returns how many
+    /// rows it wrote.
+    async fn upsert(
+        tx: &tokio_postgres::Transaction<'_>,
+        account: &str,
+        resource: Resource,
+        rows: Vec<Row>,
+        generation: u64,
+        mark_seen: bool,
+    ) -> std::result::Result<u64, tokio_postgres::Error> {
+        let batch = tables::Batch::new(resource, rows);
+        if batch.is_empty() {
+            return Ok(0);
         }
+        let account = account.to_owned();
+        let generation = i64::try_from(generation).unwrap_or(i64::MAX);
+        let written: Vec<String> = tx
+            .query(&tables::upsert_sql(resource), &batch.params(&account, &generation))
+            .await?
+            .iter()
+            .map(|r| r.get(0))
+            .collect();
+        if mark_seen && written.len() < batch.ids().len() {
+            let written: std::collections::HashSet<&String> = written.iter().collect();
+            let left: Vec<&String> = batch.ids().iter().filter(|id| !written.contains(id)).collect();
+            tx.execute(&tables::mark_seen_sql(resource), &[&account, &generation, &left]).await?;
+        }
+        Ok(written.len() as u64)
     }
 }
 
@@ -141,15 +154,17 @@ impl Store for PostgresStore {
         let row = conn
             .client()
             .query_opt(
-                "SELECT checkpoint FROM mirror_checkpoints WHERE account = $1 AND resource = $2",
+                "SELECT checkpoint FROM checkpoints WHERE account = $1 AND resource = $2",
                 &[&account, &resource.plural()],
             )
             .await
             .map_err(db(self.context(account, "reading the checkpoint")))?;
-        let Some(json) = row.and_then(|r| r.get::<_, Option<serde_json::Value>>(0)) else { return Ok(None) };
-        serde_json::from_value(json)
-            .map(Some)
-            .map_err(|e| MirrorError::store(self.context(account, &format!("reading the {} checkpoint", resource.plural())), e))
+        let Some(json) = row.map(|r| r.get::<_, serde_json::Value>(0)).filter(|v| !v.is_null()) else {
+            return Ok(None);
+        };
+        serde_json::from_value(json).map(Some).map_err(|e| {
+            MirrorError::store(self.context(account, &format!("reading the {} checkpoint", resource.plural())), e)
+        })
     }
 
     async fn open_pass(&self, account: &str, resource: Resource, checkpoint: &Checkpoint) -> Result<PassStart> {
@@ -171,18 +186,12 @@ impl Store for PostgresStore {
         records: &[AnyRecord],
         checkpoint: &Checkpoint,
     ) -> Result<()> {
-        PostgresStore::check_resource(resource, records)?;
+        let rows = records.iter().map(|r| row_of(resource, r)).collect::<Result<Vec<_>>>()?;
         let ctx = || self.context(account, &format!("committing {}", resource.plural()));
-        let batch = tables::Batch::new(resource, records).map_err(|e| MirrorError::store(ctx(), e))?;
-        let account_s = account.to_owned();
-        let generation = i64::try_from(checkpoint.generation).unwrap_or(i64::MAX);
         let mut conn = self.inner.pool.get().await.map_err(db(ctx()))?;
         let tx = conn.client().transaction().await.map_err(db(ctx()))?;
         self.fence(&tx, account, resource).await?;
-        if !batch.is_empty() {
-            let sql = tables::upsert_sql(resource, Mode::Listing);
-            tx.execute(&sql, &batch.params(&account_s, &generation)).await.map_err(db(ctx()))?;
-        }
+        PostgresStore::upsert(&tx, account, resource, rows, checkpoint.generation, true).await.map_err(db(ctx()))?;
         PostgresStore::save_checkpoint(&tx, account, resource, checkpoint).await.map_err(db(ctx()))?;
         tx.commit().await.map_err(db(ctx()))?;
         Ok(())
@@ -199,68 +208,72 @@ impl Store for PostgresStore {
         } else {
             0
         };
-        let tombstones: i64 = tx
-            .query_one(
-                &format!("SELECT count(*) FROM {} WHERE account = $1 AND remote_was_deleted", tables::table(resource)),
-                &[&account],
-            )
-            .await
-            .map_err(db(ctx()))?
-            .get(0);
+        let tombstones: i64 =
+            tx.query_one(&tables::count_tombstones_sql(resource), &[&account]).await.map_err(db(ctx()))?.get(0);
         let tombstones = u64::try_from(tombstones).unwrap_or(0);
         let mut done = checkpoint.clone();
         done.done = true;
         done.tombstones = tombstones;
         PostgresStore::save_checkpoint(&tx, account, resource, &done).await.map_err(db(ctx()))?;
+        tx.execute(
+            "UPDATE checkpoints SET last_error = NULL, last_error_at = NULL WHERE account = $1 AND resource = $2",
+            &[&account, &resource.plural()],
+        )
+        .await
+        .map_err(db(ctx()))?;
         tx.commit().await.map_err(db(ctx()))?;
         Ok(Reconciled { new_tombstones, tombstones })
     }
 
     async fn apply(&self, account: &str, changes: &[Change]) -> Result<Applied> {
-        let ctx = || self.context(account, "applying changes");
-        let mut upserts: Vec<Vec<AnyRecord>> = vec![Vec::new(); Resource::ALL.len()];
-        for c in changes {
-            if let Change::Upsert(rec) = c {
-                let i = Resource::ALL.iter().position(|r| *r == rec.resource()).unwrap_or(0);
-                upserts[i].push(rec.clone());
-            }
-        }
-        let account_s = account.to_owned();
+        let ctx = || self.context(account, &format!("applying {} changes", changes.len()));
         let mut conn = self.inner.pool.get().await.map_err(db(ctx()))?;
         let tx = conn.client().transaction().await.map_err(db(ctx()))?;
         let mut applied = Applied::default();
-        for (resource, records) in Resource::ALL.iter().copied().zip(&upserts) {
-            if records.is_empty() {
-                continue;
-            }
-            self.fence(&tx, account, resource).await?;
-            let batch = tables::Batch::new(resource, records).map_err(|e| MirrorError::store(ctx(), e))?;
-            // A record new to the store counts as seen by the pass under way, so that pass's
-            // reconciliation does not tombstone what a webhook just created.
-            let generation: i64 = tx
-                .query_opt(
-                    "SELECT generation FROM mirror_checkpoints WHERE account = $1 AND resource = $2",
-                    &[&account, &resource.plural()],
-                )
-                .await
-                .map_err(db(ctx()))?
-                .map_or(0, |r| r.get(0));
-            let changed = tx
-                .execute(&tables::upsert_sql(resource, Mode::Apply), &batch.params(&account_s, &generation))
-                .await
-                .map_err(db(ctx()))?;
-            applied.changed += changed;
-            applied.unchanged += records.len() as u64 - changed;
-        }
-        for c in changes {
-            if let Change::Delete { resource, id, at } = c {
-                self.fence(&tx, account, *resource).await?;
-                let changed = tx
-                    .execute(&tables::delete_sql(*resource), &[&account, id, at])
-                    .await
-                    .map_err(db(ctx()))?;
-                applied.changed += changed;
-                applied.unchanged += 1 - changed;
+        // In order, one at a time: a change may undo the one before it.
+        for change in changes {
+            let changed = match change {
+                Change::Upsert(record) => {
+                    let resource = record.resource();
+                    self.fence(&tx, account, resource).await?;
+                    let row = row_of(resource, record)?;
+                    // A record new to the store counts as seen by the pass under way, so that
+                    // pass's reconciliation does not tombstone what a webhook just created.
+                    let generation: i64 = tx
+                        .query_opt(
+                            "SELECT COALESCE((checkpoint->>'generation')::bigint, 0) FROM checkpoints
+                              WHERE account = $1 AND resource = $2",
+                            &[&account, &resource.plural()],
+                        )
+                        .await
+                        .map_err(db(ctx()))?
+                        .map_or(0, |r| r.get(0));
+                    let generation = u64::try_from(generation).unwrap_or(0);
+                    PostgresStore::upsert(&tx, account, resource, vec![row], generation, false)
+                        .await
+                        .map_err(db(ctx()))?
+                        > 0
+                }
+                Change::Delete { resource, id, at } => {
+                    self.fence(&tx, account, *resource).await?;
+                    let at = at.unwrap_or_else(Utc::now);
+                    let marked =
+                        tx.execute(&tables::delete_sql(*resource), &[&account, id, &at]).await.map_err(db(ctx()))?;
+                    if marked > 0 {
+                        true
+                    } else {
+                        let bare = serde_json::json!({ "id": id, "remote_was_deleted": true }).to_string();
+                        tx.execute(&tables::bare_tombstone_sql(*resource), &[&account, id, &at, &bare])
+                            .await
+                            .map_err(db(ctx()))?
+                            > 0
+                    }
+                }
+            };
+            if changed {
+                applied.changed += 1;
+            } else {
+                applied.unchanged += 1;
             }
         }
         tx.commit().await.map_err(db(ctx()))?;
@@ -274,7 +287,8 @@ impl Store for PostgresStore {
         self.fence(&tx, account, resource).await?;
         let message: String = message.chars().take(2000).collect();
         tx.execute(
-            "INSERT INTO mirror_checkpoints (account, resource, last_error, last_error_at) VALUES ($1, $2, $3, now())
+            "INSERT INTO checkpoints (account, resource, checkpoint, committed_at, last_error, last_error_at)
+             VALUES ($1, $2, 'null'::jsonb, now(), $3, now())
              ON CONFLICT (account, resource) DO UPDATE SET last_error = $3, last_error_at = now()",
             &[&account, &resource.plural(), &message],
         )
@@ -307,11 +321,10 @@ impl Store for PostgresStore {
                 let s = out.entry((account.clone(), i)).or_insert_with(|| blank(&account, r));
                 s.records = u64::try_from(row.get::<_, i64>(1)).unwrap_or(0);
                 s.tombstones = u64::try_from(row.get::<_, i64>(2)).unwrap_or(0);
-                s.high_water = row.get(3);
             }
         }
         let rows = client
-            .query("SELECT account, resource, checkpoint, last_error, last_error_at FROM mirror_checkpoints", &[])
+            .query("SELECT account, resource, checkpoint, last_error, last_error_at FROM checkpoints", &[])
             .await
             .map_err(db(ctx()))?;
         for row in rows {
@@ -325,7 +338,7 @@ impl Store for PostgresStore {
                 s.last_sync = cp.finished_at;
                 s.in_progress = !cp.done;
                 s.generation = cp.generation;
-                s.high_water = s.high_water.max(cp.high_water);
+                s.high_water = cp.high_water;
             }
             s.last_error = row.get(3);
             s.last_error_at = row.get::<_, Option<DateTime<Utc>>>(4);
