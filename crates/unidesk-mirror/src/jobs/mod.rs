@@ -212,19 +212,26 @@ impl JobQueue {
         &self.client
     }
 
-    /// Adds the jobs that do not exist yet and makes every one of `jobs` due now unless it is
-    /// running (a finished or failed job runs again: an incremental sync from its checkpoint).
+    /// Adds the jobs that do not exist yet (due now); existing ones are left as they are.
     /// Returns how many were added.
-    pub async fn enqueue(&self, jobs: &[(String, String)]) -> Result<u64, JobError> {
+    pub async fn register(&self, jobs: &[(String, String)]) -> Result<u64, JobError> {
         let (accounts, resources): (Vec<&str>, Vec<&str>) = jobs.iter().map(|(a, r)| (a.as_str(), r.as_str())).unzip();
-        let added = self
+        Ok(self
             .client
             .execute(
                 "INSERT INTO mirror_jobs (account, resource)
                  SELECT * FROM UNNEST($1::text[], $2::text[]) ON CONFLICT DO NOTHING",
                 &[&accounts, &resources],
             )
-            .await?;
+            .await?)
+    }
+
+    /// Adds the jobs that do not exist yet and makes every one of `jobs` due now unless it is
+    /// running (a finished or failed job runs again: an incremental sync from its checkpoint).
+    /// Returns how many were added.
+    pub async fn enqueue(&self, jobs: &[(String, String)]) -> Result<u64, JobError> {
+        let (accounts, resources): (Vec<&str>, Vec<&str>) = jobs.iter().map(|(a, r)| (a.as_str(), r.as_str())).unzip();
+        let added = self.register(jobs).await?;
         self.client
             .execute(
                 "UPDATE mirror_jobs j SET state = 'pending', due_at = now(), attempts = 0

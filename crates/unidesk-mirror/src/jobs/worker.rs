@@ -105,12 +105,14 @@ fn backoff(attempt: i32) -> Duration {
 }
 
 /// Runs the worker loop until `stop` completes (then running jobs finish first, and nothing new
-/// is claimed) or, with [`WorkerOptions::drain`], until no job is left. Returns every job it ran.
+/// is claimed) or, with [`WorkerOptions::drain`], until no job is left. Each job's result goes
+/// to `on_result` as it ends; all of them are returned at the end.
 pub async fn run(
     queue: Arc<JobQueue>,
     runner: Arc<dyn JobRunner>,
     opts: WorkerOptions,
     stop: impl Future<Output = ()>,
+    on_result: &(dyn Fn(&JobResult) + Send + Sync),
 ) -> Result<Vec<JobResult>, JobError> {
     let mut running: JoinSet<JobResult> = JoinSet::new();
     let mut results = Vec::new();
@@ -133,7 +135,10 @@ pub async fn run(
         tokio::select! {
             Some(done) = running.join_next(), if !running.is_empty() => {
                 match done {
-                    Ok(r) => results.push(r),
+                    Ok(r) => {
+                        on_result(&r);
+                        results.push(r);
+                    }
                     Err(e) if e.is_panic() => std::panic::resume_unwind(e.into_panic()),
                     Err(_) => {}
                 }

@@ -163,7 +163,7 @@ async fn three_draining_workers_run_every_job_once_at_a_time_and_retry_failures(
             opts.again = Again::Never;
             opts.poll = Duration::from_millis(50);
             opts.concurrency = 3;
-            worker::run(q, runner, opts, std::future::pending()).await.expect("worker")
+            worker::run(q, runner, opts, std::future::pending(), &|_| {}).await.expect("worker")
         }));
     }
     let mut results = Vec::new();
