@@ -20,7 +20,8 @@ use unidesk_core::{AnyRecord, Resource};
 use crate::error::{MirrorError, Result};
 use crate::jobs::Lease;
 use crate::spec::redact_url;
-use crate::store::rows::{Row, row_of};
+use crate::store::rows::{self, Row, row_of};
+use crate::store::sqlite::StoredRecord;
 use crate::store::{Applied, Change, Checkpoint, PassStart, Reconciled, ResourceStatus, Store, StoreCapabilities};
 use pool::Pool;
 
@@ -66,6 +67,25 @@ impl PostgresStore {
     /// another (account, resource) than the lease's are refused.
     pub fn with_lease(&self, lease: Lease) -> PostgresStore {
         PostgresStore { inner: self.inner.clone(), lease: Some(lease) }
+    }
+
+    /// Every record stored for (account, resource), tombstones included, in id order (the
+    /// JSON is Postgres's `jsonb` text: the same values, keys in `jsonb`'s order).
+    pub async fn records(&self, account: &str, resource: Resource) -> Result<Vec<StoredRecord>> {
+        let ctx = || self.context(account, &format!("reading {}", resource.plural()));
+        let mut conn = self.inner.pool.get().await.map_err(db(ctx()))?;
+        let rows = conn
+            .client()
+            .query(
+                &format!(
+                    "SELECT id, remote_was_deleted, record::text FROM {} WHERE account = $1 ORDER BY id",
+                    rows::table(resource)
+                ),
+                &[&account],
+            )
+            .await
+            .map_err(db(ctx()))?;
+        Ok(rows.iter().map(|r| StoredRecord { id: r.get(0), remote_was_deleted: r.get(1), json: r.get(2) }).collect())
     }
 
     fn context(&self, account: &str, what: &str) -> String {
