@@ -36,6 +36,11 @@ impl MirrorJobs {
         MirrorJobs { store, accounts, connect, options, desks: Mutex::new(HashMap::new()) }
     }
 
+    /// The accounts' names (to claim only their jobs: [`super::worker::WorkerOptions::accounts`]).
+    pub fn account_names(&self) -> Vec<String> {
+        self.accounts.accounts.iter().map(|a| a.name.clone()).collect()
+    }
+
     /// Every (account, resource) job of the accounts file, to [`super::JobQueue::enqueue`].
     pub fn all_jobs(&self) -> Vec<(String, String)> {
         self.accounts
