@@ -81,7 +81,8 @@ fn assert_same(what: &str, got: &Contents, want: &Contents) {
 fn postgres_sync_killed_3_times_under_faults_holds_every_record_once_equal_to_a_clean_sync() {
     let Some(pg) = cluster() else { return };
     let rt = runtime();
-    let (reference, db) = rt.block_on(async { (pg.fresh_database("reference").await, pg.fresh_database("drill").await) });
+    let (reference, db) =
+        rt.block_on(async { (pg.fresh_database("reference").await, pg.fresh_database("drill").await) });
     let conversations = "10000";
     let clean = SimChild::start(&["--conversations", conversations, "--rate-limit", "100000"]);
     let faulty = SimChild::start(&["--conversations", conversations, "--rate-limit", "6000", "--fault-rate", "0.1"]);
@@ -175,14 +176,29 @@ fn three_workers_share_20_accounts_never_run_a_job_twice_at_once_and_finish_a_ki
     }
     std::fs::write(&file, toml).expect("accounts file");
     let accounts = file.to_str().expect("path");
-    let (db, reference) = rt.block_on(async { (pg.fresh_database("workers").await, pg.fresh_database("accounts").await) });
+    let (db, reference) =
+        rt.block_on(async { (pg.fresh_database("workers").await, pg.fresh_database("accounts").await) });
 
     let started = Instant::now();
     let worker = |id: &str| {
         spawn(
             &[
-                "worker", "--to", &db, "--accounts", accounts, "--worker-id", id, "--lease", "2", "--every", "0",
-                "--drain", "--concurrency", "4", "--page-size", "20",
+                "worker",
+                "--to",
+                &db,
+                "--accounts",
+                accounts,
+                "--worker-id",
+                id,
+                "--lease",
+                "2",
+                "--every",
+                "0",
+                "--drain",
+                "--concurrency",
+                "4",
+                "--page-size",
+                "20",
             ],
             &key,
         )
@@ -193,7 +209,9 @@ fn three_workers_share_20_accounts_never_run_a_job_twice_at_once_and_finish_a_ki
     let queue = rt.block_on(async { JobQueue::new(schema::connect(&db).await.expect("connect")) });
     let held = |q: &JobQueue| {
         rt.block_on(q.jobs())
-            .map(|jobs| jobs.iter().filter(|j| j.state == JobState::Running && j.worker_id.as_deref() == Some("w0")).count())
+            .map(|jobs| {
+                jobs.iter().filter(|j| j.state == JobState::Running && j.worker_id.as_deref() == Some("w0")).count()
+            })
             .unwrap_or(0)
     };
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -218,7 +236,8 @@ fn three_workers_share_20_accounts_never_run_a_job_twice_at_once_and_finish_a_ki
     assert!(jobs.iter().all(|j| j.state == JobState::Done), "every job done: {jobs:#?}");
     let claims = rt.block_on(queue.claims()).expect("claims");
     assert!(overlapping_claims(&claims).is_empty(), "a job held by two workers at once");
-    let expired: Vec<_> = claims.iter().filter(|c| c.worker_id == "w0" && c.outcome.as_deref() == Some("expired")).collect();
+    let expired: Vec<_> =
+        claims.iter().filter(|c| c.worker_id == "w0" && c.outcome.as_deref() == Some("expired")).collect();
     assert!(!expired.is_empty(), "w0's jobs were taken over after its lease expired: {claims:#?}");
     for c in &expired {
         let finisher = claims
@@ -229,14 +248,21 @@ fn three_workers_share_20_accounts_never_run_a_job_twice_at_once_and_finish_a_ki
     }
     let by_survivors = claims.iter().filter(|c| c.outcome.as_deref() == Some("done")).map(|c| &c.worker_id);
     assert!(by_survivors.clone().any(|w| w == "w1") && by_survivors.clone().any(|w| w == "w2"), "both shared the work");
-    eprintln!("workers: {} claims, {} taken over from the killed worker, none overlapping", claims.len(), expired.len());
+    eprintln!(
+        "workers: {} claims, {} taken over from the killed worker, none overlapping",
+        claims.len(),
+        expired.len()
+    );
 
     // The same accounts synced by one `sync --accounts` process: the same mirror.
     let out = spawn(&["sync", "--accounts", accounts, "--to", &reference, "--concurrency", "8", "--quiet"], &key)
         .wait_with_output()
         .expect("sync --accounts");
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().filter(|l| l.ends_with(&format!("ok -> {}", reference))).count(), ACCOUNTS);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).lines().filter(|l| l.ends_with(&format!("ok -> {}", reference))).count(),
+        ACCOUNTS
+    );
     rt.block_on(async {
         for i in 0..ACCOUNTS {
             let account = format!("org{i:02}");

@@ -124,7 +124,10 @@ pub async fn run(
     loop {
         let mut claimed_any = false;
         while !stopping && running.len() < opts.concurrency.max(1) {
-            let Some(lease) = queue.claim_among(&opts.worker_id, opts.lease_ttl, opts.accounts.as_deref()).await? else { break };
+            let Some(lease) = queue.claim_among(&opts.worker_id, opts.lease_ttl, opts.accounts.as_deref()).await?
+            else {
+                break;
+            };
             tracing::info!(account = %lease.account, resource = %lease.resource, epoch = lease.epoch, "claimed");
             claimed_any = true;
             running.spawn(run_one(queue.clone(), runner.clone(), lease, opts.clone()));
