@@ -8,7 +8,6 @@
 //!   holding jobs and its jobs finished by the others, and the result equal to a
 //!   `sync --accounts` of the same accounts into another database.
 
-use std::hash::{BuildHasher, RandomState};
 use std::process::{Child, Command, Stdio};
 use std::sync::OnceLock;
 use std::time::{Duration, Instant};
@@ -20,7 +19,7 @@ use unidesk_mirror::store::postgres::schema;
 use unidesk_mirror::{PostgresStore, Store};
 
 use crate::pg_cluster::{Cluster, Durability};
-use crate::support::SimChild;
+use crate::support::{Contents, SimChild, assert_same_contents, comparable, sync_killed_three_times};
 
 static CLUSTER: OnceLock<Option<Cluster>> = OnceLock::new();
 
@@ -40,41 +39,18 @@ fn runtime() -> tokio::runtime::Runtime {
     tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime")
 }
 
-/// Every record of every resource of `account` at `url`: (id, tombstone, record without
-/// `ticket_url`, which names the simulator's port), and each resource's checkpointed count.
-type Contents = Vec<(Resource, Vec<(String, bool, serde_json::Value)>, u64)>;
-
+/// Every record of every resource of `account` at `url`, and each resource's checkpointed count.
 async fn contents(url: &str, account: &str) -> Contents {
     let store = PostgresStore::open(url).await.expect("open");
     let mut out = Vec::new();
     for r in Resource::ALL {
-        let rows = store
-            .records(account, r)
-            .await
-            .expect("records")
-            .into_iter()
-            .map(|s| {
-                let mut v: serde_json::Value = serde_json::from_str(&s.json).expect("json");
-                if let Some(o) = v.as_object_mut() {
-                    o.remove("ticket_url");
-                }
-                (s.id, s.remote_was_deleted, v)
-            })
-            .collect();
+        let rows = store.records(account, r).await.expect("records");
+        let rows = rows.into_iter().map(|s| comparable(s.id, s.remote_was_deleted, &s.json)).collect();
         let cp = store.checkpoint(account, r).await.expect("checkpoint").expect("synced");
         assert!(cp.done, "{account}/{r}: the pass completed");
         out.push((r, rows, cp.records));
     }
     out
-}
-
-fn assert_same(what: &str, got: &Contents, want: &Contents) {
-    for ((r, want_rows, want_count), (_, got_rows, got_count)) in want.iter().zip(got) {
-        assert!(!want_rows.is_empty(), "{what}/{r}");
-        assert_eq!(got_rows.len(), want_rows.len(), "{what}/{r}: as many records as the reference");
-        assert!(got_rows == want_rows, "{what}/{r}: the records equal the reference");
-        assert_eq!(got_count, want_count, "{what}/{r}: the resumed pass counted each record once");
-    }
 }
 
 #[test]
@@ -91,41 +67,9 @@ fn postgres_sync_killed_3_times_under_faults_holds_every_record_once_equal_to_a_
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     eprintln!("postgres drill: clean reference sync in {:?}", started.elapsed());
 
-    let random = RandomState::new();
-    let mut kills = 0;
-    let mut runs = 0u64;
-    loop {
-        runs += 1;
-        assert!(runs < 20, "the drill must finish");
-        let started = Instant::now();
-        let mut child = faulty.spawn(&["sync", "--to", &db, "--quiet"]);
-        if kills < 3 {
-            let delay = 300 + random.hash_one(runs) % 2200;
-            std::thread::sleep(Duration::from_millis(delay));
-            if child.try_wait().expect("poll").is_none() {
-                child.kill().expect("SIGKILL");
-                let _ = child.wait();
-                kills += 1;
-                let stored: usize = rt.block_on(async {
-                    let store = PostgresStore::open(&db).await.expect("open");
-                    let mut n = 0;
-                    for r in Resource::ALL {
-                        n += store.records("default", r).await.expect("records").len();
-                    }
-                    n
-                });
-                eprintln!("postgres drill: run {runs} killed after {delay} ms, {stored} records stored");
-                continue;
-            }
-        }
-        let out = child.wait_with_output().expect("sync ends");
-        assert!(out.status.success(), "run {runs}: {}", String::from_utf8_lossy(&out.stderr));
-        eprintln!("postgres drill: run {runs} completed in {:?} after {kills} kills", started.elapsed());
-        break;
-    }
-    assert_eq!(kills, 3, "three runs were killed mid-sync");
+    sync_killed_three_times(&faulty, &db, "postgres drill");
     let (want, got) = rt.block_on(async { (contents(&reference, "default").await, contents(&db, "default").await) });
-    assert_same("drill", &got, &want);
+    assert_same_contents("postgres", &got, &want);
     assert_eq!(got[0].1.len(), 10_000);
 }
 
@@ -268,7 +212,7 @@ fn three_workers_share_20_accounts_never_run_a_job_twice_at_once_and_finish_a_ki
             let account = format!("org{i:02}");
             let got = contents(&db, &account).await;
             assert_eq!(got[0].1.len(), TICKETS, "{account}: every ticket");
-            assert_same(&account, &got, &contents(&reference, &account).await);
+            assert_same_contents(&account, &got, &contents(&reference, &account).await);
         }
     });
     drop(sims);
