@@ -217,3 +217,54 @@ fn three_workers_share_20_accounts_never_run_a_job_twice_at_once_and_finish_a_ki
     });
     drop(sims);
 }
+
+#[test]
+fn sync_accounts_reports_a_failing_account_and_syncs_the_others_into_sqlite_and_postgres() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let file = dir.path().join("accounts.toml");
+    std::fs::write(
+        &file,
+        "[[accounts]]\nname = \"small\"\nprovider = \"memory\"\noptions = { memory_tickets = 30 }\n\n\
+         [[accounts]]\nname = \"broken\"\nprovider = \"kustomer\"\nbase_url = \"http://127.0.0.1:9\"\n\
+         token_env = \"UNIDESK_E2E_SURELY_UNSET\"\n\n\
+         [[accounts]]\nname = \"large\"\nprovider = \"memory\"\noptions = { memory_tickets = 300 }\n",
+    )
+    .expect("accounts file");
+    let accounts = file.to_str().expect("path");
+    let sqlite = format!("sqlite:{}", dir.path().join("m.db").display());
+    let mut stores = vec![sqlite];
+    let rt = runtime();
+    if let Some(pg) = cluster() {
+        stores.push(rt.block_on(pg.fresh_database("accounts_cli")));
+    }
+    for to in &stores {
+        let out = spawn(&["sync", "--accounts", accounts, "--to", to, "--concurrency", "2", "--quiet"], "")
+            .wait_with_output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(1), "{to}: one account failed");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let line =
+            |name: &str| stdout.lines().find(|l| l.starts_with(&format!("{name}: "))).unwrap_or_default().to_owned();
+        assert!(line("small").contains(": ok"), "{to}: {stdout}");
+        assert!(line("large").contains(": ok"), "{to}: {stdout}");
+        assert!(
+            line("broken").contains("FAILED") && line("broken").contains("UNIDESK_E2E_SURELY_UNSET"),
+            "{to}: {stdout}"
+        );
+        let status = Command::new(env!("CARGO_BIN_EXE_unidesk"))
+            .args(["mirror", "status", "--to", to, "--format", "json"])
+            .output()
+            .expect("status");
+        let doc: serde_json::Value = serde_json::from_slice(&status.stdout).expect("json");
+        let tickets = |account: &str| {
+            doc["resources"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .find(|r| r["account"] == account && r["resource"] == "tickets")
+                .map(|r| r["records"].clone())
+        };
+        assert_eq!((tickets("small"), tickets("large")), (Some(30.into()), Some(300.into())), "{to}");
+        assert_eq!(tickets("broken"), None, "{to}: nothing stored for the failed account");
+    }
+}
