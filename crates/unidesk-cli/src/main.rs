@@ -4,6 +4,7 @@
 mod attach;
 mod cli;
 mod error;
+mod fleet;
 mod input;
 #[cfg(feature = "kustomer")]
 mod kustomer_cmd;

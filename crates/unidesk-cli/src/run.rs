@@ -31,6 +31,10 @@ pub(crate) async fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), CliError>
         #[cfg(feature = "kustomer")]
         Command::Kustomer(args) => return kustomer(cli, matches, args).await,
         Command::Mirror(m) => return crate::mirror::run(&m.op, cli.format).await,
+        Command::Worker(w) => return crate::fleet::worker(w).await,
+        Command::Sync(a) if a.accounts.is_some() => {
+            return crate::fleet::sync_accounts(a, a.accounts.as_deref().unwrap_or(Path::new(""))).await;
+        }
         _ => {}
     }
     let conn = (provider.connect)(&ConnectArgs {
@@ -97,7 +101,12 @@ pub(crate) async fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), CliError>
                 )
             }
         },
-        Command::Sim(_) | Command::Schema { .. } | Command::Providers | Command::Raw(_) | Command::Mirror(_) => Ok(()),
+        Command::Sim(_)
+        | Command::Schema { .. }
+        | Command::Providers
+        | Command::Raw(_)
+        | Command::Mirror(_)
+        | Command::Worker(_) => Ok(()),
         #[cfg(feature = "kustomer")]
         Command::Kustomer(_) => Ok(()),
     }

@@ -10,9 +10,15 @@
 //! - `jsonl_commit_records_per_s`: the same pages into a JSONL folder, for comparison.
 //! - `sqlite_sync_records_per_s`: a whole `Mirror::sync` from the memory adapter (its listing
 //!   included) into SQLite.
+//! - `ingest.postgres.*`: the same into a throwaway PostgreSQL (see `perf/postgres.rs`).
 //! - `sqlite_ingest_peak_rss_kib_10k` / `_100k`: peak RSS of a child process (this binary
 //!   re-executed with `__rss N`) that commits N tickets and 2N comments generated from the
 //!   sample's records, page by page: flat means the mirror holds no more than a page.
+
+#[path = "../tests/postgres/cluster.rs"]
+mod cluster;
+#[path = "perf/postgres.rs"]
+mod postgres;
 
 use std::io::Write;
 use std::time::Instant;
@@ -178,6 +184,8 @@ fn main() {
     }
     figure("sqlite_commit_records_per_s", format!("{:.0}", best(&sqlite)));
     figure("jsonl_commit_records_per_s", format!("{:.0}", best(&jsonl)));
+
+    postgres::figures(&rt, &desk, &pages);
 
     let dir = tempfile::tempdir().expect("tmp");
     let (secs, total) = rt.block_on(async {

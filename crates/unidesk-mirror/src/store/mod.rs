@@ -10,6 +10,7 @@
 //! [`sqlite::SqliteStore`] (the embedded default), and Postgres (see [`crate::spec`]).
 
 pub mod jsonl;
+pub mod postgres;
 pub mod rows;
 pub mod sqlite;
 
