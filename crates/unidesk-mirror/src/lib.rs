@@ -16,6 +16,8 @@
 
 pub mod engine;
 pub mod error;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod spec;
 pub mod store;
 
