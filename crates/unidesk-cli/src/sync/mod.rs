@@ -46,13 +46,13 @@ pub(crate) async fn sync(
                 bars.note(&n);
             }
             let report = run(hd, &store, &args.account, options, &bars, status).await?;
-            summary(&report, |r| store.file_of(r).display().to_string())
+            summary(&report, false, |r| store.file_of(r).display().to_string())
         }
         (None, Some(spec)) => {
             let store = spec.open().await.map_err(mirror_error)?;
             let report = run(hd, store.as_ref(), &args.account, options, &bars, status).await?;
             let to = store.describe();
-            summary(&report, |_| to.clone())
+            summary(&report, true, |_| to.clone())
         }
         _ => Err(CliError::usage("give either --out DIR (JSONL files) or --to STORE (sqlite:PATH, postgres://…)")),
     }
@@ -72,8 +72,13 @@ async fn run(
     Ok(report)
 }
 
-/// One line per resource: `  tickets:    2000 records, 3 tombstones -> DEST`.
-fn summary(report: &SyncReport, dest: impl Fn(unidesk_core::Resource) -> String) -> Result<(), CliError> {
+/// One line per resource: `  tickets:    2000 records, 3 tombstones -> DEST` (with
+/// `show_kind`, the pass is named: `2000 records (full pass 0)`).
+fn summary(
+    report: &SyncReport,
+    show_kind: bool,
+    dest: impl Fn(unidesk_core::Resource) -> String,
+) -> Result<(), CliError> {
     if report.interrupted {
         eprintln!("sync interrupted (--max-pages); run the same command again to resume");
         return Ok(());
@@ -81,8 +86,13 @@ fn summary(report: &SyncReport, dest: impl Fn(unidesk_core::Resource) -> String)
     for r in &report.resources {
         let cp = &r.checkpoint;
         let tombstones = if cp.tombstones > 0 { format!(", {} tombstones", cp.tombstones) } else { String::new() };
+        let kind = match (show_kind, cp.kind) {
+            (false, _) => String::new(),
+            (true, unidesk_mirror::PassKind::Full) => format!(" (full pass {})", cp.generation),
+            (true, unidesk_mirror::PassKind::Incremental) => format!(" (incremental pass {})", cp.generation),
+        };
         output::line(format_args!(
-            "{:>9}: {:>7} records{tombstones} -> {}",
+            "{:>9}: {:>7} records{kind}{tombstones} -> {}",
             r.resource.plural(),
             cp.records,
             dest(r.resource)

@@ -10,6 +10,7 @@
 //! [`sqlite::SqliteStore`] (the embedded default), and Postgres (see [`crate::spec`]).
 
 pub mod jsonl;
+pub mod rows;
 pub mod sqlite;
 
 use async_trait::async_trait;
