@@ -21,6 +21,8 @@ pub(crate) enum Fault {
 #[derive(Debug)]
 pub(crate) struct FaultPlan {
     rng: fastrand::Rng,
+    /// Draws for the items of bulk operations (apart, so bulk items leave the request draws alone).
+    items: fastrand::Rng,
     burst: u32,
     rate_override: Option<f64>,
     forced: Option<u16>,
@@ -32,6 +34,7 @@ impl FaultPlan {
     pub(crate) fn new(seed: u64) -> Self {
         FaultPlan {
             rng: fastrand::Rng::with_seed(seed),
+            items: fastrand::Rng::with_seed(seed ^ 0x0b01_c0de),
             burst: 0,
             rate_override: None,
             forced: None,
@@ -52,6 +55,16 @@ impl FaultPlan {
     /// Queues a fault for an upcoming request.
     pub(crate) fn queue(&mut self, fault: Fault) {
         self.queued.push_back(fault);
+    }
+
+    /// The fault for one item of a bulk operation, at the same rate as requests: a status
+    /// (500, 503 or 429) the item fails with, or `None` to apply it.
+    pub(crate) fn draw_item(&mut self, rate: f64) -> Option<u16> {
+        let rate = self.rate_override.unwrap_or(rate);
+        if rate <= 0.0 || self.items.f64() >= rate {
+            return None;
+        }
+        Some([500, 503, 429][self.items.usize(0..3)])
     }
 
     /// The fault for the next request; `rate` is the configured share of failing requests.

@@ -26,9 +26,14 @@
 //!   pre-serialized attributes), rendered byte for byte as Kustomer's JSON;
 //!   `data`: the seeded org; `state`, `limits`, `injection`: shared state.
 
+mod bulk;
 mod coll;
 mod config;
+mod criteria;
 mod data;
+mod doc;
+mod events;
+mod hooks;
 mod extract;
 mod files;
 mod injection;
@@ -42,5 +47,5 @@ mod server;
 mod state;
 mod store;
 
-pub use config::{FaultConfig, SimConfig};
+pub use config::{FaultConfig, SimConfig, WebhookRetry};
 pub use server::Simulator;
