@@ -148,7 +148,9 @@ impl Parser<'_> {
                 "not" => all.push(Crit::Not(self.list(cond)?)),
                 field => {
                     let f = self.field(field)?;
-                    let Some(ops) = cond.as_object() else { return Err(format!("condition on {field} must be an object")) };
+                    let Some(ops) = cond.as_object() else {
+                        return Err(format!("condition on {field} must be an object"));
+                    };
                     for (op, value) in ops {
                         let op = match op.as_str() {
                             "equals" | "eq" => Op::Equals,
@@ -281,7 +283,8 @@ fn scalar(op: Op, actual: &Value, v: &Value) -> bool {
         Op::Contains => {
             let (Some(text), Some(words)) = (actual.as_str(), v.as_str()) else { return false };
             let text: Vec<String> = text.split(|c: char| !c.is_alphanumeric()).map(str::to_lowercase).collect();
-            let words: Vec<String> = words.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+            let words: Vec<String> =
+                words.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
             !words.is_empty() && words.iter().all(|w| text.contains(w))
         }
         Op::Equals if actual.is_string() && v.is_string() && parse_time(actual).is_none() => actual == v,
@@ -336,22 +339,43 @@ mod tests {
         let holds = |body: Value| {
             Crit::from_body(&body, "conversation", None).map(|c| c.holds(&s)).unwrap_or_else(|e| panic!("{e}"))
         };
-        assert!(holds(json!({ "and": [{ "conversation_status": { "equals": "open" } }, { "conversation_priority": { "gte": 3 } }] })));
+        assert!(holds(
+            json!({ "and": [{ "conversation_status": { "equals": "open" } }, { "conversation_priority": { "gte": 3 } }] })
+        ));
         assert!(!holds(json!({ "and": [{ "conversation_priority": { "gt": 3 } }] })));
-        assert!(holds(json!({ "or": [{ "conversation_status": { "equals": "done" } }, { "conversation_tags": { "equals": "b" } }] })));
+        assert!(holds(
+            json!({ "or": [{ "conversation_status": { "equals": "done" } }, { "conversation_tags": { "equals": "b" } }] })
+        ));
         assert!(!holds(json!({ "not": [{ "conversation_status": { "in": ["open", "done"] } }] })));
-        assert!(holds(json!({ "and": [{ "conversation_name": { "contains": "DELAYED" } }, { "conversation_sub_status": { "not_set": true } }] })));
+        assert!(holds(
+            json!({ "and": [{ "conversation_name": { "contains": "DELAYED" } }, { "conversation_sub_status": { "not_set": true } }] })
+        ));
         assert!(!holds(json!({ "and": [{ "conversation_name": { "contains": "delay" } }] })));
-        assert!(holds(json!({ "and": [{ "conversation_custom_order_num": { "lt": 8 } }, { "conversation_custom_carrierStr": { "equals": "DHL" } }] })));
-        assert!(holds(json!({ "and": [{ "or": [{ "conversation_id": { "equals": "x" } }, { "conversation_customer_id": { "equals": "cu1" } }] }] })));
-        assert!(holds(json!({ "and": [{ "conversation_created_at": { "gte": "2024-01-01" } }, { "conversation_emails": { "equals": "x@y" } }] })));
-        assert!(Crit::from_body(&json!({ "and": [{ "customer_name": { "equals": "x" } }] }), "conversation", None).is_err());
-        assert!(Crit::from_body(&json!({ "and": [{ "conversation_name": { "like": "x" } }] }), "conversation", None).is_err());
+        assert!(holds(
+            json!({ "and": [{ "conversation_custom_order_num": { "lt": 8 } }, { "conversation_custom_carrierStr": { "equals": "DHL" } }] })
+        ));
+        assert!(holds(
+            json!({ "and": [{ "or": [{ "conversation_id": { "equals": "x" } }, { "conversation_customer_id": { "equals": "cu1" } }] }] })
+        ));
+        assert!(holds(
+            json!({ "and": [{ "conversation_created_at": { "gte": "2024-01-01" } }, { "conversation_emails": { "equals": "x@y" } }] })
+        ));
+        assert!(
+            Crit::from_body(&json!({ "and": [{ "customer_name": { "equals": "x" } }] }), "conversation", None).is_err()
+        );
+        assert!(
+            Crit::from_body(&json!({ "and": [{ "conversation_name": { "like": "x" } }] }), "conversation", None)
+                .is_err()
+        );
     }
 
     #[test]
     fn kobject_custom_names_drop_the_klass() {
-        let c = Crit::from_body(&json!({ "and": [{ "kobject_custom_order_totalNum": { "gt": 10 } }] }), "kobject", Some("order"));
+        let c = Crit::from_body(
+            &json!({ "and": [{ "kobject_custom_order_totalNum": { "gt": 10 } }] }),
+            "kobject",
+            Some("order"),
+        );
         let attrs = json!({ "custom": { "totalNum": 12 } }).as_object().cloned().unwrap_or_default();
         assert!(c.map(|c| c.holds(&subject(&attrs))).unwrap_or(false));
     }

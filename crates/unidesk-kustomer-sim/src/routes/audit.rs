@@ -80,7 +80,9 @@ pub(crate) async fn list(State(sim): State<Arc<Shared>>, Params(q): Params<Query
 fn run(sim: &Shared, q: &Query) -> Result<Reply, Reply> {
     let count = match &q.count {
         None => MAX_COUNT,
-        Some(c) => c.parse::<usize>().ok().filter(|c| *c >= 1).ok_or_else(|| bad("count must be a positive integer"))?,
+        Some(c) => {
+            c.parse::<usize>().ok().filter(|c| *c >= 1).ok_or_else(|| bad("count must be a positive integer"))?
+        }
     }
     .min(MAX_COUNT);
     if q.before.is_some() && q.after.is_some() {

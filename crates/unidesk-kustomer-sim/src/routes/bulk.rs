@@ -88,7 +88,8 @@ pub(crate) async fn update(State(sim): State<Arc<Shared>>, JsonBody(body): JsonB
 
 /// `DELETE /v1/conversations/bulk?ids=a,b,c`.
 pub(crate) async fn delete(State(sim): State<Arc<Shared>>, Params(q): Params<Ids>) -> Reply {
-    let ids: Vec<&str> = q.ids.as_deref().unwrap_or_default().split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
+    let ids: Vec<&str> =
+        q.ids.as_deref().unwrap_or_default().split(',').map(str::trim).filter(|s| !s.is_empty()).collect();
     if ids.is_empty() || ids.len() > MAX_ITEMS {
         return bad(&format!("ids must list 1 to {MAX_ITEMS} conversation ids"));
     }
@@ -105,7 +106,15 @@ fn submit(sim: &Arc<Shared>, method: &'static str, items: Vec<Item>) -> Reply {
         let mut store = lock(&sim.store);
         (store.new_id(0xb01c_0001), store.tick())
     };
-    let bulk = Bulk { id: id.clone(), method, created: now, updated: now, items: items.len(), started: false, done: Vec::new() };
+    let bulk = Bulk {
+        id: id.clone(),
+        method,
+        created: now,
+        updated: now,
+        items: items.len(),
+        started: false,
+        done: Vec::new(),
+    };
     let shown = bulk.render();
     lock(&sim.bulks).insert(id.clone(), bulk);
     tokio::spawn(work(Arc::clone(sim), id, items));
@@ -148,7 +157,8 @@ fn apply(sim: &Shared, item: Item) -> Outcome {
     };
     let mut out = Outcome { index: item.index, client_ref: item.client_ref, id, result: Ok("") };
     if let Some(status) = lock(&sim.faults).draw_item(sim.config.faults.rate) {
-        out.result = Err(json!({ "status": status, "code": "injected_fault", "detail": "Injected fault", "retryable": true }));
+        out.result =
+            Err(json!({ "status": status, "code": "injected_fault", "detail": "Injected fault", "retryable": true }));
         return out;
     }
     out.result = match item.op {

@@ -156,7 +156,12 @@ fn customer_of(store: &Store, conversation: &str) -> Result<String, Reply> {
     Ok(conv.rel_id(RelName::Customer).unwrap_or_default().to_owned())
 }
 
-fn create(sim: &Shared, customer: Option<String>, conversation: Option<String>, body: Option<Value>) -> Result<Reply, Reply> {
+fn create(
+    sim: &Shared,
+    customer: Option<String>,
+    conversation: Option<String>,
+    body: Option<Value>,
+) -> Result<Reply, Reply> {
     let b = check(sim, obj(body)?)?;
     let conversation = conversation.or(b.conversation);
     let customer = {
@@ -187,7 +192,11 @@ fn create(sim: &Shared, customer: Option<String>, conversation: Option<String>, 
         let note = b.attrs.get("channel").and_then(Value::as_str) == Some("note");
         if note
             && let Some(conv) = &conversation
-            && store.docs.drafts.values().any(|d| d.rel_id("conversation") == Some(conv) && d.str_attr("channel") == Some("note"))
+            && store
+                .docs
+                .drafts
+                .values()
+                .any(|d| d.rel_id("conversation") == Some(conv) && d.str_attr("channel") == Some("note"))
         {
             return Err(Reply::error(409, "conflict", "The conversation has a note draft already"));
         }

@@ -71,13 +71,7 @@ fn parse_time(s: &str) -> Option<DateTime<Utc>> {
 }
 
 /// The KObjects of klass `name` that `keep` keeps, paged; `fromDate` keeps those updated since.
-fn list(
-    sim: &Shared,
-    name: &str,
-    q: &KParams,
-    path: &str,
-    keep: impl Fn(&Doc) -> bool,
-) -> Result<Reply, Reply> {
+fn list(sim: &Shared, name: &str, q: &KParams, path: &str, keep: impl Fn(&Doc) -> bool) -> Result<Reply, Reply> {
     let from = match &q.from_date {
         Some(s) => Some(parse_time(s).ok_or_else(|| Reply::error(400, "bad_request", "fromDate must be a date"))?),
         None => None,

@@ -137,8 +137,11 @@ fn run(sim: &Shared, query: &Paging, body: Option<Value>) -> Result<Reply, Reply
                 Field::Created => docs.sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id))),
                 Field::Id => docs.sort_by(|a, b| a.id.cmp(&b.id)),
                 Field::Attr(_) | Field::Custom(..) => docs.sort_by(|a, b| {
-                    criteria::cmp_values(criteria::sort_value(&sort.field, &a.attrs), criteria::sort_value(&sort.field, &b.attrs))
-                        .then((a.updated, &a.id).cmp(&(b.updated, &b.id)))
+                    criteria::cmp_values(
+                        criteria::sort_value(&sort.field, &a.attrs),
+                        criteria::sort_value(&sort.field, &b.attrs),
+                    )
+                    .then((a.updated, &a.id).cmp(&(b.updated, &b.id)))
                 }),
                 _ => docs.sort_by(|a, b| (a.updated, &a.id).cmp(&(b.updated, &b.id))),
             }

@@ -110,7 +110,8 @@ pub(crate) async fn get(State(sim): State<Arc<Shared>>, PathId(ids): PathId) -> 
             None => Reply::error(404, "not_found", "Sub-status not found"),
         };
     }
-    let found: Vec<Value> = ids.split(',').filter_map(|id| store.docs.sub_statuses.get(id.trim())).map(Doc::value).collect();
+    let found: Vec<Value> =
+        ids.split(',').filter_map(|id| store.docs.sub_statuses.get(id.trim())).map(Doc::value).collect();
     if found.is_empty() {
         return Reply::error(404, "not_found", "Sub-statuses not found");
     }

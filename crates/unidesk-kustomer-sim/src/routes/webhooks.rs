@@ -41,7 +41,9 @@ pub(crate) async fn get(State(sim): State<Arc<Shared>>, PathId(id): PathId) -> R
 
 /// Checks the writable attributes of a subscription; `create` requires `url`.
 fn fields(body: Option<Value>, create: bool) -> Result<Map<String, Value>, Reply> {
-    let Some(Value::Object(m)) = body else { return Err(Reply::error(400, "bad_request", "body must be a JSON object")) };
+    let Some(Value::Object(m)) = body else {
+        return Err(Reply::error(400, "bad_request", "body must be a JSON object"));
+    };
     let mut out = Map::new();
     for (k, v) in m {
         let ok = match k.as_str() {
@@ -49,7 +51,9 @@ fn fields(body: Option<Value>, create: bool) -> Result<Map<String, Value>, Reply
             "name" => v.as_str().is_some_and(|n| n.chars().count() <= 255),
             "events" => v.as_array().is_some_and(|e| e.len() <= 12 && e.iter().all(Value::is_string)),
             "headers" => v.as_array().is_some_and(|hs| {
-                hs.iter().all(|h| h.get("name").is_some_and(Value::is_string) && h.get("value").is_some_and(Value::is_string))
+                hs.iter().all(|h| {
+                    h.get("name").is_some_and(Value::is_string) && h.get("value").is_some_and(Value::is_string)
+                })
             }),
             "enabled" => v.is_boolean(),
             "description" => v.is_string(),

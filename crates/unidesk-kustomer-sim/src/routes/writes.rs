@@ -253,7 +253,13 @@ fn drop_nulls(d: &mut Draft) {
 }
 
 /// Updates record `id` of `coll` (see [`update`] and [`replace`]).
-pub(crate) fn update_in(sim: &Shared, coll: Coll, id: &str, body: Option<Value>, replace: bool) -> Result<Reply, Reply> {
+pub(crate) fn update_in(
+    sim: &Shared,
+    coll: Coll,
+    id: &str,
+    body: Option<Value>,
+    replace: bool,
+) -> Result<Reply, Reply> {
     let mut m = obj(body)?;
     if coll == Coll::Conversations {
         check_conversation_fields(&m)?;
@@ -432,9 +438,15 @@ pub(crate) fn comment_in(sim: &Shared, coll: Coll, conversation: &str, body: Opt
     store.define_new(coll, draft.attrs.get("custom"));
     let rec = draft.into_rec(coll);
     store.insert(coll, id.clone(), rec.clone());
-    if let Some(conv) = store.coll_mut(Coll::Conversations).get_mut(conversation) {
+    let bumped = store.coll_mut(Coll::Conversations).get_mut(conversation).map(|conv| {
         conv.updated = now;
-    }
+        conv.clone()
+    });
     drop(store);
-    Ok(written(sim, coll, "create", &id, &rec, 201, headers))
+    let reply = written(sim, coll, "create", &id, &rec, 201, headers);
+    // The conversation changed too (its updatedAt): announced like any conversation update.
+    if let Some(conv) = bumped {
+        notify(sim, Coll::Conversations, "update", conversation, &conv);
+    }
+    Ok(reply)
 }

@@ -1,0 +1,500 @@
+//! The webhook path, on real servers over loopback: the Kustomer simulator registers the
+//! receiver as an outbound webhook and delivers signed events to it; the receiver applies them
+//! to a SQLite store in a temp file. The truth is a fresh full sync of the same simulator into
+//! a second store: the two must hold the same live records.
+
+use std::collections::BTreeMap;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use async_trait::async_trait;
+use axum::http::HeaderMap;
+use unidesk_core::{
+    AnyRecord, CommentCreate, ContactCreate, ContactUpdate, Event, Helpdesk, ListQuery, Priority, Record, Resource,
+    TicketCreate, TicketStatus, TicketUpdate,
+};
+use unidesk_kustomer::KustomerClient;
+use unidesk_kustomer::webhook::WebhookReceiver;
+use unidesk_kustomer_sim::{SimConfig, Simulator, WebhookRetry};
+use unidesk_mirror::serve::{PollAccount, PollOptions, Polls, Receiver, WebhookAccount, serve};
+use unidesk_mirror::{
+    Applied, Change, Checkpoint, Mirror, MirrorError, PassStart, Reconciled, ResourceStatus, SqliteStore, Store,
+    StoreCapabilities,
+};
+
+const ACCOUNT: &str = "acme";
+
+/// A SQLite store that can be switched off: while down, every write fails (as a database
+/// that went away would), and the failed applies are counted.
+struct Switchable {
+    inner: SqliteStore,
+    down: AtomicBool,
+    refused_applies: AtomicU64,
+}
+
+impl Switchable {
+    fn check(&self) -> unidesk_mirror::Result<()> {
+        if self.down.load(Ordering::SeqCst) {
+            return Err(MirrorError::store("test store", std::io::Error::other("the database is down")));
+        }
+        Ok(())
+    }
+}
+
+#[async_trait]
+impl Store for Switchable {
+    fn describe(&self) -> String {
+        self.inner.describe()
+    }
+    fn capabilities(&self) -> StoreCapabilities {
+        self.inner.capabilities()
+    }
+    async fn checkpoint(&self, account: &str, resource: Resource) -> unidesk_mirror::Result<Option<Checkpoint>> {
+        self.check()?;
+        self.inner.checkpoint(account, resource).await
+    }
+    async fn open_pass(&self, account: &str, r: Resource, cp: &Checkpoint) -> unidesk_mirror::Result<PassStart> {
+        self.check()?;
+        self.inner.open_pass(account, r, cp).await
+    }
+    async fn commit(&self, a: &str, r: Resource, recs: &[AnyRecord], cp: &Checkpoint) -> unidesk_mirror::Result<()> {
+        self.check()?;
+        self.inner.commit(a, r, recs, cp).await
+    }
+    async fn finish_pass(&self, a: &str, r: Resource, cp: &Checkpoint) -> unidesk_mirror::Result<Reconciled> {
+        self.check()?;
+        self.inner.finish_pass(a, r, cp).await
+    }
+    async fn apply(&self, account: &str, changes: &[Change]) -> unidesk_mirror::Result<Applied> {
+        if let Err(e) = self.check() {
+            self.refused_applies.fetch_add(1, Ordering::SeqCst);
+            return Err(e);
+        }
+        self.inner.apply(account, changes).await
+    }
+    async fn record_error(&self, a: &str, r: Resource, message: &str) -> unidesk_mirror::Result<()> {
+        self.check()?;
+        self.inner.record_error(a, r, message).await
+    }
+    async fn status(&self) -> unidesk_mirror::Result<Vec<ResourceStatus>> {
+        self.inner.status().await
+    }
+}
+
+/// Per resource: id → (tombstone, record JSON).
+type Snapshot = BTreeMap<&'static str, BTreeMap<String, (bool, serde_json::Value)>>;
+
+async fn snapshot(store: &SqliteStore) -> Snapshot {
+    let mut out = Snapshot::new();
+    for r in Resource::ALL {
+        let table = r.plural();
+        let rows = store
+            .read(move |c| {
+                let mut st = c.prepare(&format!(
+                    "SELECT id, remote_was_deleted, record FROM {table} WHERE account = ?1 ORDER BY id"
+                ))?;
+                let rows = st.query_map([ACCOUNT], |row| {
+                    Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)? != 0, row.get::<_, String>(2)?))
+                })?;
+                rows.collect::<rusqlite::Result<Vec<_>>>()
+            })
+            .await
+            .expect("reading the store");
+        let map = rows
+            .into_iter()
+            .map(|(id, dead, json)| (id, (dead, serde_json::from_str(&json).expect("record JSON"))))
+            .collect();
+        out.insert(table, map);
+    }
+    out
+}
+
+fn live(s: &Snapshot) -> BTreeMap<&'static str, BTreeMap<String, serde_json::Value>> {
+    s.iter()
+        .map(|(t, rows)| {
+            (*t, rows.iter().filter(|(_, (dead, _))| !dead).map(|(id, (_, v))| (id.clone(), v.clone())).collect())
+        })
+        .collect()
+}
+
+fn tombstones(s: &Snapshot) -> BTreeMap<&'static str, Vec<String>> {
+    s.iter()
+        .map(|(t, rows)| (*t, rows.iter().filter(|(_, (dead, _))| *dead).map(|(id, _)| id.clone()).collect()))
+        .collect()
+}
+
+/// What differs between two live sets, in a few lines (for assertion messages).
+fn diff(a: &Snapshot, b: &Snapshot) -> String {
+    let (a, b) = (live(a), live(b));
+    let mut out = Vec::new();
+    for (t, rows) in &b {
+        let mine = &a[t];
+        for (id, v) in rows {
+            match mine.get(id) {
+                None => out.push(format!("{t} {id}: missing from the webhook store")),
+                Some(m) if m != v => {
+                    let fields: Vec<String> = v
+                        .as_object()
+                        .into_iter()
+                        .flatten()
+                        .filter(|(k, x)| m.get(k.as_str()) != Some(*x))
+                        .map(|(k, x)| {
+                            format!("{k}: webhook {} / sync {x}", m.get(k.as_str()).unwrap_or(&serde_json::Value::Null))
+                        })
+                        .collect();
+                    out.push(format!("{t} {id}: {}", fields.join("; ")));
+                }
+                Some(_) => {}
+            }
+        }
+        for id in mine.keys().filter(|id| !rows.contains_key(*id)) {
+            out.push(format!("{t} {id}: only in the webhook store"));
+        }
+    }
+    let n = out.len();
+    out.truncate(5);
+    format!("{n} differences, first: {}", out.join("\n"))
+}
+
+struct Harness {
+    sim: Simulator,
+    client: KustomerClient,
+    store: Arc<Switchable>,
+    base: String,
+    token: String,
+    /// Every delivery the receiver saw, verbatim.
+    deliveries: Arc<Mutex<Vec<(HeaderMap, Vec<u8>)>>>,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
+    _dir: tempfile::TempDir,
+}
+
+fn client_of(sim: &Simulator) -> KustomerClient {
+    KustomerClient::builder().base_url(sim.base_url()).api_key(sim.api_key()).build().expect("client")
+}
+
+/// The simulator, a SQLite store holding a full sync of it, and the receiver registered as
+/// the simulator's outbound webhook; polls every `poll` when given.
+async fn start(retry: WebhookRetry, poll: Option<Duration>) -> Harness {
+    let config = SimConfig {
+        conversations: 40,
+        rate_limit: 1_000_000,
+        object_limit: 100_000,
+        webhook_retry: retry,
+        ..SimConfig::default()
+    };
+    let sim = Simulator::start(config).await.expect("simulator");
+    let client = client_of(&sim);
+    let dir = tempfile::tempdir().expect("tmp");
+    let inner = SqliteStore::open(&dir.path().join("webhooks.db")).await.expect("sqlite");
+    let store = Arc::new(Switchable { inner, down: AtomicBool::new(false), refused_applies: AtomicU64::new(0) });
+    Mirror::new(&client, store.as_ref(), ACCOUNT).sync().await.expect("the initial full sync");
+
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let hook: serde_json::Value = reqwest::Client::new()
+        .post(format!("{}/v1/outbound-webhooks", sim.base_url()))
+        .bearer_auth(sim.api_key())
+        .json(&serde_json::json!({ "url": format!("{base}/webhooks/kustomer/{ACCOUNT}") }))
+        .send()
+        .await
+        .expect("registering the webhook")
+        .json()
+        .await
+        .expect("its answer");
+    let token = hook["data"]["attributes"]["token"].as_str().expect("a signing token").to_owned();
+
+    let deliveries: Arc<Mutex<Vec<(HeaderMap, Vec<u8>)>>> = Arc::default();
+    let verifier = WebhookReceiver::new().signing_token(token.clone()).base_url(sim.base_url());
+    let seen = Arc::clone(&deliveries);
+    let source = move |headers: &HeaderMap, body: &[u8]| -> Result<Vec<Event>, unidesk_core::Error> {
+        seen.lock().expect("lock").push((headers.clone(), body.to_vec()));
+        Ok(verifier.check(body, headers)?.into_iter().collect())
+    };
+    let dyn_store: Arc<dyn Store> = store.clone();
+    let account = WebhookAccount { provider: "kustomer".into(), name: ACCOUNT.into(), source: Arc::new(source) };
+    let receiver = Receiver::new(Arc::clone(&dyn_store), vec![account]).expect("receiver");
+    let polls = poll.map(|every| {
+        let desk: Arc<dyn Helpdesk> = Arc::new(client.clone());
+        let options = PollOptions { every, ..PollOptions::default() };
+        Polls::spawn(Arc::clone(&dyn_store), vec![PollAccount { name: ACCOUNT.into(), desk }], options)
+    });
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(serve(listener, receiver, polls, async move {
+        let _ = rx.await;
+    }));
+    Harness { sim, client, store, base, token, deliveries, shutdown: Some(tx), server: Some(server), _dir: dir }
+}
+
+impl Harness {
+    /// A fresh full sync of the simulator as it is now, into a new store.
+    async fn truth(&self) -> Snapshot {
+        let dir = tempfile::tempdir().expect("tmp");
+        let fresh = SqliteStore::open(&dir.path().join("fresh.db")).await.expect("sqlite");
+        Mirror::new(&client_of(&self.sim), &fresh, ACCOUNT).sync().await.expect("a fresh full sync");
+        snapshot(&fresh).await
+    }
+
+    /// Waits until the webhook store's live records equal `truth` (deliveries arrive
+    /// asynchronously), or gives up after `limit` with the differences.
+    async fn converge(&self, truth: &Snapshot, limit: Duration) -> Snapshot {
+        let start = Instant::now();
+        loop {
+            let now = snapshot(&self.store.inner).await;
+            if live(&now) == live(truth) {
+                return now;
+            }
+            assert!(start.elapsed() < limit, "the webhook store did not converge: {}", diff(&now, truth));
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+    }
+
+    async fn post(&self, headers: &HeaderMap, body: Vec<u8>) -> (u16, serde_json::Value) {
+        let mut req = reqwest::Client::new().post(format!("{}/webhooks/kustomer/{ACCOUNT}", self.base)).body(body);
+        for (k, v) in headers {
+            req = req.header(k.as_str(), v.as_bytes());
+        }
+        let resp = req.send().await.expect("posting a delivery");
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or_default())
+    }
+
+    async fn stop(mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        if let Some(server) = self.server.take() {
+            server.await.expect("server task").expect("served");
+        }
+    }
+}
+
+/// The ids the simulator's seeded org starts with.
+async fn ids(client: &KustomerClient, r: Resource) -> Vec<String> {
+    let page = unidesk_core::list_page(client, r, &ListQuery::new().page_size(100)).await.expect("listing");
+    page.items.iter().map(|x| x.id().to_owned()).collect()
+}
+
+/// `n` writes of every kind (ticket updates and creates, comments, contact creates, updates
+/// and deletes, ticket deletes), 8 at a time; returns the ids deleted (resource plural → ids).
+async fn writes(client: &KustomerClient, n: usize, seed: u64) -> BTreeMap<&'static str, Vec<String>> {
+    use futures::StreamExt;
+    let tickets = ids(client, Resource::Ticket).await;
+    let contacts = ids(client, Resource::Contact).await;
+    let rng = Mutex::new(fastrand::Rng::with_seed(seed));
+    let pick = |v: &[String]| v[rng.lock().expect("rng").usize(..v.len())].clone();
+    // Created records, deleted later by the same run (a created ticket gets no comment, so its
+    // deletion takes nothing else along).
+    let new_contacts = Mutex::new(Vec::<String>::new());
+    let new_tickets = Mutex::new(Vec::<String>::new());
+    let deleted = Mutex::new(BTreeMap::<&'static str, Vec<String>>::new());
+    let statuses = [TicketStatus::Open, TicketStatus::OnHold, TicketStatus::Closed];
+    let one = |i: usize| {
+        let (tickets, contacts) = (&tickets, &contacts);
+        let (new_contacts, new_tickets, deleted, pick, statuses) =
+            (&new_contacts, &new_tickets, &deleted, &pick, &statuses);
+        async move {
+            match i % 10 {
+                0..=3 => {
+                    let mut u = TicketUpdate::default();
+                    u.status = Some(statuses[i % 3].clone());
+                    u.subject = Some(format!("subject {i}"));
+                    if i % 2 == 0 {
+                        u.priority = Some(if i % 4 == 0 { Priority::High } else { Priority::Low });
+                    }
+                    client.tickets().update(&pick(tickets), &u).await.map(|_| ())
+                }
+                4 | 5 => {
+                    let c = CommentCreate {
+                        ticket_id: pick(tickets),
+                        body: format!("comment {i}"),
+                        html_body: None,
+                        is_private: i % 4 == 0,
+                        channel: None,
+                        author_user_id: None,
+                        attachments: Vec::new(),
+                    };
+                    client.comments().create(&c).await.map(|_| ())
+                }
+                6 => {
+                    let mut c = ContactCreate::default();
+                    c.name = Some(format!("Contact {i}"));
+                    c.email = Some(format!("contact{i}-{seed}@example.com"));
+                    let made = client.contacts().create(&c).await?;
+                    new_contacts.lock().expect("lock").push(made.id);
+                    Ok(())
+                }
+                7 => {
+                    let mut u = ContactUpdate::default();
+                    u.name = Some(format!("Renamed {i}"));
+                    client.contacts().update(&pick(contacts), &u).await.map(|_| ())
+                }
+                8 => {
+                    let mut t = TicketCreate::default();
+                    t.contact_id = pick(contacts);
+                    t.subject = Some(format!("new ticket {i}"));
+                    let made = client.tickets().create(&t).await?;
+                    new_tickets.lock().expect("lock").push(made.id);
+                    Ok(())
+                }
+                _ => {
+                    let (list, plural) =
+                        if i % 20 == 9 { (new_contacts, "contacts") } else { (new_tickets, "tickets") };
+                    let Some(id) = list.lock().expect("lock").pop() else { return Ok(()) };
+                    if plural == "contacts" {
+                        client.contacts().delete(&id).await?;
+                    } else {
+                        client.tickets().delete(&id).await?;
+                    }
+                    deleted.lock().expect("lock").entry(plural).or_default().push(id);
+                    Ok(())
+                }
+            }
+        }
+    };
+    let results: Vec<unidesk_core::Result<()>> =
+        futures::stream::iter(0..n).map(one).buffer_unordered(8).collect().await;
+    for r in results {
+        r.expect("a simulator write");
+    }
+    deleted.into_inner().expect("lock")
+}
+
+fn quick_retries(attempts: u32) -> WebhookRetry {
+    WebhookRetry {
+        attempts,
+        first: Duration::from_millis(200),
+        max: Duration::from_millis(800),
+        timeout: Duration::from_secs(5),
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_thousand_writes_by_webhook_equal_a_fresh_full_sync_and_replays_and_forgeries_change_nothing() {
+    let h = start(quick_retries(5), None).await;
+    let deleted = writes(&h.client, 1000, 1).await;
+    let truth = h.truth().await;
+    let mirrored = h.converge(&truth, Duration::from_secs(60)).await;
+    let records: usize = live(&mirrored).values().map(BTreeMap::len).sum();
+    let delivered = h.deliveries.lock().expect("lock").len();
+    assert!(delivered >= 1000, "every write was delivered: {delivered}");
+    // Deletions arrived as tombstones, exactly the records deleted.
+    let mut expected: BTreeMap<&str, Vec<String>> = Resource::ALL.iter().map(|r| (r.plural(), Vec::new())).collect();
+    for (t, mut v) in deleted {
+        v.sort();
+        expected.insert(t, v);
+    }
+    assert_eq!(tombstones(&mirrored), expected, "tombstones are the deleted records");
+    println!("webhooks: {delivered} deliveries, {records} live records equal to a fresh full sync");
+
+    // A replayed delivery (an early one, long superseded) changes nothing: answered as a
+    // duplicate by this receiver…
+    let (headers, body) = h.deliveries.lock().expect("lock")[0].clone();
+    let (status, answer) = h.post(&headers, body.clone()).await;
+    assert_eq!(status, 200, "{answer}");
+    assert_eq!(answer["duplicates"], 1, "{answer}");
+    assert_eq!(snapshot(&h.store.inner).await, mirrored, "a replay changed the store");
+    // …and by a receiver that never saw it (a restarted process): the store holds a newer or
+    // equal version of every record it carries.
+    let fresh = {
+        let verifier = WebhookReceiver::new().signing_token(h.token.clone()).base_url(h.sim.base_url());
+        let source = move |headers: &HeaderMap, body: &[u8]| -> Result<Vec<Event>, unidesk_core::Error> {
+            Ok(verifier.check(body, headers)?.into_iter().collect())
+        };
+        let store: Arc<dyn Store> = h.store.clone();
+        let account = WebhookAccount { provider: "kustomer".into(), name: ACCOUNT.into(), source: Arc::new(source) };
+        Receiver::new(store, vec![account]).expect("receiver")
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let other = format!("http://{}", listener.local_addr().expect("addr"));
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(serve(listener, fresh, None, async move {
+        let _ = rx.await;
+    }));
+    for (headers, body) in h.deliveries.lock().expect("lock").iter().take(50).cloned().collect::<Vec<_>>() {
+        let mut req = reqwest::Client::new().post(format!("{other}/webhooks/kustomer/{ACCOUNT}")).body(body);
+        for (k, v) in &headers {
+            req = req.header(k.as_str(), v.as_bytes());
+        }
+        let resp = req.send().await.expect("replaying");
+        assert_eq!(resp.status().as_u16(), 200);
+        let answer: serde_json::Value = resp.json().await.expect("json");
+        assert_eq!(answer["changed"], 0, "a replay after a restart changed a record: {answer}");
+    }
+    assert_eq!(snapshot(&h.store.inner).await, mirrored, "replays after a restart changed the store");
+    let _ = tx.send(());
+    task.await.expect("task").expect("served");
+
+    // A bad signature gets 401 and changes nothing; so does a body changed after signing.
+    let (headers, body) = h.deliveries.lock().expect("lock").last().cloned().expect("a delivery");
+    let mut forged = headers.clone();
+    let bad = unidesk_kustomer::webhook::sign("not-the-token", &body);
+    forged.insert("x-kustomer-webhook-signature", bad.parse().expect("header"));
+    assert_eq!(h.post(&forged, body.clone()).await.0, 401);
+    let mut tampered = body.clone();
+    let at = tampered.iter().position(|b| *b == b':').expect("a colon") + 1;
+    tampered.insert(at, b' ');
+    assert_eq!(h.post(&headers, tampered).await.0, 401);
+    let mut unsigned = headers.clone();
+    unsigned.remove("x-kustomer-webhook-signature");
+    assert_eq!(h.post(&unsigned, body).await.0, 401);
+    assert_eq!(snapshot(&h.store.inner).await, mirrored, "a refused delivery changed the store");
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn events_sent_while_the_store_is_down_are_retried_by_the_simulator() {
+    let h = start(quick_retries(8), None).await;
+    h.store.down.store(true, Ordering::SeqCst);
+    writes(&h.client, 100, 2).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let refused = h.store.refused_applies.load(Ordering::SeqCst);
+    assert!(refused >= 50, "deliveries reached the receiver while the store was down: {refused}");
+    h.store.down.store(false, Ordering::SeqCst);
+    let truth = h.truth().await;
+    h.converge(&truth, Duration::from_secs(30)).await;
+    println!("store down: {refused} deliveries answered 503, all applied after the simulator retried");
+    h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn events_lost_while_the_store_is_down_are_recovered_by_the_poll() {
+    // One attempt per delivery: what fails while the store is down is lost for good.
+    let h = start(quick_retries(1), Some(Duration::from_millis(500))).await;
+    h.store.down.store(true, Ordering::SeqCst);
+    writes(&h.client, 100, 3).await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let refused = h.store.refused_applies.load(Ordering::SeqCst);
+    assert!(refused >= 50, "deliveries reached the receiver while the store was down: {refused}");
+    assert_ne!(live(&snapshot(&h.store.inner).await), live(&h.truth().await), "the lost events are missing");
+    h.store.down.store(false, Ordering::SeqCst);
+    let truth = h.truth().await;
+    h.converge(&truth, Duration::from_secs(30)).await;
+    println!("store down: {refused} deliveries lost, recovered by the poll");
+    h.stop().await;
+}
+
+#[tokio::test]
+async fn unknown_accounts_get_404_and_healthz_answers() {
+    let h = start(quick_retries(1), None).await;
+    let health: serde_json::Value =
+        reqwest::get(format!("{}/healthz", h.base)).await.expect("healthz").json().await.expect("json");
+    assert_eq!(health["status"], "ok");
+    let resp = reqwest::Client::new()
+        .post(format!("{}/webhooks/kustomer/nobody", h.base))
+        .body("{}")
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(resp.status().as_u16(), 404);
+    let too_big = vec![b' '; 2 * 1024 * 1024];
+    let resp = reqwest::Client::new()
+        .post(format!("{}/webhooks/kustomer/{ACCOUNT}", h.base))
+        .body(too_big)
+        .send()
+        .await
+        .expect("post");
+    assert_eq!(resp.status().as_u16(), 413);
+    h.stop().await;
+}
