@@ -3,6 +3,7 @@
 mod attachments;
 mod drill;
 mod hostile;
+mod mirror;
 mod providers;
 mod reliability;
 mod support;

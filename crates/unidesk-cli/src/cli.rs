@@ -60,6 +60,8 @@ pub(crate) enum Command {
     Sync(SyncArgs),
     /// The mirror in a database: its state per account and resource.
     Mirror(MirrorArgs),
+    /// Run the sync jobs of an accounts file from a Postgres mirror, alongside other workers.
+    Worker(WorkerArgs),
     /// Serve the provider's simulator in the foreground.
     Sim(SimArgs),
     /// Print which operations the adapter supports.
@@ -263,6 +265,46 @@ pub(crate) struct SyncArgs {
     /// Also list records the provider reports deleted, marked `remote_was_deleted`.
     #[arg(long)]
     pub(crate) include_deleted: bool,
+    /// Sync every account of this accounts file (TOML; docs/mirror.md) into --to, instead of
+    /// the one the provider flags name.
+    #[arg(long, requires = "to")]
+    pub(crate) accounts: Option<PathBuf>,
+    /// With --accounts: accounts (SQLite) or jobs (Postgres) synced at once.
+    #[arg(long, default_value_t = 4)]
+    pub(crate) concurrency: usize,
+}
+
+/// `worker` options.
+#[derive(Debug, Args)]
+pub(crate) struct WorkerArgs {
+    /// The Postgres database holding the mirror and its jobs (postgres://…).
+    #[arg(long)]
+    pub(crate) to: String,
+    /// The accounts file (TOML; docs/mirror.md): the accounts whose jobs this worker runs.
+    #[arg(long)]
+    pub(crate) accounts: PathBuf,
+    /// Jobs run at once by this worker.
+    #[arg(long, default_value_t = 4)]
+    pub(crate) concurrency: usize,
+    /// Seconds a claimed job stays this worker's without renewal (renewed every third of it);
+    /// a worker that dies loses its jobs to the others after this long.
+    #[arg(long, default_value_t = 30)]
+    pub(crate) lease: u64,
+    /// Seconds after a job finishes before it is due again (an incremental sync); 0: never.
+    #[arg(long, default_value_t = 300)]
+    pub(crate) every: u64,
+    /// Exit once no job is pending, running anywhere, or waiting for a retry.
+    #[arg(long)]
+    pub(crate) drain: bool,
+    /// The name this worker claims under [default: host-pid-suffix].
+    #[arg(long)]
+    pub(crate) worker_id: Option<String>,
+    /// Records per page.
+    #[arg(long, default_value_t = 100)]
+    pub(crate) page_size: u32,
+    /// No line per job on stderr.
+    #[arg(long)]
+    pub(crate) quiet: bool,
 }
 
 /// `mirror` subcommands.

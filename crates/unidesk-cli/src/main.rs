@@ -4,6 +4,7 @@
 mod attach;
 mod cli;
 mod error;
+mod fleet;
 mod input;
 mod mirror;
 mod output;

@@ -28,6 +28,10 @@ pub(crate) async fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), CliError>
         Command::Schema { out } => return write_schemas(out),
         Command::Providers => return list_providers(cli.format),
         Command::Mirror(m) => return crate::mirror::run(&m.op, cli.format).await,
+        Command::Worker(w) => return crate::fleet::worker(w).await,
+        Command::Sync(a) if a.accounts.is_some() => {
+            return crate::fleet::sync_accounts(a, a.accounts.as_deref().unwrap_or(Path::new(""))).await;
+        }
         _ => {}
     }
     let conn = (provider.connect)(&ConnectArgs {
@@ -94,7 +98,9 @@ pub(crate) async fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), CliError>
                 )
             }
         },
-        Command::Sim(_) | Command::Schema { .. } | Command::Providers | Command::Mirror(_) => Ok(()),
+        Command::Sim(_) | Command::Schema { .. } | Command::Providers | Command::Mirror(_) | Command::Worker(_) => {
+            Ok(())
+        }
     }
 }
 

@@ -14,8 +14,10 @@
 //!
 //! The guarantees (what one commit covers, what a crash loses) are in `docs/mirror.md`.
 
+pub mod accounts;
 pub mod engine;
 pub mod error;
+pub mod jobs;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod spec;
@@ -25,6 +27,7 @@ pub use engine::{Event, Mirror, ResourceReport, SyncMode, SyncOptions, SyncRepor
 pub use error::{MirrorError, Result};
 pub use spec::StoreSpec;
 pub use store::jsonl::JsonlStore;
+pub use store::postgres::PostgresStore;
 pub use store::sqlite::SqliteStore;
 pub use store::{
     Applied, Change, Checkpoint, Filter, PassKind, PassStart, Reconciled, ResourceStatus, Store, StoreCapabilities,

@@ -59,11 +59,9 @@ impl StoreSpec {
     }
 }
 
-/// The Postgres hook: opens a Postgres store at `url`. Filled in by the Postgres store
-/// (issue #18, item 3); until then a typed [`MirrorError::NotBuilt`].
+/// Opens the Postgres store at `url` (see [`crate::store::postgres`]).
 async fn open_postgres(url: &str) -> Result<Box<dyn Store>> {
-    let _ = url;
-    Err(MirrorError::NotBuilt { kind: "postgres" })
+    Ok(Box::new(crate::store::postgres::PostgresStore::open(url).await?))
 }
 
 /// `scheme://user:password@host…` with the password replaced by `***`.

@@ -1,15 +1,15 @@
 //! [`JsonlStore`]: every resource to `DIR/<resource>.jsonl`, resumable without duplicates.
 //!
-//! One sync per folder at a time ([`lock`]): the store holds an OS file lock for its
-//! lifetime. After each page is appended and `fsync`ed, the checkpoint ([`checkpoint`],
-//! `DIR/.unidesk-sync.json`) records each resource's next cursor, record count, file length
+//! One sync per folder at a time: the store holds an OS file lock on
+//! `DIR/.unidesk-sync.lock` for its lifetime. After each page is appended and `fsync`ed, the
+//! checkpoint (`DIR/.unidesk-sync.json`) records each resource's next cursor, record count, file length
 //! and last id. Every pass opened checks its file against the checkpoint, finished
 //! resources included: bytes past it are trimmed, a file that does not hold what the
 //! checkpoint covers makes that resource start over, and both are said as notes.
 //!
 //! A new pass after a completed one (generation 1, 2, …) is a refresh: every resource is
 //! listed again into `<resource>.jsonl.new`; records gone since the previous pass are
-//! appended as tombstones (`remote_was_deleted: true`, see [`tombstones`]), and the new file
+//! appended as tombstones (`remote_was_deleted: true`), and the new file
 //! replaces the old. The folder holds one account, and cannot upsert: every pass is full,
 //! and a filtered snapshot (`updated_after`, `include_deleted`) is never refreshed.
 
@@ -278,20 +278,20 @@ impl Store for JsonlStore {
         let name = resource.plural();
         let mut rec = Reconciled::default();
         let mut extra_bytes = 0;
-        if let Some(mut of) = st.open.remove(&resource) {
-            if let Some(listed) = of.refresh.take() {
-                // Tombstones after the listed records, then the new file replaces the old one.
-                let final_path = self.file_of(resource);
-                let err = io(&of.path);
-                let added = tombstones::append(&final_path, &listed, &mut of.writer).map_err(&err)?;
-                of.writer.flush().map_err(&err)?;
-                of.writer.get_ref().sync().map_err(&err)?;
-                drop(of.writer);
-                std::fs::rename(&of.path, &final_path).map_err(&err)?;
-                extra_bytes = added.bytes;
-                rec.new_tombstones = added.new;
-                rec.tombstones = added.new + added.carried;
-            }
+        if let Some(mut of) = st.open.remove(&resource)
+            && let Some(listed) = of.refresh.take()
+        {
+            // Tombstones after the listed records, then the new file replaces the old one.
+            let final_path = self.file_of(resource);
+            let err = io(&of.path);
+            let added = tombstones::append(&final_path, &listed, &mut of.writer).map_err(&err)?;
+            of.writer.flush().map_err(&err)?;
+            of.writer.get_ref().sync().map_err(&err)?;
+            drop(of.writer);
+            std::fs::rename(&of.path, &final_path).map_err(&err)?;
+            extra_bytes = added.bytes;
+            rec.new_tombstones = added.new;
+            rec.tombstones = added.new + added.carried;
         }
         let prog = st.cp.resources.entry(name.to_owned()).or_default();
         prog.bytes += extra_bytes;

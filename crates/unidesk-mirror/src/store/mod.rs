@@ -10,6 +10,7 @@
 //! [`sqlite::SqliteStore`] (the embedded default), and Postgres (see [`crate::spec`]).
 
 pub mod jsonl;
+pub mod postgres;
 pub mod rows;
 pub mod sqlite;
 
@@ -129,6 +130,8 @@ pub struct Reconciled {
 
 /// One change from a webhook (or any single-record source), applied by [`Store::apply`].
 #[derive(Debug, Clone, PartialEq)]
+// Changes are few and short-lived (one webhook delivery): a record inline reads better than a box.
+#[allow(clippy::large_enum_variant)]
 pub enum Change {
     /// The record as it is now (created or updated). A record with `remote_was_deleted` is a
     /// tombstone.

@@ -82,6 +82,21 @@ impl SqliteStore {
         }
     }
 
+    /// Every record stored for (account, resource), tombstones included, in id order.
+    pub async fn records(&self, account: &str, resource: Resource) -> Result<Vec<StoredRecord>> {
+        let account = account.to_owned();
+        let t = table(resource);
+        self.with(format!("reading {}", resource.plural()), move |c| {
+            let mut stmt =
+                c.prepare(&format!("SELECT id, remote_was_deleted, record FROM {t} WHERE account = ?1 ORDER BY id"))?;
+            let rows = stmt.query_map([account], |row| {
+                Ok(StoredRecord { id: row.get(0)?, remote_was_deleted: row.get(1)?, json: row.get(2)? })
+            })?;
+            rows.collect()
+        })
+        .await
+    }
+
     /// A read-only query on the connection (for tests and tools): `f` gets the connection.
     pub async fn read<T: Send + 'static>(
         &self,
@@ -89,6 +104,17 @@ impl SqliteStore {
     ) -> Result<T> {
         self.with("reading".into(), move |c| f(c)).await
     }
+}
+
+/// One stored record ([`SqliteStore::records`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredRecord {
+    /// Its id.
+    pub id: String,
+    /// It is a tombstone.
+    pub remote_was_deleted: bool,
+    /// The normalized record as JSON text.
+    pub json: String,
 }
 
 fn rows_of(resource: Resource, records: &[AnyRecord]) -> Result<Vec<Row>> {

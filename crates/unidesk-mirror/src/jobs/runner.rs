@@ -1,0 +1,75 @@
+//! The job runner that syncs: a claimed (account, resource) job runs the [`Mirror`] engine for
+//! that one resource into the Postgres store, every write fenced by the job's lease.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use tokio::sync::Mutex;
+use unidesk_core::{Helpdesk, Resource};
+
+use super::Lease;
+use super::worker::{JobRunner, RunError};
+use crate::accounts::{AccountsFile, Connect};
+use crate::engine::{Mirror, SyncOptions};
+use crate::store::postgres::PostgresStore;
+
+/// Runs mirror jobs for the accounts of an accounts file (see the module docs). Each account
+/// is connected once and its helpdesk shared by its jobs (one rate limit per account).
+pub struct MirrorJobs {
+    store: PostgresStore,
+    accounts: AccountsFile,
+    connect: Arc<dyn Connect>,
+    options: SyncOptions,
+    desks: Mutex<HashMap<String, Arc<dyn Helpdesk>>>,
+}
+
+impl std::fmt::Debug for MirrorJobs {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("MirrorJobs").field("store", &self.store).field("options", &self.options).finish()
+    }
+}
+
+impl MirrorJobs {
+    /// Jobs of `accounts` into `store`, connecting through `connect`, syncing with `options`.
+    pub fn new(store: PostgresStore, accounts: AccountsFile, connect: Arc<dyn Connect>, options: SyncOptions) -> Self {
+        MirrorJobs { store, accounts, connect, options, desks: Mutex::new(HashMap::new()) }
+    }
+
+    /// Every (account, resource) job of the accounts file, to [`super::JobQueue::enqueue`].
+    pub fn all_jobs(&self) -> Vec<(String, String)> {
+        self.accounts
+            .accounts
+            .iter()
+            .flat_map(|a| Resource::ALL.iter().map(move |r| (a.name.clone(), r.plural().to_owned())))
+            .collect()
+    }
+
+    async fn desk(&self, account: &str) -> Result<Arc<dyn Helpdesk>, RunError> {
+        let mut desks = self.desks.lock().await;
+        if let Some(d) = desks.get(account) {
+            return Ok(d.clone());
+        }
+        let spec = self
+            .accounts
+            .get(account)
+            .ok_or_else(|| format!("account {account:?} is not in {}", self.accounts.path.display()))?;
+        let desk = self.connect.connect(spec).await?;
+        desks.insert(account.to_owned(), desk.clone());
+        Ok(desk)
+    }
+}
+
+#[async_trait]
+impl JobRunner for MirrorJobs {
+    async fn run(&self, lease: &Lease) -> Result<(), RunError> {
+        let resource: Resource = lease.resource.parse()?;
+        let desk = self.desk(&lease.account).await?;
+        let store = self.store.with_lease(lease.clone());
+        Mirror::new(desk.as_ref(), &store, lease.account.clone())
+            .options(self.options.clone())
+            .sync_resources(&[resource])
+            .await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,254 @@
+//! A throwaway PostgreSQL cluster for tests and benches: `initdb` on a temp data dir, `pg_ctl
+//! start` on a free loopback port with its unix socket inside that dir, stopped and removed on
+//! drop — and by a watchdog process when the test binary exits without dropping it (statics are
+//! never dropped, and a killed runner drops nothing).
+//!
+//! As root, `initdb`/`pg_ctl` run through `runuser -u postgres --` (PostgreSQL refuses to run as
+//! root) and the temp dir is given to that user. The binaries come from `PATH` or
+//! `/usr/lib/postgresql/*/bin`. When they are absent: a loud skip locally, a failure in CI
+//! (`CI` set, or `UNIDESK_REQUIRE_SERVERS=1`).
+
+#![allow(dead_code)] // each test binary (and the bench) uses part of it
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+/// Whether a missing or broken server must fail the run instead of skipping it.
+pub(crate) fn servers_required() -> bool {
+    let set = |k: &str| std::env::var(k).is_ok_and(|v| !v.is_empty() && v != "false" && v != "0");
+    set("CI") || set("UNIDESK_REQUIRE_SERVERS")
+}
+
+/// Writes straight to the process's stderr, past the test harness's capture, so a skip is seen.
+pub(crate) fn loud(message: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "\n==== unidesk-mirror: {message} ====\n");
+}
+
+/// A running throwaway cluster; stopped and deleted on drop.
+#[derive(Debug)]
+pub(crate) struct Cluster {
+    /// The loopback port it listens on.
+    pub(crate) port: u16,
+    /// Seconds `initdb` + `pg_ctl start` took.
+    pub(crate) startup_seconds: f64,
+    dir: PathBuf,
+    bin: PathBuf,
+    as_postgres: bool,
+    watchdog: Option<Child>,
+    databases: AtomicU32,
+}
+
+/// How to tune the cluster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Durability {
+    /// `fsync=off`, `synchronous_commit=off`: for tests, which kill clients, never the server.
+    Relaxed,
+    /// PostgreSQL's defaults: for the perf bench, so its figures are what a real server gives.
+    Default,
+}
+
+/// Where `initdb` lives: `PATH` first, then the newest `/usr/lib/postgresql/*/bin`.
+fn find_bin() -> Option<PathBuf> {
+    if let Some(path) = std::env::var_os("PATH") {
+        for d in std::env::split_paths(&path) {
+            if d.join("initdb").is_file() && d.join("pg_ctl").is_file() {
+                return Some(d);
+            }
+        }
+    }
+    let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
+        .filter(|b| b.join("initdb").is_file())
+        .collect();
+    found.sort_by_key(|p| {
+        p.parent().and_then(|v| v.file_name()).and_then(|v| v.to_str()).and_then(|v| v.parse::<u32>().ok())
+    });
+    found.pop()
+}
+
+fn is_root() -> bool {
+    // `id -u` avoids unsafe code (geteuid) for a check made once per cluster.
+    Command::new("id").arg("-u").output().ok().is_some_and(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+}
+
+fn free_port() -> std::io::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+impl Cluster {
+    /// Starts a cluster, or `None` after a loud message when PostgreSQL is not installed and
+    /// servers are not required. Panics when it is installed but cannot start, or is missing
+    /// while servers are required.
+    pub(crate) fn start(durability: Durability) -> Option<Cluster> {
+        let Some(bin) = find_bin() else {
+            let why = "PostgreSQL's initdb is not on PATH nor in /usr/lib/postgresql/*/bin";
+            if servers_required() {
+                panic!("a throwaway PostgreSQL is required (CI / UNIDESK_REQUIRE_SERVERS) but {why}");
+            }
+            loud(&format!(
+                "SKIPPING the Postgres tests: {why}. Install the `postgresql` package (apt-get install -y \
+                 postgresql) to run them."
+            ));
+            return None;
+        };
+        match Cluster::try_start(&bin, durability) {
+            Ok(c) => Some(c),
+            Err(e) => panic!("a throwaway PostgreSQL from {} could not start: {e}", bin.display()),
+        }
+    }
+
+    fn try_start(bin: &Path, durability: Durability) -> Result<Cluster, String> {
+        let t = Instant::now();
+        let as_postgres = is_root();
+        let dir =
+            tempfile::Builder::new().prefix("unidesk-pg.").tempdir().map_err(|e| format!("temp dir: {e}"))?.keep();
+        let mut cluster = Cluster {
+            port: 0,
+            startup_seconds: 0.0,
+            dir,
+            bin: bin.to_owned(),
+            as_postgres,
+            watchdog: None,
+            databases: AtomicU32::new(0),
+        };
+        if as_postgres {
+            cluster.run(Command::new("chown").args(["-R", "postgres:postgres"]).arg(&cluster.dir))?;
+        }
+        let data = cluster.dir.join("data");
+        let mut initdb = cluster.pg("initdb");
+        initdb.arg("-D").arg(&data).args(["-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync"]);
+        cluster.run(&mut initdb)?;
+        cluster.watchdog = cluster.spawn_watchdog().ok();
+        let mut opts = format!("-c listen_addresses=127.0.0.1 -k {} -c max_connections=200", cluster.dir.display());
+        if durability == Durability::Relaxed {
+            opts.push_str(" -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
+        }
+        // A port found free may be taken before the server binds it: try a few.
+        let mut last = String::new();
+        for _ in 0..5 {
+            let port = free_port().map_err(|e| format!("a free port: {e}"))?;
+            let mut start = cluster.pg("pg_ctl");
+            start
+                .arg("-D")
+                .arg(&data)
+                .arg("-l")
+                .arg(cluster.dir.join("server.log"))
+                .args(["-w", "-t", "60", "-o"])
+                .arg(format!("{opts} -p {port}"))
+                .arg("start");
+            match cluster.run(&mut start) {
+                Ok(()) => {
+                    cluster.port = port;
+                    cluster.startup_seconds = t.elapsed().as_secs_f64();
+                    return Ok(cluster);
+                }
+                Err(e) => last = format!("{e}\n{}", cluster.server_log()),
+            }
+        }
+        Err(last)
+    }
+
+    /// A command for one of the server's binaries, as the `postgres` user when we are root.
+    fn pg(&self, name: &str) -> Command {
+        let exe = self.bin.join(name);
+        if self.as_postgres {
+            let mut c = Command::new("runuser");
+            c.args(["-u", "postgres", "--"]).arg(exe);
+            c
+        } else {
+            Command::new(exe)
+        }
+    }
+
+    fn run(&self, cmd: &mut Command) -> Result<(), String> {
+        let out = cmd.stdin(Stdio::null()).output().map_err(|e| format!("{cmd:?}: {e}"))?;
+        if out.status.success() {
+            Ok(())
+        } else {
+            Err(format!(
+                "{cmd:?} exited with {}: {}{}",
+                out.status,
+                String::from_utf8_lossy(&out.stdout),
+                String::from_utf8_lossy(&out.stderr)
+            ))
+        }
+    }
+
+    /// A shell that waits for this process to end, then stops the cluster and removes its dir.
+    fn spawn_watchdog(&self) -> std::io::Result<Child> {
+        let pg_ctl = self.bin.join("pg_ctl");
+        let stop = if self.as_postgres {
+            format!("runuser -u postgres -- {} -D \"$1/data\" stop -m immediate", pg_ctl.display())
+        } else {
+            format!("{} -D \"$1/data\" stop -m immediate", pg_ctl.display())
+        };
+        let script = format!(
+            "while kill -0 {} 2>/dev/null; do sleep 1; done; {stop} >/dev/null 2>&1; rm -rf \"$1\"",
+            std::process::id()
+        );
+        Command::new("sh")
+            .args(["-c", &script, "watchdog"])
+            .arg(&self.dir)
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+    }
+
+    /// The server's log (for failure messages).
+    pub(crate) fn server_log(&self) -> String {
+        std::fs::read_to_string(self.dir.join("server.log")).unwrap_or_default()
+    }
+
+    /// The connection URL of database `db` as the superuser.
+    pub(crate) fn url(&self, db: &str) -> String {
+        format!("postgres://postgres@127.0.0.1:{}/{db}", self.port)
+    }
+
+    /// A new, empty database (named after `label` and a counter); its connection URL.
+    pub(crate) async fn fresh_database(&self, label: &str) -> String {
+        let n = self.databases.fetch_add(1, Ordering::SeqCst);
+        let clean: String = label.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').take(40).collect();
+        let name = format!("t{n}_{}", clean.to_ascii_lowercase());
+        let (client, conn) = tokio_postgres::connect(&self.url("postgres"), tokio_postgres::NoTls)
+            .await
+            .unwrap_or_else(|e| panic!("connecting to the throwaway cluster: {e}\n{}", self.server_log()));
+        let task = tokio::spawn(conn);
+        client.batch_execute(&format!("CREATE DATABASE {name}")).await.expect("CREATE DATABASE");
+        drop(client);
+        let _ = task.await;
+        self.url(&name)
+    }
+
+    /// Stops the server at once (`-m immediate`); used on drop.
+    fn stop(&self) {
+        let mut stop = self.pg("pg_ctl");
+        stop.arg("-D").arg(self.dir.join("data")).args(["stop", "-m", "immediate"]);
+        let _ = stop.stdin(Stdio::null()).stdout(Stdio::null()).stderr(Stdio::null()).status();
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        self.stop();
+        if let Some(mut w) = self.watchdog.take() {
+            let _ = w.kill();
+            let _ = w.wait();
+        }
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
+/// Waits until `f` holds, polling every 50 ms, or panics with `what` after `limit`.
+pub(crate) fn wait_until(limit: Duration, what: &str, mut f: impl FnMut() -> bool) {
+    let t = Instant::now();
+    while !f() {
+        assert!(t.elapsed() < limit, "timed out after {limit:?} waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
