@@ -157,6 +157,9 @@ fn diff(a: &Snapshot, b: &Snapshot) -> String {
     format!("{n} differences, first: {}", out.join("\n"))
 }
 
+/// Deliveries as received: headers and raw body.
+type Deliveries = Arc<Mutex<Vec<(HeaderMap, Vec<u8>)>>>;
+
 struct Harness {
     sim: Simulator,
     client: KustomerClient,
@@ -164,7 +167,7 @@ struct Harness {
     base: String,
     token: String,
     /// Every delivery the receiver saw, verbatim.
-    deliveries: Arc<Mutex<Vec<(HeaderMap, Vec<u8>)>>>,
+    deliveries: Deliveries,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
     _dir: tempfile::TempDir,
@@ -205,7 +208,7 @@ async fn start(retry: WebhookRetry, poll: Option<Duration>) -> Harness {
         .expect("its answer");
     let token = hook["data"]["attributes"]["token"].as_str().expect("a signing token").to_owned();
 
-    let deliveries: Arc<Mutex<Vec<(HeaderMap, Vec<u8>)>>> = Arc::default();
+    let deliveries: Deliveries = Arc::default();
     let verifier = WebhookReceiver::new().signing_token(token.clone()).base_url(sim.base_url());
     let seen = Arc::clone(&deliveries);
     let source = move |headers: &HeaderMap, body: &[u8]| -> Result<Vec<Event>, unidesk_core::Error> {
@@ -297,12 +300,17 @@ async fn writes(client: &KustomerClient, n: usize, seed: u64) -> BTreeMap<&'stat
         async move {
             match i % 10 {
                 0..=3 => {
-                    let mut u = TicketUpdate::default();
-                    u.status = Some(statuses[i % 3].clone());
-                    u.subject = Some(format!("subject {i}"));
-                    if i % 2 == 0 {
-                        u.priority = Some(if i % 4 == 0 { Priority::High } else { Priority::Low });
-                    }
+                    let priority = match i % 4 {
+                        0 => Some(Priority::High),
+                        2 => Some(Priority::Low),
+                        _ => None,
+                    };
+                    let u = TicketUpdate {
+                        status: Some(statuses[i % 3].clone()),
+                        subject: Some(format!("subject {i}")),
+                        priority,
+                        ..TicketUpdate::default()
+                    };
                     client.tickets().update(&pick(tickets), &u).await.map(|_| ())
                 }
                 4 | 5 => {
@@ -310,7 +318,7 @@ async fn writes(client: &KustomerClient, n: usize, seed: u64) -> BTreeMap<&'stat
                         ticket_id: pick(tickets),
                         body: format!("comment {i}"),
                         html_body: None,
-                        is_private: i % 4 == 0,
+                        is_private: i.is_multiple_of(4),
                         channel: None,
                         author_user_id: None,
                         attachments: Vec::new(),
@@ -318,22 +326,25 @@ async fn writes(client: &KustomerClient, n: usize, seed: u64) -> BTreeMap<&'stat
                     client.comments().create(&c).await.map(|_| ())
                 }
                 6 => {
-                    let mut c = ContactCreate::default();
-                    c.name = Some(format!("Contact {i}"));
-                    c.email = Some(format!("contact{i}-{seed}@example.com"));
+                    let c = ContactCreate {
+                        name: Some(format!("Contact {i}")),
+                        email: Some(format!("contact{i}-{seed}@example.com")),
+                        ..ContactCreate::default()
+                    };
                     let made = client.contacts().create(&c).await?;
                     new_contacts.lock().expect("lock").push(made.id);
                     Ok(())
                 }
                 7 => {
-                    let mut u = ContactUpdate::default();
-                    u.name = Some(format!("Renamed {i}"));
+                    let u = ContactUpdate { name: Some(format!("Renamed {i}")), ..ContactUpdate::default() };
                     client.contacts().update(&pick(contacts), &u).await.map(|_| ())
                 }
                 8 => {
-                    let mut t = TicketCreate::default();
-                    t.contact_id = pick(contacts);
-                    t.subject = Some(format!("new ticket {i}"));
+                    let t = TicketCreate {
+                        contact_id: pick(contacts),
+                        subject: Some(format!("new ticket {i}")),
+                        ..TicketCreate::default()
+                    };
                     let made = client.tickets().create(&t).await?;
                     new_tickets.lock().expect("lock").push(made.id);
                     Ok(())
@@ -412,7 +423,8 @@ async fn a_thousand_writes_by_webhook_equal_a_fresh_full_sync_and_replays_and_fo
     let task = tokio::spawn(serve(listener, fresh, None, async move {
         let _ = rx.await;
     }));
-    for (headers, body) in h.deliveries.lock().expect("lock").iter().take(50).cloned().collect::<Vec<_>>() {
+    let early: Vec<_> = h.deliveries.lock().expect("lock").iter().take(50).cloned().collect();
+    for (headers, body) in early {
         let mut req = reqwest::Client::new().post(format!("{other}/webhooks/kustomer/{ACCOUNT}")).body(body);
         for (k, v) in &headers {
             req = req.header(k.as_str(), v.as_bytes());

@@ -41,9 +41,8 @@ impl Connect for RegistryConnect {
         for p in REGISTRY {
             command = command.args((p.args)());
         }
-        let matches = command
-            .try_get_matches_from(flags(spec))
-            .map_err(|e| format!("the account's settings: {}", e.kind()))?;
+        let matches =
+            command.try_get_matches_from(flags(spec)).map_err(|e| format!("the account's settings: {}", e.kind()))?;
         let token = match &spec.token {
             Some(source) => Some(source.read(&spec.name)?.expose_secret().to_owned()),
             None => None,

@@ -15,9 +15,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use unidesk_mirror::accounts::{AccountsFile, sync_all};
+use unidesk_mirror::jobs::runner::MirrorJobs;
 use unidesk_mirror::jobs::worker::{self as job_worker, JobResult, Outcome, WorkerOptions, default_worker_id};
 use unidesk_mirror::jobs::{Again, JobQueue};
-use unidesk_mirror::jobs::runner::MirrorJobs;
 use unidesk_mirror::store::postgres::schema;
 use unidesk_mirror::{Filter, PostgresStore, StoreSpec, SyncMode, SyncOptions};
 
@@ -52,7 +52,10 @@ fn options(args: &SyncArgs) -> Result<SyncOptions, CliError> {
 pub(crate) async fn sync_accounts(args: &SyncArgs, file: &Path) -> Result<(), CliError> {
     let accounts = load(file)?;
     let options = options(args)?;
-    let to = args.to.as_deref().ok_or_else(|| CliError::usage("--accounts needs --to STORE (sqlite:PATH or postgres://…)"))?;
+    let to = args
+        .to
+        .as_deref()
+        .ok_or_else(|| CliError::usage("--accounts needs --to STORE (sqlite:PATH or postgres://…)"))?;
     let spec: StoreSpec = to.parse().map_err(mirror_error)?;
     let concurrency = args.concurrency.max(1);
     let failed = match &spec {
@@ -108,7 +111,8 @@ async fn by_jobs(
             eprintln!("{}/{}: {}", r.account, r.resource, describe(&r.outcome));
         }
     };
-    let results = job_worker::run(queue.clone(), jobs, opts, std::future::pending(), &say).await.map_err(CliError::other)?;
+    let results =
+        job_worker::run(queue.clone(), jobs, opts, std::future::pending(), &say).await.map_err(CliError::other)?;
     // The jobs table says how every job of these accounts ended (some may have been run by
     // other workers sharing the database).
     let rows = queue.jobs().await.map_err(CliError::other)?;

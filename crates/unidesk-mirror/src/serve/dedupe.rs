@@ -5,11 +5,21 @@
 use std::collections::{HashSet, VecDeque};
 use std::sync::Mutex;
 
-/// A bounded set of `(account key, delivery id)`, oldest forgotten first.
+/// `(account, delivery id)`.
+type Key = (String, String);
+
+/// The keys in the order they were recorded, and as a set.
+#[derive(Debug, Default)]
+struct Ids {
+    order: VecDeque<Key>,
+    seen: HashSet<Key>,
+}
+
+/// A bounded set of `(account, delivery id)`, oldest forgotten first.
 #[derive(Debug)]
 pub(crate) struct Applied {
     capacity: usize,
-    inner: Mutex<(VecDeque<(String, String)>, HashSet<(String, String)>)>,
+    inner: Mutex<Ids>,
 }
 
 impl Applied {
@@ -21,21 +31,20 @@ impl Applied {
     /// Whether `id` of `account` was recorded (and not forgotten yet).
     pub(crate) fn contains(&self, account: &str, id: &str) -> bool {
         let g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        g.1.contains(&(account.to_owned(), id.to_owned()))
+        g.seen.contains(&(account.to_owned(), id.to_owned()))
     }
 
     /// Records `id` of `account`, once its changes are committed.
     pub(crate) fn insert(&self, account: &str, id: &str) {
         let key = (account.to_owned(), id.to_owned());
         let mut g = self.inner.lock().unwrap_or_else(|p| p.into_inner());
-        let (order, seen) = &mut *g;
-        if !seen.insert(key.clone()) {
+        if !g.seen.insert(key.clone()) {
             return;
         }
-        order.push_back(key);
-        while order.len() > self.capacity {
-            if let Some(old) = order.pop_front() {
-                seen.remove(&old);
+        g.order.push_back(key);
+        while g.order.len() > self.capacity {
+            if let Some(old) = g.order.pop_front() {
+                g.seen.remove(&old);
             }
         }
     }

@@ -34,6 +34,9 @@ mod source;
 
 use std::future::Future;
 
+/// The request headers a [`WebhookSource`] is given (axum's, re-exported so a source needs no
+/// HTTP crate of its own).
+pub use axum::http::HeaderMap;
 pub use poll::{OutcomeFn, PollAccount, PollOptions, PollOutcome, PollStopper, Polls};
 pub use receiver::{DEFAULT_MAX_BODY, Receiver, WebhookAccount};
 pub use source::WebhookSource;
