@@ -6,6 +6,8 @@ mod hostile;
 mod mirror;
 mod providers;
 mod reliability;
+#[cfg(feature = "serve")]
+mod serve;
 mod support;
 mod tombstones;
 

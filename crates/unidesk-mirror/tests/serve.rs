@@ -88,24 +88,12 @@ type Snapshot = BTreeMap<&'static str, BTreeMap<String, (bool, serde_json::Value
 async fn snapshot(store: &SqliteStore) -> Snapshot {
     let mut out = Snapshot::new();
     for r in Resource::ALL {
-        let table = r.plural();
-        let rows = store
-            .read(move |c| {
-                let mut st = c.prepare(&format!(
-                    "SELECT id, remote_was_deleted, record FROM {table} WHERE account = ?1 ORDER BY id"
-                ))?;
-                let rows = st.query_map([ACCOUNT], |row| {
-                    Ok((row.get::<_, String>(0)?, row.get::<_, i64>(1)? != 0, row.get::<_, String>(2)?))
-                })?;
-                rows.collect::<rusqlite::Result<Vec<_>>>()
-            })
-            .await
-            .expect("reading the store");
+        let rows = store.records(ACCOUNT, r).await.expect("reading the store");
         let map = rows
             .into_iter()
-            .map(|(id, dead, json)| (id, (dead, serde_json::from_str(&json).expect("record JSON"))))
+            .map(|s| (s.id, (s.remote_was_deleted, serde_json::from_str(&s.json).expect("record JSON"))))
             .collect();
-        out.insert(table, map);
+        out.insert(r.plural(), map);
     }
     out
 }
