@@ -31,6 +31,8 @@ struct Switchable {
     inner: SqliteStore,
     down: AtomicBool,
     refused_applies: AtomicU64,
+    /// Milliseconds every apply takes before it commits (a slow database).
+    apply_delay_ms: AtomicU64,
 }
 
 impl Switchable {
@@ -71,6 +73,7 @@ impl Store for Switchable {
             self.refused_applies.fetch_add(1, Ordering::SeqCst);
             return Err(e);
         }
+        tokio::time::sleep(Duration::from_millis(self.apply_delay_ms.load(Ordering::SeqCst))).await;
         self.inner.apply(account, changes).await
     }
     async fn record_error(&self, a: &str, r: Resource, message: &str) -> unidesk_mirror::Result<()> {
@@ -179,7 +182,12 @@ async fn start(retry: WebhookRetry, poll: Option<Duration>) -> Harness {
     let client = client_of(&sim);
     let dir = tempfile::tempdir().expect("tmp");
     let inner = SqliteStore::open(&dir.path().join("webhooks.db")).await.expect("sqlite");
-    let store = Arc::new(Switchable { inner, down: AtomicBool::new(false), refused_applies: AtomicU64::new(0) });
+    let store = Arc::new(Switchable {
+        inner,
+        down: AtomicBool::new(false),
+        refused_applies: AtomicU64::new(0),
+        apply_delay_ms: AtomicU64::new(0),
+    });
     Mirror::new(&client, store.as_ref(), ACCOUNT).sync().await.expect("the initial full sync");
 
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
@@ -497,4 +505,28 @@ async fn unknown_accounts_get_404_and_healthz_answers() {
         .expect("post");
     assert_eq!(resp.status().as_u16(), 413);
     h.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn shutdown_waits_for_the_delivery_being_committed() {
+    let mut h = start(quick_retries(1), None).await;
+    let tickets = ids(&h.client, Resource::Ticket).await;
+    h.store.apply_delay_ms.store(1500, Ordering::SeqCst);
+    let update = TicketUpdate { subject: Some("in flight at shutdown".into()), ..TicketUpdate::default() };
+    h.client.tickets().update(&tickets[0], &update).await.expect("update");
+    // The ticket update and nothing else: wait until the receiver holds it (applying, slowly).
+    let start = Instant::now();
+    while h.deliveries.lock().expect("lock").is_empty() {
+        assert!(start.elapsed() < Duration::from_secs(10), "no delivery arrived");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    let before = snapshot(&h.store.inner).await;
+    assert!(!before["tickets"][&tickets[0]].1.to_string().contains("in flight"), "not committed yet");
+    // Shut down while the commit is under way: the server ends only once it is done.
+    if let Some(tx) = h.shutdown.take() {
+        let _ = tx.send(());
+    }
+    h.server.take().expect("server").await.expect("task").expect("served");
+    let after = snapshot(&h.store.inner).await;
+    assert!(after["tickets"][&tickets[0]].1.to_string().contains("in flight at shutdown"), "the commit was cut short");
 }
