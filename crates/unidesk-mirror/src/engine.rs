@@ -299,7 +299,9 @@ impl<'a> Mirror<'a> {
             }
             let page = self.load(r, &q).await?;
             let next = page.next_cursor;
+            // Only a full pass's first page says anything about the provider's page size.
             if first_page
+                && cp.kind == PassKind::Full
                 && !state.noted_page_size
                 && next.is_some()
                 && (page.items.len() as u64) < u64::from(self.options.page_size)
