@@ -54,6 +54,7 @@ impl std::fmt::Debug for WebhookAccount {
 #[derive(Clone)]
 pub struct Receiver {
     inner: Arc<Inner>,
+    max_body: usize,
 }
 
 struct Inner {
@@ -61,7 +62,6 @@ struct Inner {
     accounts: HashMap<(String, String), Arc<dyn WebhookSource>>,
     applied: Applied,
     in_flight: Arc<Semaphore>,
-    max_body: usize,
 }
 
 impl std::fmt::Debug for Receiver {
@@ -71,7 +71,7 @@ impl std::fmt::Debug for Receiver {
         f.debug_struct("Receiver")
             .field("store", &self.inner.store.describe())
             .field("accounts", &accounts)
-            .field("max_body", &self.inner.max_body)
+            .field("max_body", &self.max_body)
             .finish()
     }
 }
@@ -103,17 +103,15 @@ impl Receiver {
                 accounts: map,
                 applied: Applied::new(REMEMBERED_IDS),
                 in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT as usize)),
-                max_body: DEFAULT_MAX_BODY,
             }),
+            max_body: DEFAULT_MAX_BODY,
         })
     }
 
-    /// Accepts bodies up to `bytes` (default [`DEFAULT_MAX_BODY`]); larger ones get 413.
-    /// Call before [`Self::router`].
+    /// Accepts bodies up to `bytes` (default [`DEFAULT_MAX_BODY`]) in the routers made from
+    /// now on; larger ones get 413.
     pub fn max_body(mut self, bytes: usize) -> Self {
-        if let Some(inner) = Arc::get_mut(&mut self.inner) {
-            inner.max_body = bytes;
-        }
+        self.max_body = bytes;
         self
     }
 
@@ -123,7 +121,7 @@ impl Receiver {
         Router::new()
             .route("/webhooks/{provider}/{account}", post(receive))
             .route("/healthz", get(healthz))
-            .layer(DefaultBodyLimit::max(self.inner.max_body))
+            .layer(DefaultBodyLimit::max(self.max_body))
             .with_state(Arc::clone(&self.inner))
     }
 
