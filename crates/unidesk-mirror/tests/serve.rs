@@ -1,7 +1,11 @@
 //! The webhook path, on real servers over loopback: the Kustomer simulator registers the
 //! receiver as an outbound webhook and delivers signed events to it; the receiver applies them
-//! to a SQLite store in a temp file. The truth is a fresh full sync of the same simulator into
-//! a second store: the two must hold the same live records.
+//! to a SQLite store in a temp file (and, for the 1,000 writes, to a Postgres store in a
+//! throwaway cluster the test starts). The truth is a fresh full sync of the same simulator
+//! into a second store: the two must hold the same live records.
+
+#[path = "postgres/cluster.rs"]
+mod cluster;
 
 use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -18,17 +22,58 @@ use unidesk_kustomer::KustomerClient;
 use unidesk_kustomer::webhook::WebhookReceiver;
 use unidesk_kustomer_sim::{SimConfig, Simulator, WebhookRetry};
 use unidesk_mirror::serve::{PollAccount, PollOptions, Polls, Receiver, WebhookAccount, serve};
+use unidesk_mirror::store::sqlite::StoredRecord;
 use unidesk_mirror::{
-    Applied, Change, Checkpoint, Mirror, MirrorError, PassStart, Reconciled, ResourceStatus, SqliteStore, Store,
-    StoreCapabilities,
+    Applied, Change, Checkpoint, Mirror, MirrorError, PassStart, PostgresStore, Reconciled, ResourceStatus,
+    SqliteStore, Store, StoreCapabilities,
 };
 
 const ACCOUNT: &str = "acme";
 
-/// A SQLite store that can be switched off: while down, every write fails (as a database
-/// that went away would), and the failed applies are counted.
+/// The store the receiver writes: SQLite in a temp file, or a database of a throwaway cluster.
+enum Db {
+    Sqlite { store: SqliteStore, _dir: tempfile::TempDir },
+    Postgres { store: PostgresStore, _cluster: cluster::Cluster },
+}
+
+impl Db {
+    async fn sqlite() -> Db {
+        let dir = tempfile::tempdir().expect("tmp");
+        let store = SqliteStore::open(&dir.path().join("webhooks.db")).await.expect("sqlite");
+        Db::Sqlite { store, _dir: dir }
+    }
+
+    /// `None` (after a loud message) when PostgreSQL is not installed and servers are not
+    /// required; in CI a missing PostgreSQL fails the test.
+    async fn postgres() -> Option<Db> {
+        let cluster = tokio::task::spawn_blocking(|| cluster::Cluster::start(cluster::Durability::Relaxed))
+            .await
+            .expect("cluster start")?;
+        let url = cluster.fresh_database("serve").await;
+        let store = PostgresStore::open(&url).await.expect("postgres");
+        Some(Db::Postgres { store, _cluster: cluster })
+    }
+
+    fn store(&self) -> &dyn Store {
+        match self {
+            Db::Sqlite { store, .. } => store,
+            Db::Postgres { store, .. } => store,
+        }
+    }
+
+    async fn records(&self, r: Resource) -> Vec<StoredRecord> {
+        match self {
+            Db::Sqlite { store, .. } => store.records(ACCOUNT, r).await,
+            Db::Postgres { store, .. } => store.records(ACCOUNT, r).await,
+        }
+        .expect("reading the store")
+    }
+}
+
+/// A store that can be switched off: while down, every write fails (as a database that went
+/// away would), and the failed applies are counted.
 struct Switchable {
-    inner: SqliteStore,
+    inner: Db,
     down: AtomicBool,
     refused_applies: AtomicU64,
     /// Milliseconds every apply takes before it commits (a slow database).
@@ -47,26 +92,26 @@ impl Switchable {
 #[async_trait]
 impl Store for Switchable {
     fn describe(&self) -> String {
-        self.inner.describe()
+        self.inner.store().describe()
     }
     fn capabilities(&self) -> StoreCapabilities {
-        self.inner.capabilities()
+        self.inner.store().capabilities()
     }
     async fn checkpoint(&self, account: &str, resource: Resource) -> unidesk_mirror::Result<Option<Checkpoint>> {
         self.check()?;
-        self.inner.checkpoint(account, resource).await
+        self.inner.store().checkpoint(account, resource).await
     }
     async fn open_pass(&self, account: &str, r: Resource, cp: &Checkpoint) -> unidesk_mirror::Result<PassStart> {
         self.check()?;
-        self.inner.open_pass(account, r, cp).await
+        self.inner.store().open_pass(account, r, cp).await
     }
     async fn commit(&self, a: &str, r: Resource, recs: &[AnyRecord], cp: &Checkpoint) -> unidesk_mirror::Result<()> {
         self.check()?;
-        self.inner.commit(a, r, recs, cp).await
+        self.inner.store().commit(a, r, recs, cp).await
     }
     async fn finish_pass(&self, a: &str, r: Resource, cp: &Checkpoint) -> unidesk_mirror::Result<Reconciled> {
         self.check()?;
-        self.inner.finish_pass(a, r, cp).await
+        self.inner.store().finish_pass(a, r, cp).await
     }
     async fn apply(&self, account: &str, changes: &[Change]) -> unidesk_mirror::Result<Applied> {
         if let Err(e) = self.check() {
@@ -74,24 +119,24 @@ impl Store for Switchable {
             return Err(e);
         }
         tokio::time::sleep(Duration::from_millis(self.apply_delay_ms.load(Ordering::SeqCst))).await;
-        self.inner.apply(account, changes).await
+        self.inner.store().apply(account, changes).await
     }
     async fn record_error(&self, a: &str, r: Resource, message: &str) -> unidesk_mirror::Result<()> {
         self.check()?;
-        self.inner.record_error(a, r, message).await
+        self.inner.store().record_error(a, r, message).await
     }
     async fn status(&self) -> unidesk_mirror::Result<Vec<ResourceStatus>> {
-        self.inner.status().await
+        self.inner.store().status().await
     }
 }
 
 /// Per resource: id → (tombstone, record JSON).
 type Snapshot = BTreeMap<&'static str, BTreeMap<String, (bool, serde_json::Value)>>;
 
-async fn snapshot(store: &SqliteStore) -> Snapshot {
+async fn snapshot(db: &Db) -> Snapshot {
     let mut out = Snapshot::new();
     for r in Resource::ALL {
-        let rows = store.records(ACCOUNT, r).await.expect("reading the store");
+        let rows = db.records(r).await;
         let map = rows
             .into_iter()
             .map(|s| (s.id, (s.remote_was_deleted, serde_json::from_str(&s.json).expect("record JSON"))))
@@ -161,16 +206,15 @@ struct Harness {
     deliveries: Deliveries,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     server: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
-    _dir: tempfile::TempDir,
 }
 
 fn client_of(sim: &Simulator) -> KustomerClient {
     KustomerClient::builder().base_url(sim.base_url()).api_key(sim.api_key()).build().expect("client")
 }
 
-/// The simulator, a SQLite store holding a full sync of it, and the receiver registered as
-/// the simulator's outbound webhook; polls every `poll` when given.
-async fn start(retry: WebhookRetry, poll: Option<Duration>) -> Harness {
+/// The simulator, `db` holding a full sync of it, and the receiver registered as the
+/// simulator's outbound webhook; polls every `poll` when given.
+async fn start(retry: WebhookRetry, poll: Option<Duration>, db: Db) -> Harness {
     let config = SimConfig {
         conversations: 40,
         rate_limit: 1_000_000,
@@ -180,10 +224,8 @@ async fn start(retry: WebhookRetry, poll: Option<Duration>) -> Harness {
     };
     let sim = Simulator::start(config).await.expect("simulator");
     let client = client_of(&sim);
-    let dir = tempfile::tempdir().expect("tmp");
-    let inner = SqliteStore::open(&dir.path().join("webhooks.db")).await.expect("sqlite");
     let store = Arc::new(Switchable {
-        inner,
+        inner: db,
         down: AtomicBool::new(false),
         refused_applies: AtomicU64::new(0),
         apply_delay_ms: AtomicU64::new(0),
@@ -223,15 +265,14 @@ async fn start(retry: WebhookRetry, poll: Option<Duration>) -> Harness {
     let server = tokio::spawn(serve(listener, receiver, polls, async move {
         let _ = rx.await;
     }));
-    Harness { sim, client, store, base, token, deliveries, shutdown: Some(tx), server: Some(server), _dir: dir }
+    Harness { sim, client, store, base, token, deliveries, shutdown: Some(tx), server: Some(server) }
 }
 
 impl Harness {
     /// A fresh full sync of the simulator as it is now, into a new store.
     async fn truth(&self) -> Snapshot {
-        let dir = tempfile::tempdir().expect("tmp");
-        let fresh = SqliteStore::open(&dir.path().join("fresh.db")).await.expect("sqlite");
-        Mirror::new(&client_of(&self.sim), &fresh, ACCOUNT).sync().await.expect("a fresh full sync");
+        let fresh = Db::sqlite().await;
+        Mirror::new(&client_of(&self.sim), fresh.store(), ACCOUNT).sync().await.expect("a fresh full sync");
         snapshot(&fresh).await
     }
 
@@ -379,7 +420,20 @@ fn quick_retries(attempts: u32) -> WebhookRetry {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_thousand_writes_by_webhook_equal_a_fresh_full_sync_and_replays_and_forgeries_change_nothing() {
-    let h = start(quick_retries(5), None).await;
+    thousand_writes(Db::sqlite().await).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn into_postgres_a_thousand_writes_by_webhook_equal_a_fresh_full_sync() {
+    let Some(db) = Db::postgres().await else { return };
+    thousand_writes(db).await;
+}
+
+/// 1,000 writes by webhook into `db` equal a fresh full sync; replays and forgeries change
+/// nothing.
+async fn thousand_writes(db: Db) {
+    let kind = if matches!(db, Db::Sqlite { .. }) { "sqlite" } else { "postgres" };
+    let h = start(quick_retries(5), None, db).await;
     let deleted = writes(&h.client, 1000, 1).await;
     let truth = h.truth().await;
     let mirrored = h.converge(&truth, Duration::from_secs(60)).await;
@@ -393,7 +447,7 @@ async fn a_thousand_writes_by_webhook_equal_a_fresh_full_sync_and_replays_and_fo
         expected.insert(t, v);
     }
     assert_eq!(tombstones(&mirrored), expected, "tombstones are the deleted records");
-    println!("webhooks: {delivered} deliveries, {records} live records equal to a fresh full sync");
+    println!("webhooks into {kind}: {delivered} deliveries, {records} live records equal to a fresh full sync");
 
     // A replayed delivery (an early one, long superseded) changes nothing: answered as a
     // duplicate by this receiver…
@@ -453,7 +507,7 @@ async fn a_thousand_writes_by_webhook_equal_a_fresh_full_sync_and_replays_and_fo
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn events_sent_while_the_store_is_down_are_retried_by_the_simulator() {
-    let h = start(quick_retries(8), None).await;
+    let h = start(quick_retries(8), None, Db::sqlite().await).await;
     h.store.down.store(true, Ordering::SeqCst);
     writes(&h.client, 100, 2).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -469,7 +523,7 @@ async fn events_sent_while_the_store_is_down_are_retried_by_the_simulator() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn events_lost_while_the_store_is_down_are_recovered_by_the_poll() {
     // One attempt per delivery: what fails while the store is down is lost for good.
-    let h = start(quick_retries(1), Some(Duration::from_millis(500))).await;
+    let h = start(quick_retries(1), Some(Duration::from_millis(500)), Db::sqlite().await).await;
     h.store.down.store(true, Ordering::SeqCst);
     writes(&h.client, 100, 3).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
@@ -485,7 +539,7 @@ async fn events_lost_while_the_store_is_down_are_recovered_by_the_poll() {
 
 #[tokio::test]
 async fn unknown_accounts_get_404_and_healthz_answers() {
-    let h = start(quick_retries(1), None).await;
+    let h = start(quick_retries(1), None, Db::sqlite().await).await;
     let health: serde_json::Value =
         reqwest::get(format!("{}/healthz", h.base)).await.expect("healthz").json().await.expect("json");
     assert_eq!(health["status"], "ok");
@@ -509,7 +563,7 @@ async fn unknown_accounts_get_404_and_healthz_answers() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn shutdown_waits_for_the_delivery_being_committed() {
-    let mut h = start(quick_retries(1), None).await;
+    let mut h = start(quick_retries(1), None, Db::sqlite().await).await;
     let tickets = ids(&h.client, Resource::Ticket).await;
     h.store.apply_delay_ms.store(1500, Ordering::SeqCst);
     let update = TicketUpdate { subject: Some("in flight at shutdown".into()), ..TicketUpdate::default() };
