@@ -11,11 +11,13 @@ pub struct FaultConfig {
     pub seed: u64,
     /// Latency added to every request.
     pub latency: Duration,
+    /// Share of bulk-operation items that fail with an injected fault; `None`: `rate`.
+    pub item_rate: Option<f64>,
 }
 
 impl Default for FaultConfig {
     fn default() -> Self {
-        FaultConfig { rate: 0.0, seed: 7, latency: Duration::ZERO }
+        FaultConfig { rate: 0.0, seed: 7, latency: Duration::ZERO, item_rate: None }
     }
 }
 

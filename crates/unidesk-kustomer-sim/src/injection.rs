@@ -25,6 +25,7 @@ pub(crate) struct FaultPlan {
     items: fastrand::Rng,
     burst: u32,
     rate_override: Option<f64>,
+    item_rate_override: Option<f64>,
     forced: Option<u16>,
     queued: VecDeque<Fault>,
 }
@@ -37,6 +38,7 @@ impl FaultPlan {
             items: fastrand::Rng::with_seed(seed ^ 0x0b01_c0de),
             burst: 0,
             rate_override: None,
+            item_rate_override: None,
             forced: None,
             queued: VecDeque::new(),
         }
@@ -45,6 +47,11 @@ impl FaultPlan {
     /// Replaces the configured fault rate.
     pub(crate) fn set_rate(&mut self, rate: f64) {
         self.rate_override = Some(rate.clamp(0.0, 1.0));
+    }
+
+    /// Replaces the share of failing bulk items.
+    pub(crate) fn set_item_rate(&mut self, rate: f64) {
+        self.item_rate_override = Some(rate.clamp(0.0, 1.0));
     }
 
     /// Answers every request with `status` until cleared with `None`.
@@ -57,10 +64,11 @@ impl FaultPlan {
         self.queued.push_back(fault);
     }
 
-    /// The fault for one item of a bulk operation, at the same rate as requests: a status
-    /// (500, 503 or 429) the item fails with, or `None` to apply it.
+    /// The fault for one item of a bulk operation: a status (500, 503 or 429) the item fails
+    /// with, or `None` to apply it. `rate` is the configured item rate; the item rate set with
+    /// [`FaultPlan::set_item_rate`] wins, then the request rate set with [`FaultPlan::set_rate`].
     pub(crate) fn draw_item(&mut self, rate: f64) -> Option<u16> {
-        let rate = self.rate_override.unwrap_or(rate);
+        let rate = self.item_rate_override.or(self.rate_override).unwrap_or(rate);
         if rate <= 0.0 || self.items.f64() >= rate {
             return None;
         }

@@ -88,6 +88,11 @@ impl Shared {
         lock(&self.faults).set_rate(rate);
     }
 
+    /// See [`crate::Simulator::set_item_fault_rate`].
+    pub(crate) fn set_item_fault_rate(&self, rate: f64) {
+        lock(&self.faults).set_item_rate(rate);
+    }
+
     /// See [`crate::Simulator::force_status`].
     pub(crate) fn force_status(&self, status: Option<u16>) {
         lock(&self.faults).force(status);

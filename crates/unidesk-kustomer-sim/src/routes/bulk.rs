@@ -156,7 +156,7 @@ fn apply(sim: &Shared, item: Item) -> Outcome {
         Op::Update(id, _) | Op::Delete(id) => Some(id.clone()),
     };
     let mut out = Outcome { index: item.index, client_ref: item.client_ref, id, result: Ok("") };
-    if let Some(status) = lock(&sim.faults).draw_item(sim.config.faults.rate) {
+    if let Some(status) = lock(&sim.faults).draw_item(sim.config.faults.item_rate.unwrap_or(sim.config.faults.rate)) {
         out.result =
             Err(json!({ "status": status, "code": "injected_fault", "detail": "Injected fault", "retryable": true }));
         return out;

@@ -12,6 +12,7 @@ use serde_json::{Map, Value, json};
 use crate::coll::Coll;
 use crate::doc::Doc;
 use crate::extract::{JsonBody, Paging, Params, PathId};
+use crate::fields::{Spec, accept};
 use crate::record::{Id, RelName};
 use crate::reply::Reply;
 use crate::routes::paged;
@@ -29,7 +30,7 @@ fn recipients(v: &Value) -> bool {
 }
 
 /// The attributes a body may set, with a check of each value.
-const FIELDS: [(&str, fn(&Value) -> bool); 8] = [
+const FIELDS: [Spec; 8] = [
     ("channel", |v| v.as_str().is_some_and(|c| CHANNELS.contains(&c))),
     ("body", Value::is_string),
     ("subject", Value::is_string),
@@ -70,13 +71,10 @@ fn check(sim: &Shared, m: Map<String, Value>) -> Result<Body, Reply> {
                 let ids: Vec<Id> = crate::routes::files::uploaded_ids(sim, &v)?;
                 attrs.insert(k, json!(ids));
             }
-            _ => match FIELDS.iter().find(|(f, _)| *f == k) {
-                Some((_, ok)) if ok(&v) => {
-                    attrs.insert(k, v);
-                }
-                Some(_) => return Err(Reply::invalid(&k, &format!("{k} is not valid"))),
-                None => return Err(Reply::invalid(&k, &format!("{k} is not allowed"))),
-            },
+            _ => {
+                accept(&FIELDS, &k, &v)?;
+                attrs.insert(k, v);
+            }
         }
     }
     Ok(Body { attrs, send_at, conversation })

@@ -14,6 +14,7 @@ use serde_json::{Map, Value};
 use crate::coll::Coll;
 use crate::doc::Doc;
 use crate::extract::{JsonBody, Paging, Params, PathId, PathPair};
+use crate::fields::{Spec, accept};
 use crate::reply::Reply;
 use crate::routes::paged;
 use crate::routes::writes::{check_custom, obj, object_budget};
@@ -38,7 +39,7 @@ impl KParams {
 }
 
 /// The attributes a KObject body may set, with a check of each value's type.
-const FIELDS: [(&str, fn(&Value) -> bool); 9] = [
+const FIELDS: [Spec; 9] = [
     ("title", Value::is_string),
     ("externalId", Value::is_string),
     ("description", Value::is_string),
@@ -120,9 +121,11 @@ fn of_owner(sim: &Shared, coll: Coll, owner: &str, name: &str, q: &KParams, path
     list(sim, name, q, path, |d| d.rel_id(coll.kind()) == Some(owner)).unwrap_or_else(|r| r)
 }
 
-/// Checks a body's attributes and relationships; returns the attributes and the
-/// (relationship, id) pairs to set.
-fn fields(store: &Store, m: &Map<String, Value>) -> Result<(Map<String, Value>, Vec<(Coll, String)>), Reply> {
+/// A checked body: the attributes, and the (relationship, id) pairs to set.
+type Checked = (Map<String, Value>, Vec<(Coll, String)>);
+
+/// Checks a body's attributes and relationships.
+fn fields(store: &Store, m: &Map<String, Value>) -> Result<Checked, Reply> {
     let mut attrs = Map::new();
     let mut rels = Vec::new();
     for (k, v) in m {
@@ -137,13 +140,8 @@ fn fields(store: &Store, m: &Map<String, Value>) -> Result<(Map<String, Value>, 
             attrs.insert(k.clone(), v.clone());
             continue;
         }
-        match FIELDS.iter().find(|(f, _)| f == k) {
-            Some((_, ok)) if ok(v) => {
-                attrs.insert(k.clone(), v.clone());
-            }
-            Some(_) => return Err(Reply::invalid(k, &format!("{k} has the wrong type or value"))),
-            None => return Err(Reply::invalid(k, &format!("{k} is not allowed"))),
-        }
+        accept(&FIELDS, k, v)?;
+        attrs.insert(k.clone(), v.clone());
     }
     check_custom(&attrs)?;
     Ok((attrs, rels))

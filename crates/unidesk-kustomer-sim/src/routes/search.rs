@@ -30,9 +30,12 @@ fn bad(detail: &str) -> Reply {
     Reply::error(400, "bad_request", detail)
 }
 
-/// The records a search looks at.
+/// A record a search found, with its attributes when the search needed them.
+type Hit<'a> = (&'a Id, &'a Rec, Option<Map<String, Value>>);
+
+/// The records a search found.
 enum Source<'a> {
-    Recs(Coll, Vec<(&'a Id, &'a Rec, Option<Map<String, Value>>)>),
+    Recs(Coll, Vec<Hit<'a>>),
     Docs(Vec<&'a Doc>),
 }
 
@@ -94,7 +97,7 @@ fn run(sim: &Shared, query: &Paging, body: Option<Value>) -> Result<Reply, Reply
                     recs.push((id, r, attrs));
                 }
             }
-            let key = |x: &(&Id, &Rec, Option<Map<String, Value>>)| (x.1.created, x.1.updated);
+            let key = |x: &Hit<'_>| (x.1.created, x.1.updated);
             match &sort.field {
                 Field::Created => recs.sort_by(|a, b| (key(a).0, a.0).cmp(&(key(b).0, b.0))),
                 Field::Id => recs.sort_by(|a, b| a.0.cmp(b.0)),

@@ -8,6 +8,7 @@ use serde_json::{Map, Value, json};
 
 use crate::coll::Coll;
 use crate::extract::{JsonBody, PathId};
+use crate::fields::{Spec, accept};
 use crate::record::{Draft, Rec};
 use crate::reply::Reply;
 use crate::routes::listing;
@@ -41,7 +42,7 @@ pub(crate) async fn get(sim: State<Arc<Shared>>, PathId(ids): PathId) -> Reply {
 }
 
 /// The attributes an invitation or update may set, with a check of each value.
-const FIELDS: [(&str, fn(&Value) -> bool); 7] = [
+const FIELDS: [Spec; 7] = [
     ("name", |v| v.as_str().is_some_and(|s| !s.is_empty())),
     ("displayName", Value::is_string),
     ("email", |v| v.as_str().is_some_and(|s| s.contains('@'))),
@@ -54,13 +55,8 @@ const FIELDS: [(&str, fn(&Value) -> bool); 7] = [
 fn fields(m: &Map<String, Value>) -> Result<Map<String, Value>, Reply> {
     let mut out = Map::new();
     for (k, v) in m {
-        match FIELDS.iter().find(|(f, _)| f == k) {
-            Some((_, ok)) if ok(v) => {
-                out.insert(k.clone(), v.clone());
-            }
-            Some(_) => return Err(Reply::invalid(k, &format!("{k} is not valid"))),
-            None => return Err(Reply::invalid(k, &format!("{k} is not allowed"))),
-        }
+        accept(&FIELDS, k, v)?;
+        out.insert(k.clone(), v.clone());
     }
     Ok(out)
 }

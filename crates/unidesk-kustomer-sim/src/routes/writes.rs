@@ -13,7 +13,6 @@ use crate::coll::Coll;
 use crate::extract::{JsonBody, Params, PathId};
 use crate::limits::Scope;
 use crate::record::{Draft, Id, Rec, RelName, Target, ts};
-use crate::render;
 use crate::reply::Reply;
 use crate::routes::sub_statuses;
 use crate::routes::webhooks::notify;
@@ -115,7 +114,8 @@ fn email_taken(sim: &Shared, m: &Attrs, except: Option<&str>) -> Option<String> 
         .find_map(|(_, r)| r.customer_keys()?.emails.iter().map(|e| e.to_lowercase()).find(|x| wanted.contains(x)))
 }
 
-/// `{"data": record}` with the given status and headers, after notifying webhooks.
+/// `{"data": record}` with the given status and headers, after announcing the write (audit
+/// log and webhooks).
 pub(crate) fn written(
     sim: &Shared,
     coll: Coll,
@@ -125,12 +125,10 @@ pub(crate) fn written(
     status: u16,
     headers: Vec<(&'static str, String)>,
 ) -> Reply {
-    notify(sim, coll, verb, id, rec);
-    Reply::raw(status, render::single(rec, coll, id, &[])).with_headers(headers)
+    written_with(sim, coll, verb, id, rec, status, None).with_headers(headers)
 }
 
-/// As [`written`], the audit entry carrying the attributes' `changes`.
-#[allow(clippy::too_many_arguments)]
+/// As [`written`] without headers, the audit entry carrying the attributes' `changes`.
 fn written_with(
     sim: &Shared,
     coll: Coll,
@@ -138,21 +136,16 @@ fn written_with(
     id: &str,
     rec: &Rec,
     status: u16,
-    headers: Vec<(&'static str, String)>,
     changes: Option<Value>,
 ) -> Reply {
     let mut data = Vec::new();
     rec.write_json(&mut data, coll, id);
     crate::events::publish(sim, coll.kind(), verb, id, &data, changes);
-    Reply::raw(status, data_envelope(data)).with_headers(headers)
-}
-
-fn data_envelope(record: Vec<u8>) -> Vec<u8> {
-    let mut out = Vec::with_capacity(record.len() + 10);
+    let mut out = Vec::with_capacity(data.len() + 10);
     out.extend_from_slice(b"{\"data\":");
-    out.extend_from_slice(&record);
+    out.extend_from_slice(&data);
     out.push(b'}');
-    out
+    Reply::raw(status, out)
 }
 
 /// `POST /v1/<conversations|customers|companies>`.
@@ -312,7 +305,7 @@ pub(crate) fn update_in(
     let rec = rec.clone();
     store.define_new(coll, custom.as_ref());
     drop(store);
-    Ok(written_with(sim, coll, "update", id, &rec, 200, headers, changes))
+    Ok(written_with(sim, coll, "update", id, &rec, 200, changes).with_headers(headers))
 }
 
 /// `DELETE /v1/<conversations|customers>/{id}`: see [`delete_record`]; 404 for a record that
