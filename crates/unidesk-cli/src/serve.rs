@@ -45,7 +45,7 @@ pub(crate) async fn run(cli: &Cli, args: &ServeArgs, matches: &ArgMatches) -> Re
     };
     let store: Arc<dyn Store> = Arc::from(spec.open().await.map_err(mirror_error)?);
     let webhooks: Vec<WebhookAccount> = accounts.iter().map(|a| a.webhook.clone()).collect();
-    let receiver = Receiver::new(Arc::clone(&store), webhooks).map_err(mirror_error)?;
+    let receiver = Receiver::new(Arc::clone(&store), webhooks).map_err(|e| CliError::usage(e.to_string()))?;
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .map_err(|e| CliError::other(format!("listening on {listen}: {e}")))?;

@@ -38,7 +38,7 @@ use std::future::Future;
 /// HTTP crate of its own).
 pub use axum::http::HeaderMap;
 pub use poll::{OutcomeFn, PollAccount, PollOptions, PollOutcome, PollStopper, Polls};
-pub use receiver::{DEFAULT_MAX_BODY, Receiver, WebhookAccount};
+pub use receiver::{DEFAULT_MAX_BODY, Receiver, ReceiverError, WebhookAccount};
 pub use source::WebhookSource;
 
 /// Serves `receiver` on `listener` until `shutdown` resolves, with `polls` (if any) running

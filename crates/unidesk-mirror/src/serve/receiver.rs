@@ -16,7 +16,6 @@ use unidesk_core::Error;
 use super::changes::change_of;
 use super::dedupe::Applied;
 use super::source::WebhookSource;
-use crate::error::{MirrorError, Result};
 use crate::store::Store;
 
 /// The largest delivery body accepted by default (1 MiB).
@@ -27,6 +26,26 @@ const REMEMBERED_IDS: usize = 100_000;
 
 /// Applies running at once, at most (a bound on the permits [`Receiver::drain`] waits for).
 const MAX_IN_FLIGHT: u32 = 1 << 20;
+
+/// Why a [`Receiver`] cannot be built.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ReceiverError {
+    /// The store cannot apply single changes (a JSONL folder).
+    #[error("{store} cannot apply webhook events (it cannot upsert): use sqlite:PATH or postgres://…")]
+    CannotUpsert {
+        /// The store, as described.
+        store: String,
+    },
+    /// Two accounts share a provider and name.
+    #[error("webhook account {provider}/{name} is given twice")]
+    DuplicateAccount {
+        /// The provider.
+        provider: String,
+        /// The account.
+        name: String,
+    },
+}
 
 /// One account the receiver accepts deliveries for, at `/webhooks/{provider}/{name}`.
 #[derive(Clone)]
@@ -80,21 +99,15 @@ impl Receiver {
     /// A receiver writing into `store` for `accounts`. The store must upsert
     /// ([`crate::StoreCapabilities::upsert`]: SQLite, Postgres; not a JSONL folder); two
     /// accounts may not share a provider and name.
-    pub fn new(store: Arc<dyn Store>, accounts: Vec<WebhookAccount>) -> Result<Receiver> {
+    pub fn new(store: Arc<dyn Store>, accounts: Vec<WebhookAccount>) -> Result<Receiver, ReceiverError> {
         if !store.capabilities().upsert {
-            return Err(MirrorError::Unsupported {
-                store: "this store",
-                operation: "webhook events (it cannot upsert)",
-            });
+            return Err(ReceiverError::CannotUpsert { store: store.describe() });
         }
         let mut map = HashMap::with_capacity(accounts.len());
         for a in accounts {
             let key = (a.provider.clone(), a.name.clone());
             if map.insert(key, a.source).is_some() {
-                return Err(MirrorError::InvalidInput {
-                    resource: unidesk_core::Resource::Ticket,
-                    message: format!("webhook account {}/{} is given twice", a.provider, a.name),
-                });
+                return Err(ReceiverError::DuplicateAccount { provider: a.provider, name: a.name });
             }
         }
         Ok(Receiver {
@@ -216,4 +229,27 @@ fn refused(provider: &str, account: &str, e: &Error) -> Response {
     tracing::warn!(provider, account, status = status.as_u16(), error = %e, "webhook delivery refused");
     let message = if status == StatusCode::UNAUTHORIZED { "verification failed".to_owned() } else { e.to_string() };
     answer(status, json!({ "error": unidesk_core::one_line(&message, 300) }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::jsonl::JsonlStore;
+    use crate::store::sqlite::SqliteStore;
+
+    fn account(name: &str) -> WebhookAccount {
+        let source = |_: &HeaderMap, _: &[u8]| -> Result<Vec<unidesk_core::Event>, Error> { Ok(Vec::new()) };
+        WebhookAccount { provider: "kustomer".into(), name: name.into(), source: Arc::new(source) }
+    }
+
+    #[tokio::test]
+    async fn a_store_that_cannot_upsert_and_a_repeated_account_are_refused() {
+        let dir = tempfile::tempdir().expect("tmp");
+        let (jsonl, _) = JsonlStore::open(dir.path(), &crate::Filter::default(), None).await.expect("jsonl");
+        let e = Receiver::new(Arc::new(jsonl), vec![account("a")]).expect_err("jsonl cannot upsert");
+        assert!(matches!(e, ReceiverError::CannotUpsert { .. }), "{e}");
+        let sqlite = SqliteStore::open(&dir.path().join("m.db")).await.expect("sqlite");
+        let e = Receiver::new(Arc::new(sqlite), vec![account("a"), account("a")]).expect_err("twice");
+        assert!(matches!(e, ReceiverError::DuplicateAccount { .. }), "{e}");
+    }
 }
