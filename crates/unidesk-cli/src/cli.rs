@@ -339,6 +339,9 @@ pub(crate) struct ServeArgs {
     /// On shutdown, seconds a poll under way may take to finish (it resumes from its checkpoint).
     #[arg(long, default_value_t = 30)]
     pub(crate) grace: u64,
+    /// Accounts polled at once, at most.
+    #[arg(long, default_value_t = 4)]
+    pub(crate) concurrency: usize,
     /// No line per poll on stderr (failures are still shown).
     #[arg(long)]
     pub(crate) quiet: bool,

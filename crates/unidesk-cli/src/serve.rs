@@ -56,6 +56,7 @@ pub(crate) async fn run(cli: &Cli, args: &ServeArgs, matches: &ArgMatches) -> Re
             every,
             sync: SyncOptions { page_size: args.page_size, ..SyncOptions::default() },
             grace: Duration::from_secs(args.grace),
+            concurrency: args.concurrency.max(1),
             on_outcome: Some(Arc::new(move |o: &PollOutcome<'_>| report(o, quiet))),
         };
         let targets = accounts.iter().map(|a| PollAccount { name: a.webhook.name.clone(), desk: Arc::clone(&a.desk) });

@@ -584,3 +584,46 @@ async fn shutdown_waits_for_the_delivery_being_committed() {
     let after = snapshot(&h.store.inner).await;
     assert!(after["tickets"][&tickets[0]].1.to_string().contains("in flight at shutdown"), "the commit was cut short");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn polls_sync_every_account_under_a_concurrency_of_one_then_stop() {
+    let db = Db::sqlite().await;
+    let store: Arc<dyn Store> = match &db {
+        Db::Sqlite { store, .. } => Arc::new(store.clone()),
+        Db::Postgres { .. } => unreachable!("a SQLite database"),
+    };
+    let names = ["a", "b", "c"];
+    let accounts = names
+        .iter()
+        .map(|n| PollAccount {
+            name: (*n).into(),
+            desk: Arc::new(unidesk_memory::MemoryHelpdesk::with_sample_data(30)),
+        })
+        .collect();
+    let outcomes = Arc::new(Mutex::new(Vec::<(String, bool)>::new()));
+    let seen = Arc::clone(&outcomes);
+    let options = PollOptions {
+        every: Duration::from_secs(3600),
+        concurrency: 1,
+        on_outcome: Some(Arc::new(move |o| seen.lock().expect("lock").push((o.account.to_owned(), o.result.is_ok())))),
+        ..PollOptions::default()
+    };
+    let polls = Polls::spawn(Arc::clone(&store), accounts, options);
+    let start = Instant::now();
+    while outcomes.lock().expect("lock").len() < names.len() {
+        assert!(start.elapsed() < Duration::from_secs(30), "not every account was polled");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    polls.shutdown().await;
+    let mut polled = outcomes.lock().expect("lock").clone();
+    polled.sort();
+    assert_eq!(polled, names.iter().map(|n| ((*n).to_owned(), true)).collect::<Vec<_>>(), "one run each, all fine");
+    let status = store.status().await.expect("status");
+    for n in names {
+        let rows: Vec<_> = status.iter().filter(|s| s.account == n).collect();
+        assert_eq!(rows.len(), Resource::ALL.len(), "{n}: every resource");
+        assert!(rows.iter().all(|s| s.last_sync.is_some() && !s.in_progress), "{n}: every pass done");
+        let tickets = rows.iter().find(|s| s.resource == Resource::Ticket).expect("tickets");
+        assert_eq!(tickets.records, 30, "{n}");
+    }
+}

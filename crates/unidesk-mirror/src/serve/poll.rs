@@ -5,7 +5,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::sync::watch;
+use tokio::sync::{Semaphore, watch};
 use tokio::task::JoinSet;
 use unidesk_core::Helpdesk;
 
@@ -50,6 +50,8 @@ pub struct PollOptions {
     /// On shutdown, how long a run under way may go on before it is dropped. Dropping it is
     /// safe: each page commits with its checkpoint, so the next start resumes from there.
     pub grace: Duration,
+    /// Accounts synced at once, at most (at least 1).
+    pub concurrency: usize,
     /// Told every run's outcome (the CLI prints them).
     pub on_outcome: Option<OutcomeFn>,
 }
@@ -60,6 +62,7 @@ impl std::fmt::Debug for PollOptions {
             .field("every", &self.every)
             .field("sync", &self.sync)
             .field("grace", &self.grace)
+            .field("concurrency", &self.concurrency)
             .finish()
     }
 }
@@ -70,6 +73,7 @@ impl Default for PollOptions {
             every: Duration::from_secs(300),
             sync: SyncOptions::default(),
             grace: Duration::from_secs(30),
+            concurrency: 4,
             on_outcome: None,
         }
     }
@@ -87,8 +91,10 @@ impl Polls {
     pub fn spawn(store: Arc<dyn Store>, accounts: Vec<PollAccount>, options: PollOptions) -> Polls {
         let (stop, _) = watch::channel(false);
         let mut tasks = JoinSet::new();
+        let slots = Arc::new(Semaphore::new(options.concurrency.max(1)));
         for account in accounts {
-            tasks.spawn(poll_loop(Arc::clone(&store), account, options.clone(), stop.subscribe()));
+            let slots = Arc::clone(&slots);
+            tasks.spawn(poll_loop(Arc::clone(&store), account, options.clone(), slots, stop.subscribe()));
         }
         Polls { stop, tasks }
     }
@@ -131,8 +137,22 @@ async fn stopped(stop: &mut watch::Receiver<bool>) {
     let _ = stop.wait_for(|s| *s).await;
 }
 
-async fn poll_loop(store: Arc<dyn Store>, account: PollAccount, options: PollOptions, mut stop: watch::Receiver<bool>) {
+async fn poll_loop(
+    store: Arc<dyn Store>,
+    account: PollAccount,
+    options: PollOptions,
+    slots: Arc<Semaphore>,
+    mut stop: watch::Receiver<bool>,
+) {
     loop {
+        // At most `concurrency` accounts sync at once; a stop while waiting ends the task.
+        let slot = tokio::select! {
+            slot = Arc::clone(&slots).acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => return,
+            },
+            () = stopped(&mut stop) => return,
+        };
         let mirror =
             Mirror::new(account.desk.as_ref(), store.as_ref(), account.name.as_str()).options(options.sync.clone());
         let run = mirror.sync();
@@ -157,6 +177,7 @@ async fn poll_loop(store: Arc<dyn Store>, account: PollAccount, options: PollOpt
         if *stop.borrow() {
             return;
         }
+        drop(slot);
         tokio::select! {
             () = tokio::time::sleep(options.every) => {}
             () = stopped(&mut stop) => return,
