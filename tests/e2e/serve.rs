@@ -84,6 +84,14 @@ fn serve_applies_simulator_webhooks_refuses_forgeries_and_stops_on_sigterm() {
     let hook_url = format!("http://127.0.0.1:{port}/webhooks/kustomer/acme");
     let token = rt.block_on(register(&sim, &hook_url));
 
+    // Usage errors before anything starts: no secret, an account name that cannot be a URL part.
+    let out = sim.unidesk(&["serve", "--to", &to, "--account", "acme"]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--webhook-secret"));
+    let out = sim.unidesk(&["serve", "--to", &to, "--account", "a/b", "--webhook-secret", "s3cret-hook-value"]);
+    assert_eq!(out.status.code(), Some(2), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(!String::from_utf8_lossy(&out.stderr).contains("s3cret-hook-value"));
+
     let synced = sim.unidesk(&["sync", "--to", &to, "--account", "acme", "--quiet"]);
     assert!(synced.status.success(), "{}", String::from_utf8_lossy(&synced.stderr));
     let listen = format!("127.0.0.1:{port}");

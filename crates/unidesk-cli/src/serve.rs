@@ -66,7 +66,7 @@ pub(crate) async fn run(cli: &Cli, args: &ServeArgs, matches: &ArgMatches) -> Re
     for a in &accounts {
         lines.push(("webhook".to_owned(), format!("http://{addr}/webhooks/{}/{}", a.webhook.provider, a.webhook.name)));
     }
-    lines.push(("poll".to_owned(), poll.map_or_else(|| "off".to_owned(), |d| format!("every {}s", d.as_secs()))));
+    lines.push(("poll".to_owned(), poll.map_or_else(|| "off".to_owned(), |d| format!("every {d:?}"))));
     let shown: Vec<(&str, &str)> = lines.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     output::announce(&shown);
     eprintln!("serving webhooks; Ctrl-C or SIGTERM stops after in-flight deliveries are committed");
@@ -108,6 +108,14 @@ async fn single(cli: &Cli, args: &ServeArgs, matches: &ArgMatches) -> Result<Ser
         return Err(CliError::usage(
             "serve receives a real provider's webhooks: run `unidesk sim` and give its address as --base-url",
         ));
+    }
+    let name_ok =
+        |n: &str| (1..=64).contains(&n.len()) && n.bytes().all(|b| b.is_ascii_alphanumeric() || b"_.-".contains(&b));
+    if !name_ok(&args.account) {
+        return Err(CliError::usage(format!(
+            "--account {:?}: use 1 to 64 of A-Z a-z 0-9 _ . - (it is part of the webhook URL)",
+            args.account
+        )));
     }
     let secret = args.webhook_secret.clone().filter(|s| !s.is_empty()).ok_or_else(|| {
         CliError::usage("give --webhook-secret (or UNIDESK_WEBHOOK_SECRET): deliveries are verified with it")
