@@ -4,6 +4,9 @@ mod attachments;
 mod drill;
 mod hostile;
 mod mirror;
+#[path = "../../crates/unidesk-mirror/tests/postgres/cluster.rs"]
+mod pg_cluster;
+mod postgres;
 mod providers;
 mod reliability;
 #[cfg(feature = "serve")]

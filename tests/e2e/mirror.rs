@@ -2,52 +2,29 @@
 //! moments under 10 % injected faults, then resumed, holds every record exactly once and
 //! equals a fault-free reference sync; `mirror status` reports it.
 
-use std::hash::{BuildHasher, RandomState};
 use std::path::Path;
-use std::time::{Duration, Instant};
 
 use unidesk_core::Resource;
 use unidesk_mirror::{SqliteStore, Store};
 
-use crate::support::{SimChild, unidesk};
+use crate::support::{Contents, SimChild, assert_same_contents, comparable, sync_killed_three_times, unidesk};
 
-/// A stored record: id, tombstone, the record without `ticket_url` (it names the simulator's port).
-type Stored = (String, bool, serde_json::Value);
-
-/// One resource's stored records and its checkpointed count.
-type Contents = (Resource, Vec<Stored>, u64);
-
-/// The records of every resource in the database at `path`, and each one's checkpointed count.
-fn contents(path: &Path) -> Vec<Contents> {
+/// The records of every resource in the database at `path`, and each resource's checkpointed
+/// count.
+fn contents(path: &Path) -> Contents {
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().expect("runtime");
     rt.block_on(async {
         let store = SqliteStore::open(path).await.expect("open");
         let mut out = Vec::new();
         for r in Resource::ALL {
             let rows = store.records("default", r).await.expect("records");
-            let rows = rows
-                .into_iter()
-                .map(|s| {
-                    let mut v: serde_json::Value = serde_json::from_str(&s.json).expect("json");
-                    if let Some(o) = v.as_object_mut() {
-                        o.remove("ticket_url");
-                    }
-                    (s.id, s.remote_was_deleted, v)
-                })
-                .collect();
+            let rows = rows.into_iter().map(|s| comparable(s.id, s.remote_was_deleted, &s.json)).collect();
             let cp = store.checkpoint("default", r).await.expect("checkpoint").expect("synced");
             assert!(cp.done, "{r}: the pass completed");
             out.push((r, rows, cp.records));
         }
         out
     })
-}
-
-/// Records the database holds, by `mirror status`.
-fn stored(sim: &SimChild, to: &str) -> u64 {
-    let out = sim.unidesk(&["mirror", "status", "--to", to, "--format", "json"]);
-    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
-    doc["resources"].as_array().into_iter().flatten().filter_map(|r| r["records"].as_u64()).sum()
 }
 
 #[test]
@@ -63,41 +40,9 @@ fn sqlite_sync_killed_3_times_under_faults_holds_every_record_once_equal_to_a_cl
     let out = clean.unidesk(&["sync", "--to", &format!("sqlite:{}", reference.display()), "--quiet"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
 
-    let random = RandomState::new();
-    let mut kills = 0;
-    let mut runs = 0u64;
-    loop {
-        runs += 1;
-        assert!(runs < 20, "the drill must finish");
-        let started = Instant::now();
-        let mut child = faulty.spawn(&["sync", "--to", &to, "--quiet"]);
-        if kills < 3 {
-            let delay = 300 + random.hash_one(runs) % 2200;
-            std::thread::sleep(Duration::from_millis(delay));
-            if child.try_wait().expect("poll").is_none() {
-                child.kill().expect("SIGKILL");
-                let _ = child.wait();
-                kills += 1;
-                eprintln!("mirror drill: run {runs} killed after {delay} ms, {} records stored", stored(&faulty, &to));
-                continue;
-            }
-        }
-        let out = child.wait_with_output().expect("sync ends");
-        assert!(out.status.success(), "run {runs}: {}", String::from_utf8_lossy(&out.stderr));
-        eprintln!("mirror drill: run {runs} completed in {:?} after {kills} kills", started.elapsed());
-        break;
-    }
-    assert_eq!(kills, 3, "three runs were killed mid-sync");
-
-    let want = contents(&reference);
+    sync_killed_three_times(&faulty, &to, "mirror drill");
     let got = contents(&db);
-    for ((r, want_rows, want_count), (_, got_rows, got_count)) in want.iter().zip(&got) {
-        assert!(!want_rows.is_empty(), "{r}");
-        assert_eq!(got_rows.len(), want_rows.len(), "{r}: as many records as the reference");
-        assert!(got_rows == want_rows, "{r}: the records equal the reference");
-        assert_eq!(got_count, want_count, "{r}: the resumed pass counted each record once");
-        assert_eq!(*got_count as usize, got_rows.len(), "{r}: one listing per stored record");
-    }
+    assert_same_contents("sqlite", &got, &contents(&reference));
     assert_eq!(got[0].1.len(), 10_000);
 
     let status = faulty.unidesk(&["mirror", "status", "--to", &to, "--format", "json"]);

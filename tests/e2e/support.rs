@@ -99,3 +99,69 @@ pub(crate) fn records_in(dir: &std::path::Path, resource: &str) -> Vec<serde_jso
 
 /// The seven resources, in sync order.
 pub(crate) const RESOURCES: [&str; 7] = ["tickets", "comments", "contacts", "accounts", "tags", "teams", "users"];
+
+/// One stored record as the store drills compare it: id, tombstone, and the record without
+/// `ticket_url` (it names the simulator's port).
+pub(crate) type StoredRow = (String, bool, serde_json::Value);
+
+/// What a mirror database holds for one account: per resource, its records and the count its
+/// completed pass checkpointed.
+pub(crate) type Contents = Vec<(unidesk_core::Resource, Vec<StoredRow>, u64)>;
+
+/// A stored record (`json` as the store keeps it) as the drills compare it.
+pub(crate) fn comparable(id: String, tombstone: bool, json: &str) -> StoredRow {
+    let mut v: serde_json::Value = serde_json::from_str(json).expect("json");
+    if let Some(o) = v.as_object_mut() {
+        o.remove("ticket_url");
+    }
+    (id, tombstone, v)
+}
+
+/// Records the database `to` holds, by `mirror status`.
+pub(crate) fn stored(sim: &SimChild, to: &str) -> u64 {
+    let out = sim.unidesk(&["mirror", "status", "--to", to, "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_default();
+    doc["resources"].as_array().into_iter().flatten().filter_map(|r| r["records"].as_u64()).sum()
+}
+
+/// The kill -9 drill's runs: `sync --to TO --quiet` against `sim`, the first three runs killed
+/// with SIGKILL at a random moment (300 to 2,500 ms in), then one run to its end.
+pub(crate) fn sync_killed_three_times(sim: &SimChild, to: &str, label: &str) {
+    use std::hash::{BuildHasher, RandomState};
+    let random = RandomState::new();
+    let mut kills = 0;
+    let mut runs = 0u64;
+    loop {
+        runs += 1;
+        assert!(runs < 20, "the drill must finish");
+        let started = std::time::Instant::now();
+        let mut child = sim.spawn(&["sync", "--to", to, "--quiet"]);
+        if kills < 3 {
+            let delay = 300 + random.hash_one(runs) % 2200;
+            std::thread::sleep(std::time::Duration::from_millis(delay));
+            if child.try_wait().expect("poll").is_none() {
+                child.kill().expect("SIGKILL");
+                let _ = child.wait();
+                kills += 1;
+                eprintln!("{label}: run {runs} killed after {delay} ms, {} records stored", stored(sim, to));
+                continue;
+            }
+        }
+        let out = child.wait_with_output().expect("sync ends");
+        assert!(out.status.success(), "run {runs}: {}", String::from_utf8_lossy(&out.stderr));
+        eprintln!("{label}: run {runs} completed in {:?} after {kills} kills", started.elapsed());
+        break;
+    }
+    assert_eq!(kills, 3, "three runs were killed mid-sync");
+}
+
+/// `got` equals `want` record for record, and each pass counted each stored record once.
+pub(crate) fn assert_same_contents(what: &str, got: &Contents, want: &Contents) {
+    for ((r, want_rows, want_count), (_, got_rows, got_count)) in want.iter().zip(got) {
+        assert!(!want_rows.is_empty(), "{what}/{r}");
+        assert_eq!(got_rows.len(), want_rows.len(), "{what}/{r}: as many records as the reference");
+        assert!(got_rows == want_rows, "{what}/{r}: the records equal the reference");
+        assert_eq!(got_count, want_count, "{what}/{r}: the resumed pass counted each record once");
+        assert_eq!(*got_count as usize, got_rows.len(), "{what}/{r}: one listing per stored record");
+    }
+}

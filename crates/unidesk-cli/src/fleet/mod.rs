@@ -103,6 +103,7 @@ async fn by_jobs(
     queue.enqueue(&jobs.all_jobs()).await.map_err(CliError::other)?;
     let mut opts = WorkerOptions::new(default_worker_id());
     opts.concurrency = concurrency;
+    opts.accounts = Some(jobs.account_names());
     opts.drain = true;
     opts.again = Again::Never;
     opts.max_attempts = 3;

@@ -65,6 +65,7 @@ pub(crate) async fn worker(args: &WorkerArgs) -> Result<(), CliError> {
     queue.register(&jobs.all_jobs()).await.map_err(CliError::other)?;
     let mut opts = WorkerOptions::new(args.worker_id.clone().unwrap_or_else(default_worker_id));
     opts.concurrency = concurrency;
+    opts.accounts = Some(jobs.account_names());
     opts.lease_ttl = Duration::from_secs(args.lease);
     opts.drain = args.drain;
     opts.again = if args.every == 0 { Again::Never } else { Again::After(Duration::from_secs(args.every)) };

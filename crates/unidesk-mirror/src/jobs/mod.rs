@@ -245,13 +245,25 @@ impl JobQueue {
 
     /// Claims one due job for `worker_id` under a lease of `ttl`, or `None` when no job is due.
     pub async fn claim(&self, worker_id: &str, ttl: Duration) -> Result<Option<Lease>, JobError> {
+        self.claim_among(worker_id, ttl, None).await
+    }
+
+    /// [`JobQueue::claim`], among the jobs of `accounts` only when given (a worker claims only
+    /// the accounts it can connect).
+    pub async fn claim_among(
+        &self,
+        worker_id: &str,
+        ttl: Duration,
+        accounts: Option<&[String]>,
+    ) -> Result<Option<Lease>, JobError> {
         let row = self
             .client
             .query_opt(
                 "WITH next AS (
                     SELECT account, resource, state, lease_epoch FROM mirror_jobs
-                     WHERE (state <> 'running' AND due_at <= now())
-                        OR (state = 'running' AND lease_until < now())
+                     WHERE ((state <> 'running' AND due_at <= now())
+                        OR (state = 'running' AND lease_until < now()))
+                       AND ($3::text[] IS NULL OR account = ANY($3::text[]))
                      ORDER BY due_at NULLS LAST, account, resource
                      LIMIT 1
                        FOR UPDATE SKIP LOCKED),
@@ -271,7 +283,7 @@ impl JobQueue {
                     INSERT INTO mirror_job_claims (account, resource, epoch, worker_id, claimed_at, lease_until)
                     SELECT account, resource, lease_epoch, $1, now(), lease_until FROM claimed)
                  SELECT account, resource, lease_epoch, attempts FROM claimed",
-                &[&worker_id, &secs(ttl)],
+                &[&worker_id, &secs(ttl), &accounts],
             )
             .await?;
         Ok(row.map(|r| Lease {
@@ -393,12 +405,18 @@ impl JobQueue {
     /// Whether a draining worker may stop: no job is pending, running (lease live or not), or
     /// failed with a retry still to come.
     pub async fn drained(&self) -> Result<bool, JobError> {
+        self.drained_among(None).await
+    }
+
+    /// [`JobQueue::drained`], among the jobs of `accounts` only when given.
+    pub async fn drained_among(&self, accounts: Option<&[String]>) -> Result<bool, JobError> {
         let row = self
             .client
             .query_one(
                 "SELECT count(*) FROM mirror_jobs
-                  WHERE state IN ('pending', 'running') OR (state = 'failed' AND due_at IS NOT NULL)",
-                &[],
+                  WHERE (state IN ('pending', 'running') OR (state = 'failed' AND due_at IS NOT NULL))
+                    AND ($1::text[] IS NULL OR account = ANY($1::text[]))",
+                &[&accounts],
             )
             .await?;
         Ok(row.get::<_, i64>(0) == 0)

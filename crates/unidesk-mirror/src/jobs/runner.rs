@@ -12,6 +12,7 @@ use super::Lease;
 use super::worker::{JobRunner, RunError};
 use crate::accounts::{AccountsFile, Connect};
 use crate::engine::{Mirror, SyncOptions};
+use crate::store::Store;
 use crate::store::postgres::PostgresStore;
 
 /// Runs mirror jobs for the accounts of an accounts file (see the module docs). Each account
@@ -34,6 +35,11 @@ impl MirrorJobs {
     /// Jobs of `accounts` into `store`, connecting through `connect`, syncing with `options`.
     pub fn new(store: PostgresStore, accounts: AccountsFile, connect: Arc<dyn Connect>, options: SyncOptions) -> Self {
         MirrorJobs { store, accounts, connect, options, desks: Mutex::new(HashMap::new()) }
+    }
+
+    /// The accounts' names (to claim only their jobs: [`super::worker::WorkerOptions::accounts`]).
+    pub fn account_names(&self) -> Vec<String> {
+        self.accounts.accounts.iter().map(|a| a.name.clone()).collect()
     }
 
     /// Every (account, resource) job of the accounts file, to [`super::JobQueue::enqueue`].
@@ -64,8 +70,15 @@ impl MirrorJobs {
 impl JobRunner for MirrorJobs {
     async fn run(&self, lease: &Lease) -> Result<(), RunError> {
         let resource: Resource = lease.resource.parse()?;
-        let desk = self.desk(&lease.account).await?;
         let store = self.store.with_lease(lease.clone());
+        let desk = match self.desk(&lease.account).await {
+            Ok(d) => d,
+            Err(e) => {
+                // Shown by `mirror status` until a pass of the resource completes.
+                let _ = store.record_error(&lease.account, resource, &format!("connecting: {e}")).await;
+                return Err(e);
+            }
+        };
         Mirror::new(desk.as_ref(), &store, lease.account.clone())
             .options(self.options.clone())
             .sync_resources(&[resource])

@@ -39,6 +39,8 @@ pub struct WorkerOptions {
     pub again: Again,
     /// Claims of a failing job before it stays failed (until enqueued again).
     pub max_attempts: i32,
+    /// Only the jobs of these accounts (`None`: every job). Draining waits for these only.
+    pub accounts: Option<Vec<String>>,
 }
 
 impl WorkerOptions {
@@ -53,6 +55,7 @@ impl WorkerOptions {
             drain: false,
             again: Again::After(Duration::from_secs(300)),
             max_attempts: 5,
+            accounts: None,
         }
     }
 }
@@ -121,12 +124,15 @@ pub async fn run(
     loop {
         let mut claimed_any = false;
         while !stopping && running.len() < opts.concurrency.max(1) {
-            let Some(lease) = queue.claim(&opts.worker_id, opts.lease_ttl).await? else { break };
+            let Some(lease) = queue.claim_among(&opts.worker_id, opts.lease_ttl, opts.accounts.as_deref()).await?
+            else {
+                break;
+            };
             tracing::info!(account = %lease.account, resource = %lease.resource, epoch = lease.epoch, "claimed");
             claimed_any = true;
             running.spawn(run_one(queue.clone(), runner.clone(), lease, opts.clone()));
         }
-        if running.is_empty() && (stopping || (opts.drain && queue.drained().await?)) {
+        if running.is_empty() && (stopping || (opts.drain && queue.drained_among(opts.accounts.as_deref()).await?)) {
             return Ok(results);
         }
         if claimed_any && running.len() < opts.concurrency {

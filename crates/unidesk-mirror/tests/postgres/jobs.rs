@@ -182,3 +182,19 @@ async fn three_draining_workers_run_every_job_once_at_a_time_and_retry_failures(
     assert!(q.jobs().await.expect("jobs").iter().all(|j| j.state == JobState::Done));
     assert!(overlapping_claims(&q.claims().await.expect("claims")).is_empty());
 }
+
+#[tokio::test]
+async fn a_worker_claims_and_drains_only_the_accounts_it_knows() {
+    let Some((_url, q)) = queue("among").await else { return };
+    q.enqueue(&jobs(2, &["tickets"])).await.expect("enqueue");
+    let mine = vec!["acct01".to_owned()];
+    let l = q.claim_among("w", Duration::from_secs(5), Some(&mine)).await.expect("claim").expect("due");
+    assert_eq!(l.account, "acct01");
+    assert!(q.claim_among("w", Duration::from_secs(5), Some(&mine)).await.expect("claim").is_none());
+    q.finish(&l, Again::Never).await.expect("finish");
+    assert!(q.drained_among(Some(&mine)).await.expect("drained"), "acct01's jobs are done");
+    assert!(!q.drained().await.expect("drained"), "acct00's job is still pending");
+    assert_eq!(q.register(&jobs(2, &["tickets"])).await.expect("register"), 0);
+    let states: Vec<JobState> = q.jobs().await.expect("jobs").into_iter().map(|j| j.state).collect();
+    assert_eq!(states, [JobState::Pending, JobState::Done], "register leaves existing jobs as they are");
+}
