@@ -409,11 +409,13 @@ async fn writes(client: &KustomerClient, n: usize, seed: u64) -> BTreeMap<&'stat
     deleted.into_inner().expect("lock")
 }
 
+/// `attempts` deliveries at most, 200 ms apart at first, then up to 1 s apart: 30 attempts
+/// cover about 28 s of a receiver answering 503.
 fn quick_retries(attempts: u32) -> WebhookRetry {
     WebhookRetry {
         attempts,
         first: Duration::from_millis(200),
-        max: Duration::from_millis(800),
+        max: Duration::from_secs(1),
         timeout: Duration::from_secs(5),
     }
 }
@@ -433,7 +435,7 @@ async fn into_postgres_a_thousand_writes_by_webhook_equal_a_fresh_full_sync() {
 /// nothing.
 async fn thousand_writes(db: Db) {
     let kind = if matches!(db, Db::Sqlite { .. }) { "sqlite" } else { "postgres" };
-    let h = start(quick_retries(5), None, db).await;
+    let h = start(quick_retries(10), None, db).await;
     let deleted = writes(&h.client, 1000, 1).await;
     let truth = h.truth().await;
     let mirrored = h.converge(&truth, Duration::from_secs(60)).await;
@@ -507,16 +509,27 @@ async fn thousand_writes(db: Db) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn events_sent_while_the_store_is_down_are_retried_by_the_simulator() {
-    let h = start(quick_retries(8), None, Db::sqlite().await).await;
+    // The retries must outlast the outage: 30 attempts span about 28 s, the outage lasts as
+    // long as the writes take (about a second unloaded) and half a second more.
+    let h = start(quick_retries(30), None, Db::sqlite().await).await;
+    let down_at = Instant::now();
     h.store.down.store(true, Ordering::SeqCst);
     writes(&h.client, 100, 2).await;
     tokio::time::sleep(Duration::from_millis(500)).await;
     let refused = h.store.refused_applies.load(Ordering::SeqCst);
     assert!(refused >= 50, "deliveries reached the receiver while the store was down: {refused}");
     h.store.down.store(false, Ordering::SeqCst);
+    let outage = down_at.elapsed();
+    assert!(
+        outage < Duration::from_secs(20),
+        "the outage ({outage:?}) outlasts the retries: the test is too slow here"
+    );
     let truth = h.truth().await;
-    h.converge(&truth, Duration::from_secs(30)).await;
-    println!("store down: {refused} deliveries answered 503, all applied after the simulator retried");
+    h.converge(&truth, Duration::from_secs(40)).await;
+    println!(
+        "store down for {:.1}s: {refused} deliveries answered 503, all applied after the simulator retried",
+        outage.as_secs_f64()
+    );
     h.stop().await;
 }
 
