@@ -17,15 +17,15 @@ struct Ids {
 
 /// A bounded set of `(account, delivery id)`, oldest forgotten first.
 #[derive(Debug)]
-pub(crate) struct Applied {
+pub(crate) struct RecentIds {
     capacity: usize,
     inner: Mutex<Ids>,
 }
 
-impl Applied {
+impl RecentIds {
     /// Remembers at most `capacity` ids (at least one).
     pub(crate) fn new(capacity: usize) -> Self {
-        Applied { capacity: capacity.max(1), inner: Mutex::default() }
+        RecentIds { capacity: capacity.max(1), inner: Mutex::default() }
     }
 
     /// Whether `id` of `account` was recorded (and not forgotten yet).
@@ -56,7 +56,7 @@ mod tests {
 
     #[test]
     fn ids_are_kept_per_account_and_the_oldest_is_forgotten_first() {
-        let a = Applied::new(2);
+        let a = RecentIds::new(2);
         a.insert("acme", "e1");
         assert!(a.contains("acme", "e1"));
         assert!(!a.contains("globex", "e1"), "per account");

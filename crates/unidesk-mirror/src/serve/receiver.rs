@@ -14,7 +14,7 @@ use tokio::sync::Semaphore;
 use unidesk_core::Error;
 
 use super::changes::change_of;
-use super::dedupe::Applied;
+use super::dedupe::RecentIds;
 use super::source::WebhookSource;
 use crate::store::Store;
 
@@ -79,7 +79,7 @@ pub struct Receiver {
 struct Inner {
     store: Arc<dyn Store>,
     accounts: HashMap<(String, String), Arc<dyn WebhookSource>>,
-    applied: Applied,
+    applied: RecentIds,
     in_flight: Arc<Semaphore>,
 }
 
@@ -114,7 +114,7 @@ impl Receiver {
             inner: Arc::new(Inner {
                 store,
                 accounts: map,
-                applied: Applied::new(REMEMBERED_IDS),
+                applied: RecentIds::new(REMEMBERED_IDS),
                 in_flight: Arc::new(Semaphore::new(MAX_IN_FLIGHT as usize)),
             }),
             max_body: DEFAULT_MAX_BODY,
