@@ -10,6 +10,7 @@ use crate::error::CliError;
 
 /// Where an account lives, for the parts of a webhook's records that name it (Kustomer's
 /// `ticket_url`), so records from webhooks equal those from a sync.
+#[cfg_attr(not(feature = "kustomer"), allow(dead_code, reason = "only Kustomer's records name their host"))]
 pub(crate) struct Location<'a> {
     /// The API base URL, when given.
     pub(crate) base_url: Option<&'a str>,
