@@ -640,3 +640,41 @@ async fn polls_sync_every_account_under_a_concurrency_of_one_then_stop() {
         assert_eq!(tickets.records, 30, "{n}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_provider_that_hangs_up_mid_commit_does_not_cut_the_commit_short() {
+    let h = start(quick_retries(1), None, Db::sqlite().await).await;
+    let tickets = ids(&h.client, Resource::Ticket).await;
+    let update = TicketUpdate { subject: Some("before".into()), ..TicketUpdate::default() };
+    h.client.tickets().update(&tickets[0], &update).await.expect("update");
+    let truth = h.truth().await;
+    h.converge(&truth, Duration::from_secs(10)).await;
+    // A new delivery for that ticket, later than what the store holds, signed with the token.
+    let (_, body) = h.deliveries.lock().expect("lock")[0].clone();
+    let mut event: serde_json::Value = serde_json::from_slice(&body).expect("json");
+    event["id"] = "hang-up-delivery".into();
+    event["data"]["attributes"]["name"] = "after the hang-up".into();
+    event["data"]["attributes"]["updatedAt"] = "2099-01-01T00:00:00.000Z".into();
+    let body = serde_json::to_vec(&event).expect("json");
+    let signature = unidesk_kustomer::webhook::sign(&h.token, &body);
+    // The store takes a second; the client gives up after 100 ms.
+    h.store.apply_delay_ms.store(1000, Ordering::SeqCst);
+    let hung_up = reqwest::Client::new()
+        .post(format!("{}/webhooks/kustomer/{ACCOUNT}", h.base))
+        .header("x-kustomer-webhook-signature", signature)
+        .timeout(Duration::from_millis(100))
+        .body(body)
+        .send()
+        .await;
+    assert!(hung_up.is_err(), "the client hung up before the answer");
+    let start = Instant::now();
+    loop {
+        let now = snapshot(&h.store.inner).await;
+        if now["tickets"][&tickets[0]].1["subject"] == "after the hang-up" {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(10), "the commit was cut short with the connection");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    h.stop().await;
+}
