@@ -99,9 +99,16 @@ fn kobject(
     store.docs.kobjects.entry(name.into()).or_default().insert(id, doc);
 }
 
+/// Customers with an order at most (every other one of the first `2 ×` this many): KObjects
+/// are seeded at a bounded scale so large orgs seed as fast and as small as before.
+const MAX_ORDERS: usize = 2_000;
+/// Companies with shipments at most.
+const MAX_SHIPPING_COMPANIES: usize = 250;
+
 /// Seeds the klasses and their KObjects: an `order` for every other customer (linked to the
-/// customer and its company), two `shipment`s per company (linked to the company; the first
-/// also to an ordering customer of it when there is one), with statuses and sub-statuses.
+/// customer and its company; at most [`MAX_ORDERS`]), two `shipment`s per company (at most
+/// [`MAX_SHIPPING_COMPANIES`] companies; linked to the company, the first also to an ordering
+/// customer of it when there is one), with statuses and sub-statuses.
 pub(crate) fn seed_kobjects(store: &mut Store, rng: &mut fastrand::Rng) {
     let subs: Vec<(Id, DateTime<Utc>)> = store.docs.sub_statuses.values().map(|d| (d.id.clone(), d.created)).collect();
     for (id, at) in subs {
@@ -128,6 +135,7 @@ pub(crate) fn seed_kobjects(store: &mut Store, rng: &mut fastrand::Rng) {
     let customers: Vec<(Id, Option<Id>)> = store
         .coll(Coll::Customers)
         .iter()
+        .take(2 * MAX_ORDERS)
         .map(|(id, r)| (id.clone(), r.rel_id(RelName::Company).map(Id::from)))
         .collect();
     let mut first_customer_of: std::collections::BTreeMap<Id, Id> = std::collections::BTreeMap::new();
@@ -149,7 +157,7 @@ pub(crate) fn seed_kobjects(store: &mut Store, rng: &mut fastrand::Rng) {
             first_customer_of.entry(c.clone()).or_insert_with(|| customer.clone());
         }
     }
-    let companies: Vec<Id> = store.coll(Coll::Companies).keys().cloned().collect();
+    let companies: Vec<Id> = store.coll(Coll::Companies).keys().take(MAX_SHIPPING_COMPANIES).cloned().collect();
     for (i, company) in companies.iter().enumerate() {
         for k in 0..2 {
             let at = t0 + Duration::hours(2) + Duration::minutes((i * 2 + k) as i64 * 5);

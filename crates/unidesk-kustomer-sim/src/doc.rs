@@ -1,6 +1,7 @@
 //! Records of the resources that need no compact form (klasses, KObjects, sub-statuses,
-//! drafts, audit-log entries, webhooks): each kept as a JSON map and, pre-serialized, as the
-//! bytes Kustomer would send, so listings only copy strings.
+//! drafts, audit-log entries, webhooks): each kept as a JSON map and, once first served,
+//! pre-serialized as the bytes Kustomer would send, so listings only copy strings (and
+//! seeding renders nothing).
 
 use std::collections::BTreeMap;
 
@@ -24,44 +25,39 @@ pub(crate) struct Doc {
     pub(crate) updated: DateTime<Utc>,
     /// The attributes other than the clock.
     pub(crate) attrs: Map<String, Value>,
-    /// The relationships, each `{"data":{"id","type"}}`.
-    pub(crate) rels: Map<String, Value>,
-    json: Box<str>,
+    /// The relationships: name, type pointed at, id (rendered `{"data":{"id","type"}}`).
+    rels: Vec<(&'static str, &'static str, Id)>,
+    /// The rendering, made on first use and dropped by [`Doc::refresh`].
+    json: std::sync::OnceLock<Box<str>>,
 }
 
 impl Doc {
-    /// A record, rendered at once.
+    /// A record created (and last updated) at `created`.
     pub(crate) fn new(kind: &str, id: Id, link: String, created: DateTime<Utc>, attrs: Map<String, Value>) -> Doc {
-        let mut d = Doc {
+        Doc {
             kind: kind.into(),
             id,
             link: link.into_boxed_str(),
             created,
             updated: created,
             attrs,
-            rels: Map::new(),
-            json: Box::default(),
-        };
-        d.refresh();
-        d
+            rels: Vec::new(),
+            json: std::sync::OnceLock::new(),
+        }
     }
 
     /// Sets relationship `name` to the record `id` of type `kind` (or removes it for `None`); call
     /// [`Doc::refresh`] after changes.
-    pub(crate) fn set_rel(&mut self, name: &str, kind: &str, id: Option<&str>) {
-        match id {
-            Some(id) => {
-                self.rels.insert(name.to_owned(), json!({ "data": { "type": kind, "id": id } }));
-            }
-            None => {
-                self.rels.remove(name);
-            }
+    pub(crate) fn set_rel(&mut self, name: &'static str, kind: &'static str, id: Option<&str>) {
+        self.rels.retain(|r| r.0 != name);
+        if let Some(id) = id {
+            self.rels.push((name, kind, id.into()));
         }
     }
 
     /// The id relationship `name` points at.
     pub(crate) fn rel_id(&self, name: &str) -> Option<&str> {
-        self.rels.get(name)?.get("data")?.get("id")?.as_str()
+        self.rels.iter().find(|r| r.0 == name).map(|r| &*r.2)
     }
 
     /// Attribute `name` as a string.
@@ -69,8 +65,12 @@ impl Doc {
         self.attrs.get(name).and_then(Value::as_str)
     }
 
-    /// Renders the record again after its parts changed.
+    /// Drops the rendering after the record's parts changed (the next use renders again).
     pub(crate) fn refresh(&mut self) {
+        self.json = std::sync::OnceLock::new();
+    }
+
+    fn render(&self) -> Box<str> {
         let mut attrs = self.attrs.clone();
         attrs.insert("createdAt".into(), Value::String(ts(self.created)));
         attrs.insert("updatedAt".into(), Value::String(ts(self.updated)));
@@ -78,27 +78,30 @@ impl Doc {
             "type": &*self.kind,
             "id": &*self.id,
             "attributes": attrs,
-            "relationships": self.rels,
+            "relationships": self.rels.iter().map(|(name, kind, id)| {
+                ((*name).to_owned(), json!({ "data": { "type": kind, "id": &**id } }))
+            }).collect::<Map<String, Value>>(),
             "links": { "self": &*self.link },
         });
-        self.json = doc.to_string().into_boxed_str();
+        doc.to_string().into_boxed_str()
     }
 
     /// The rendered record.
     pub(crate) fn json(&self) -> &str {
-        &self.json
+        self.json.get_or_init(|| self.render())
     }
 
     /// The record as a JSON value (attributes with the clock).
     pub(crate) fn value(&self) -> Value {
-        serde_json::from_str(&self.json).unwrap_or(Value::Null)
+        serde_json::from_str(self.json()).unwrap_or(Value::Null)
     }
 
     /// `{"data": record}`.
     pub(crate) fn single(&self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(self.json.len() + 10);
+        let json = self.json();
+        let mut out = Vec::with_capacity(json.len() + 10);
         out.extend_from_slice(b"{\"data\":");
-        out.extend_from_slice(self.json.as_bytes());
+        out.extend_from_slice(json.as_bytes());
         out.push(b'}');
         out
     }
@@ -116,7 +119,7 @@ pub(crate) struct Docs {
     /// Reply drafts (`/v1/drafts`).
     pub(crate) drafts: BTreeMap<Id, Doc>,
     /// Audit-log entries (`/v1/audit-logs`), oldest first.
-    pub(crate) audit: BTreeMap<Id, Doc>,
+    pub(crate) audit: BTreeMap<Id, crate::events::Entry>,
 }
 
 impl Docs {

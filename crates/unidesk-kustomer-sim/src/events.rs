@@ -4,8 +4,7 @@
 use chrono::{DateTime, Utc};
 use serde_json::{Map, Value, json};
 
-use crate::doc::Doc;
-use crate::record::{push_str, ts};
+use crate::record::{Id, push_str, ts};
 use crate::state::{Shared, lock};
 use crate::store::Store;
 
@@ -38,25 +37,66 @@ pub(crate) fn publish(sim: &Shared, kind: &str, verb: &str, id: &str, data: &[u8
     crate::hooks::deliver(sim, &name, &body);
 }
 
+/// One audit-log entry, kept compactly and rendered when served.
+#[derive(Debug, Clone)]
+pub(crate) struct Entry {
+    /// Its id (ids grow with every entry).
+    pub(crate) id: Id,
+    /// When the write happened.
+    pub(crate) at: DateTime<Utc>,
+    /// The type of the record written (`conversation`, `kobject.order`…).
+    pub(crate) kind: Box<str>,
+    /// `create`, `update` or `delete`.
+    pub(crate) verb: Box<str>,
+    /// The record's id.
+    pub(crate) object: Id,
+    /// The attributes' changes, for updates.
+    pub(crate) changes: Option<Box<Value>>,
+}
+
+impl Entry {
+    /// `kustomer.<kind>.<verb>`.
+    pub(crate) fn event_name(&self) -> String {
+        format!("kustomer.{}.{}", self.kind, self.verb)
+    }
+
+    /// The entry as Kustomer's audit-log record.
+    pub(crate) fn render(&self) -> Value {
+        let mut attrs = json!({
+            "eventName": self.event_name(),
+            "eventVerb": &*self.verb,
+            "objectType": &*self.kind,
+            "objectId": &*self.object,
+            "userType": "user",
+            "client": "api",
+            "createdAt": ts(self.at),
+            "publishedAt": ts(self.at),
+        });
+        if let Some(c) = &self.changes {
+            attrs["changes"] = (**c).clone();
+        }
+        json!({
+            "type": "audit_log",
+            "id": &*self.id,
+            "attributes": attrs,
+            "relationships": { "user": { "data": { "type": "user", "id": API_USER } } },
+            "links": { "self": format!("/v1/audit-logs/{}", self.id) },
+        })
+    }
+}
+
 /// Appends an audit-log entry for `verb` on `id` of type `kind` at `at`.
 pub(crate) fn audit(store: &mut Store, at: DateTime<Utc>, kind: &str, verb: &str, id: &str, changes: Option<Value>) {
     let entry = store.new_id(0xa0d1_0001);
-    let mut attrs = Map::new();
-    attrs.insert("eventName".into(), json!(format!("kustomer.{kind}.{verb}")));
-    attrs.insert("eventVerb".into(), json!(verb));
-    attrs.insert("objectType".into(), json!(kind));
-    attrs.insert("objectId".into(), json!(id));
-    attrs.insert("userType".into(), json!("user"));
-    attrs.insert("client".into(), json!("api"));
-    attrs.insert("publishedAt".into(), json!(ts(at)));
-    if let Some(c) = changes {
-        attrs.insert("changes".into(), c);
-    }
-    let link = format!("/v1/audit-logs/{entry}");
-    let mut doc = Doc::new("audit_log", entry.clone(), link, at, attrs);
-    doc.set_rel("user", "user", Some(API_USER));
-    doc.refresh();
-    store.docs.audit.insert(entry, doc);
+    let e = Entry {
+        id: entry.clone(),
+        at,
+        kind: kind.into(),
+        verb: verb.into(),
+        object: id.into(),
+        changes: changes.map(Box::new),
+    };
+    store.docs.audit.insert(entry, e);
 }
 
 /// `{"attributes":{name:{"op":"replace","before","after"}}}` for each attribute of `after` that

@@ -49,6 +49,9 @@ async fn seeded_klasses_list_and_kobjects_page_through_links_next() {
     let (recent, _) = walk(&sim, &format!("/v1/klasses/order?fromDate={since}")).await;
     assert_eq!(recent.len(), updated.iter().filter(|u| **u >= since).count());
 
+    let meta = get(&sim, "/v1/metadata/kobject.order").await;
+    assert_eq!(meta["data"]["attributes"]["properties"]["totalNum"]["displayName"], "Total");
+    assert_error(&send(&sim, Method::GET, "/v1/metadata/kobject.nope", None).await, 404, "not_found");
     assert_error(&send(&sim, Method::GET, "/v1/klasses/nope", None).await, 404, "not_found");
     assert_error(&send(&sim, Method::GET, "/v1/klasses/order?fromDate=soon", None).await, 400, "bad_request");
 }

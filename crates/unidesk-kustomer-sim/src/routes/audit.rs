@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use serde::Deserialize;
 use serde_json::{Value, json};
 
-use crate::doc::Doc;
+use crate::events::{API_USER, Entry};
 use crate::extract::Params;
 use crate::record::push_json;
 use crate::reply::Reply;
@@ -89,23 +89,23 @@ fn run(sim: &Shared, q: &Query) -> Result<Reply, Reply> {
         return Err(bad("give before or after, not both"));
     }
     let (start, end) = (time(&q.start, "start")?, time(&q.end, "end")?);
-    let keep = |d: &Doc| {
-        start.is_none_or(|s| d.created >= s)
-            && end.is_none_or(|e| d.created < e)
-            && q.object_type.as_deref().is_none_or(|t| d.str_attr("objectType") == Some(t))
-            && q.object_id.as_deref().is_none_or(|t| d.str_attr("objectId") == Some(t))
-            && q.event_name.as_deref().is_none_or(|t| d.str_attr("eventName") == Some(t))
-            && q.user_id.as_deref().is_none_or(|u| d.rel_id("user") == Some(u))
+    let keep = |d: &Entry| {
+        start.is_none_or(|s| d.at >= s)
+            && end.is_none_or(|e| d.at < e)
+            && q.object_type.as_deref().is_none_or(|t| *d.kind == *t)
+            && q.object_id.as_deref().is_none_or(|t| *d.object == *t)
+            && q.event_name.as_deref().is_none_or(|t| d.event_name() == t)
+            && q.user_id.as_deref().is_none_or(|u| u == API_USER)
     };
     let store = lock(&sim.store);
     let log = &store.docs.audit;
     // Newest first: ids grow with every entry.
-    let matching: Vec<&Doc> = log.values().rev().filter(|d| keep(d)).collect();
+    let matching: Vec<&Entry> = log.values().rev().filter(|d| keep(d)).collect();
     let total = matching.len();
-    let page: Vec<&Doc> = match (&q.before, &q.after) {
+    let page: Vec<&Entry> = match (&q.before, &q.after) {
         (Some(b), _) => matching.iter().copied().filter(|d| *d.id < **b).take(count).collect(),
         (_, Some(a)) => {
-            let newer: Vec<&Doc> = matching.iter().copied().filter(|d| *d.id > **a).collect();
+            let newer: Vec<&Entry> = matching.iter().copied().filter(|d| *d.id > **a).collect();
             newer[newer.len().saturating_sub(count)..].to_vec()
         }
         _ => matching.iter().copied().take(count).collect(),
@@ -128,7 +128,7 @@ fn run(sim: &Shared, q: &Query) -> Result<Reply, Reply> {
         if i > 0 {
             out.push(b',');
         }
-        out.extend_from_slice(d.json().as_bytes());
+        push_json(&mut out, &d.render());
     }
     out.extend_from_slice(b"],\"links\":");
     push_json(&mut out, &links);
