@@ -32,6 +32,8 @@ pub(crate) async fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), CliError>
         Command::Kustomer(args) => return kustomer(cli, matches, args).await,
         Command::Mirror(m) => return crate::mirror::run(&m.op, cli.format).await,
         Command::Worker(w) => return crate::fleet::worker(w).await,
+        #[cfg(feature = "serve")]
+        Command::Serve(a) => return crate::serve::run(cli, a, matches).await,
         Command::Sync(a) if a.accounts.is_some() => {
             return crate::fleet::sync_accounts(a, a.accounts.as_deref().unwrap_or(Path::new(""))).await;
         }
@@ -109,6 +111,8 @@ pub(crate) async fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), CliError>
         | Command::Worker(_) => Ok(()),
         #[cfg(feature = "kustomer")]
         Command::Kustomer(_) => Ok(()),
+        #[cfg(feature = "serve")]
+        Command::Serve(_) => Ok(()),
     }
 }
 

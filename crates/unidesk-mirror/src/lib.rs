@@ -18,6 +18,8 @@ pub mod accounts;
 pub mod engine;
 pub mod error;
 pub mod jobs;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod spec;
 pub mod store;
 

@@ -431,9 +431,15 @@ pub(crate) fn comment_in(sim: &Shared, coll: Coll, conversation: &str, body: Opt
     store.define_new(coll, draft.attrs.get("custom"));
     let rec = draft.into_rec(coll);
     store.insert(coll, id.clone(), rec.clone());
-    if let Some(conv) = store.coll_mut(Coll::Conversations).get_mut(conversation) {
+    let bumped = store.coll_mut(Coll::Conversations).get_mut(conversation).map(|conv| {
         conv.updated = now;
-    }
+        conv.clone()
+    });
     drop(store);
-    Ok(written(sim, coll, "create", &id, &rec, 201, headers))
+    let reply = written(sim, coll, "create", &id, &rec, 201, headers);
+    // The conversation changed too (its updatedAt): announced like any conversation update.
+    if let Some(conv) = bumped {
+        notify(sim, Coll::Conversations, "update", conversation, &conv);
+    }
+    Ok(reply)
 }
