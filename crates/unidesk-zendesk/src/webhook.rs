@@ -29,7 +29,7 @@ use chrono::{DateTime, Utc};
 use hmac::{KeyInit, Mac};
 use reqwest::header::HeaderMap;
 use secrecy::{ExposeSecret, SecretString};
-use serde_json::Value;
+use serde_json::{Value, json};
 use sha2::Sha256;
 use unidesk_core::{
     Account, Comment, Contact, Direction, Error, Event, EventKind, EventObject, FieldChange, Result, Ticket, User,
@@ -312,7 +312,15 @@ pub fn parse_event(body: &[u8], base_url: &str) -> Result<Event> {
                         let field = changed_field(e)
                             .map(str::to_owned)
                             .unwrap_or_else(|| e.trim_end_matches("_changed").to_owned());
-                        let get = |k: &str| ev.get(k).cloned().unwrap_or(Value::Null);
+                        // Status and priority values are normalized like the record's.
+                        let get = |k: &str| {
+                            let v = ev.get(k).cloned().unwrap_or(Value::Null);
+                            match (field.as_str(), v.as_str().map(str::to_lowercase)) {
+                                ("status", Some(s)) => map::status_from_zendesk(&s).map_or(Value::Null, |s| json!(s)),
+                                ("priority", Some(p)) => json!(map::priority_from_zendesk(&p)),
+                                _ => v,
+                            }
+                        };
                         changes.insert(field, FieldChange { before: get("previous"), after: get("current") });
                     }
                     (EventKind::TicketUpdated, EventObject::Ticket(t))
