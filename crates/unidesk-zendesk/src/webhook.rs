@@ -321,7 +321,8 @@ pub fn parse_event(body: &[u8], base_url: &str) -> Result<Event> {
                                 _ => v,
                             }
                         };
-                        changes.insert(field, FieldChange { before: get("previous"), after: get("current") });
+                        let change = FieldChange { before: get("previous"), after: get("current") };
+                        changes.insert(field, change);
                     }
                     (EventKind::TicketUpdated, EventObject::Ticket(t))
                 }
