@@ -49,7 +49,13 @@ fn map(kind: &str, body: &[u8]) -> Option<Value> {
     Some(match kind {
         "ticket" => json!(map::ticket(&parse::<One<wire::Ticket>>(body).item, None, ROOT)),
         "tickets" => {
-            json!(parse::<Listing<wire::Ticket>>(body).items.iter().map(|t| map::ticket(t, None, ROOT)).collect::<Vec<_>>())
+            json!(
+                parse::<Listing<wire::Ticket>>(body)
+                    .items
+                    .iter()
+                    .map(|t| map::ticket(t, None, ROOT))
+                    .collect::<Vec<_>>()
+            )
         }
         "comments" => {
             let l: CommentListing<wire::Comment> = parse(body);
@@ -61,9 +67,15 @@ fn map(kind: &str, body: &[u8]) -> Option<Value> {
         "users" => json!(parse::<Listing<wire::User>>(body).items.iter().map(person).collect::<Vec<_>>()),
         "organization" => json!(map::account(&parse::<One<wire::Organization>>(body).item, None)),
         "groups" => json!(
-            parse::<Listing<wire::Group>>(body).items.iter().map(|g| map::team(g, None, vec!["235323".into()])).collect::<Vec<_>>()
+            parse::<Listing<wire::Group>>(body)
+                .items
+                .iter()
+                .map(|g| map::team(g, None, vec!["235323".into()]))
+                .collect::<Vec<_>>()
         ),
-        "tags" => json!(parse::<Listing<wire::TagCount>>(body).items.iter().map(|t| map::tag(t, None)).collect::<Vec<_>>()),
+        "tags" => {
+            json!(parse::<Listing<wire::TagCount>>(body).items.iter().map(|t| map::tag(t, None)).collect::<Vec<_>>())
+        }
         "ticketfields" => fields(body, Resource::Ticket),
         "userfields" => fields(body, Resource::Contact),
         "organizationfields" => fields(body, Resource::Account),
@@ -80,8 +92,8 @@ fn every_zendesk_fixture_maps_to_its_snapshot() {
         let body = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
         let name = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
         let kind = name.split('_').next().unwrap_or_default();
-        let mapped =
-            map(kind, &body).unwrap_or_else(|| panic!("{name}: unknown fixture kind {kind:?}; name fixtures <kind>_<what>.json"));
+        let mapped = map(kind, &body)
+            .unwrap_or_else(|| panic!("{name}: unknown fixture kind {kind:?}; name fixtures <kind>_<what>.json"));
         insta::with_settings!({ sort_maps => true, description => format!("{kind} fixture, mapped") }, {
             insta::assert_json_snapshot!(json!({ "kind": kind, "normalized": mapped }));
         });
