@@ -3,6 +3,8 @@
 
 #![allow(dead_code, reason = "each test binary uses part of this module")]
 
+pub mod drill;
+
 use std::time::Duration;
 
 use serde_json::Value;
@@ -45,7 +47,7 @@ pub fn client(sim: &Simulator) -> ZendeskClient {
 }
 
 /// Every record of a cursor-paginated list, read with plain HTTP.
-async fn walk(sim: &Simulator, path: &str, key: &str) -> Vec<Value> {
+pub async fn walk(sim: &Simulator, path: &str, key: &str) -> Vec<Value> {
     let http = reqwest::Client::new();
     let mut out = Vec::new();
     let mut after: Option<String> = None;
