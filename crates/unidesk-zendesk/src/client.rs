@@ -67,6 +67,9 @@ pub(crate) struct Call<'a> {
     pub not_found: Option<(Resource, &'a str)>,
     /// Whether the call is an incremental export (its own per-minute limit).
     pub export: bool,
+    /// An `Idempotency-Key` header: Zendesk answers a repeat with the first answer, so the
+    /// call is safe to send again.
+    pub idempotency_key: Option<String>,
 }
 
 impl<'a> Call<'a> {
@@ -80,6 +83,7 @@ impl<'a> Call<'a> {
             idempotent: true,
             not_found: None,
             export: false,
+            idempotency_key: None,
         }
     }
 
@@ -101,6 +105,13 @@ impl<'a> Call<'a> {
 
     pub(crate) fn export(mut self) -> Self {
         self.export = true;
+        self
+    }
+
+    /// Sends a fresh random `Idempotency-Key`, which makes the call safe to retry.
+    pub(crate) fn idempotent_create(mut self) -> Self {
+        self.idempotency_key = Some(format!("unidesk-{:016x}{:016x}", fastrand::u64(..), fastrand::u64(..)));
+        self.idempotent = true;
         self
     }
 }
@@ -252,6 +263,9 @@ impl ZendeskClient {
             .header(reqwest::header::ACCEPT, "application/json");
         if !call.query.is_empty() {
             req = req.query(&call.query);
+        }
+        if let Some(key) = &call.idempotency_key {
+            req = req.header("idempotency-key", key);
         }
         if let Some(body) = &call.body {
             req = req.json(body);

@@ -72,7 +72,8 @@ async fn ten_percent_faults_still_list_every_ticket_once() {
     assert!(limited > 0, "some 429s with Retry-After were served");
     sim.set_fault_rate(0.10);
     let since = "2024-06-01T00:00:00Z".parse::<DateTime<Utc>>().expect("time");
-    let inc = walk_tickets(&desk, ListQuery::new().updated_after(since).page_size(50)).await.expect("export through faults");
+    let inc =
+        walk_tickets(&desk, ListQuery::new().updated_after(since).page_size(50)).await.expect("export through faults");
     sim.set_fault_rate(0.0);
     let expected: Vec<i64> = stamps(&sim).await.into_iter().filter(|(_, at)| *at >= since).map(|(id, _)| id).collect();
     exactly_once("export with 10 % faults", &inc.ids, &expected).expect("exactly once");

@@ -257,7 +257,8 @@ impl Tickets for ZendeskClient {
 
     async fn create(&self, input: &TicketCreate) -> Result<Ticket> {
         let body = create_body(input)?;
-        let call = Call::write(Method::POST, "/tickets.json", "/tickets.json", Some(body));
+        // With an Idempotency-Key, a create whose answer was lost can be sent again safely.
+        let call = Call::write(Method::POST, "/tickets.json", "/tickets.json", Some(body)).idempotent_create();
         let reply = self.send(&call).await?;
         let (w, _): (wire::Ticket, _) = self.decode_one(call.template, &reply.body, false)?;
         self.fetch_ticket(&w.id.to_string(), false).await
