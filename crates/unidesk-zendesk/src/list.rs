@@ -132,7 +132,7 @@ mod tests {
                 for keep in [(|_: &i64| true) as fn(&i64) -> bool, |x: &i64| x % 3 == 0, |x: &i64| *x > 20] {
                     let got = walk(&data, per, want, keep).await;
                     let flat: Vec<i64> = got.iter().flatten().copied().collect();
-                    let expect: Vec<i64> = data.iter().copied().filter(|x| keep(x)).collect();
+                    let expect: Vec<i64> = data.iter().copied().filter(keep).collect();
                     assert_eq!(flat, expect, "per {per} want {want}");
                     assert!(got.iter().all(|p| p.len() <= want));
                     assert!(got.len() == 1 || got.iter().all(|p| !p.is_empty()), "per {per} want {want}: {got:?}");

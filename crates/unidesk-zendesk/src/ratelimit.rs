@@ -4,8 +4,8 @@
 //! Headers read (any that are present): `x-rate-limit` / `x-rate-limit-remaining` (always
 //! sent), `ratelimit-limit` / `ratelimit-remaining` / `ratelimit-reset` (seconds), and the
 //! older `rate-limit*` spelling of the same three. When the remaining budget reaches 0 with a
-//! known reset, the next request waits for the reset ([`Pacer`]). The incremental exports
-//! allow 10 requests a minute: [`ExportLimiter`] spaces them so the 11th waits instead of
+//! known reset, the next request waits for the reset (the pacer). The incremental exports
+//! allow 10 requests a minute: the export limiter spaces them so the 11th waits instead of
 //! drawing a 429.
 
 use std::collections::VecDeque;

@@ -20,6 +20,9 @@ use crate::config::MAX_PAGE_SIZE;
 use crate::list::{self, Fetched, State};
 use crate::wire::{Listing, One};
 
+/// A record and, when asked for, its JSON.
+pub(crate) type Raw<T> = (T, Option<Value>);
+
 impl Helpdesk for ZendeskClient {
     fn name(&self) -> &str {
         ADAPTER
@@ -144,7 +147,7 @@ impl ZendeskClient {
         context: &str,
         body: &[u8],
         raw: bool,
-    ) -> Result<(Vec<(T, Option<Value>)>, Listing<()>)> {
+    ) -> Result<(Vec<Raw<T>>, Listing<()>)> {
         if raw {
             let mut page: Listing<Value> = self.decode(context, body)?;
             let items = std::mem::take(&mut page.items)
@@ -170,7 +173,7 @@ impl ZendeskClient {
         size: usize,
         after: Option<String>,
         raw: bool,
-    ) -> Result<Fetched<(T, Option<Value>)>> {
+    ) -> Result<Fetched<Raw<T>>> {
         let mut call = base.clone().query("page[size]", size.clamp(1, MAX_PAGE_SIZE as usize));
         if let Some(a) = after {
             call = call.query("page[after]", a);

@@ -9,19 +9,19 @@ use unidesk_core::{Error, Helpdesk, ListQuery, Page, Ticket};
 
 /// What a walk saw.
 #[derive(Debug, Default)]
-pub struct Walk {
+pub(crate) struct Walk {
     /// Ticket ids, in the order listed.
-    pub ids: Vec<i64>,
+    pub(crate) ids: Vec<i64>,
     /// Pages served.
-    pub pages: usize,
+    pub(crate) pages: usize,
     /// Pages asked again after a complete 200 whose JSON was cut (a `Decode` error, which the
     /// adapter reports rather than retries; a consumer re-asks the same cursor).
-    pub reasked: usize,
+    pub(crate) reasked: usize,
 }
 
 /// Every ticket of `query`, page by page; a `Decode` error re-asks the same cursor (at most
 /// 20 times in a row).
-pub async fn walk_tickets(desk: &dyn Helpdesk, query: ListQuery) -> Result<Walk, Error> {
+pub(crate) async fn walk_tickets(desk: &dyn Helpdesk, query: ListQuery) -> Result<Walk, Error> {
     let mut w = Walk::default();
     let mut q = query;
     let mut streak = 0;
@@ -46,7 +46,7 @@ pub async fn walk_tickets(desk: &dyn Helpdesk, query: ListQuery) -> Result<Walk,
 }
 
 /// Checks that `got` holds each of `expected` exactly once and nothing else.
-pub fn exactly_once(what: &str, got: &[i64], expected: &[i64]) -> Result<(), String> {
+pub(crate) fn exactly_once(what: &str, got: &[i64], expected: &[i64]) -> Result<(), String> {
     let unique: HashSet<i64> = got.iter().copied().collect();
     if unique.len() != got.len() {
         return Err(format!("{what}: {} tickets listed twice", got.len() - unique.len()));

@@ -3,7 +3,7 @@
 
 #![allow(dead_code, reason = "each test binary uses part of this module")]
 
-pub mod drill;
+pub(crate) mod drill;
 
 use std::time::Duration;
 
@@ -13,7 +13,7 @@ use unidesk_zendesk::{RetryConfig, ZendeskClient};
 use unidesk_zendesk_sim::{RateLimits, SimConfig, Simulator};
 
 /// Retries sized for tests: quick, and patient enough for fault drills.
-pub fn fast_retry() -> RetryConfig {
+pub(crate) fn fast_retry() -> RetryConfig {
     RetryConfig {
         max_retries: 10,
         base_delay: Duration::from_millis(2),
@@ -24,7 +24,7 @@ pub fn fast_retry() -> RetryConfig {
 }
 
 /// A small simulator: `tickets` live tickets, no export lag, no rate limits.
-pub fn small(tickets: usize) -> SimConfig {
+pub(crate) fn small(tickets: usize) -> SimConfig {
     SimConfig {
         tickets,
         deleted_tickets: 3,
@@ -36,7 +36,7 @@ pub fn small(tickets: usize) -> SimConfig {
 }
 
 /// A client for `sim` (API-token auth), exports unpaced.
-pub fn client(sim: &Simulator) -> ZendeskClient {
+pub(crate) fn client(sim: &Simulator) -> ZendeskClient {
     ZendeskClient::builder()
         .base_url(sim.base_url())
         .api_token(sim.email(), sim.token())
@@ -47,7 +47,7 @@ pub fn client(sim: &Simulator) -> ZendeskClient {
 }
 
 /// Every record of a cursor-paginated list, read with plain HTTP.
-pub async fn walk(sim: &Simulator, path: &str, key: &str) -> Vec<Value> {
+pub(crate) async fn walk(sim: &Simulator, path: &str, key: &str) -> Vec<Value> {
     let http = reqwest::Client::new();
     let mut out = Vec::new();
     let mut after: Option<String> = None;
@@ -71,7 +71,7 @@ pub async fn walk(sim: &Simulator, path: &str, key: &str) -> Vec<Value> {
 /// How many records each normalized resource should list by default, counted from the
 /// simulator's own lists: live tickets, their comments, active end-users (contacts), active
 /// agents and admins (users), organizations, groups not deleted, tags.
-pub async fn counts(sim: &Simulator) -> Vec<(Resource, usize)> {
+pub(crate) async fn counts(sim: &Simulator) -> Vec<(Resource, usize)> {
     let users = walk(sim, "users", "users").await;
     let active = |u: &&Value| u["active"].as_bool() != Some(false);
     let agent = |u: &&Value| matches!(u["role"].as_str(), Some("agent" | "admin"));
