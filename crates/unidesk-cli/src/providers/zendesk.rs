@@ -109,9 +109,10 @@ mod sim {
     use crate::cli::SimArgs;
     use crate::error::CliError;
 
-    /// The embedded simulator with its default data.
+    /// The embedded simulator with its default data and no rate limit (a local run should not
+    /// wait a minute for Zendesk's budget; `unidesk sim --provider zendesk` serves with one).
     pub(super) async fn start() -> Result<Simulator, CliError> {
-        Simulator::start(SimConfig::default())
+        Simulator::start(SimConfig { limits: RateLimits::unlimited(), ..SimConfig::default() })
             .await
             .map_err(|e| CliError::other(format!("starting the Zendesk simulator: {e}")))
     }

@@ -10,10 +10,15 @@ use unidesk_core::{FieldDefinition, FieldOption, FieldType, Resource};
 use super::id_text;
 use crate::wire;
 
+/// The types of Zendesk's own ticket fields, which tickets carry as top-level attributes,
+/// never in `custom_fields`.
+const SYSTEM_TICKET_FIELDS: [&str; 8] =
+    ["subject", "description", "status", "tickettype", "priority", "group", "assignee", "custom_status"];
+
 /// The normalized type of a Zendesk field type.
 fn field_type(kind: &str) -> FieldType {
     match kind {
-        "text" | "textarea" | "regexp" | "partialcreditcard" | "subject" | "description" => FieldType::Text,
+        "text" | "textarea" | "regexp" | "partialcreditcard" => FieldType::Text,
         "integer" | "decimal" => FieldType::Number,
         "checkbox" => FieldType::Boolean,
         "date" => FieldType::Datetime,
@@ -31,12 +36,12 @@ fn option_text(v: &Value) -> String {
 }
 
 /// Maps one definition of `resource`'s fields; `None` for a ticket field that is one of
-/// Zendesk's own (subject, status…: `removable: false`), which records never carry in
-/// `custom_fields`.
+/// Zendesk's own (subject, status…: `removable: false`, or one of their types), which records
+/// never carry in `custom_fields`.
 pub fn field_definition(f: &wire::FieldDefinition, raw: Value, resource: Resource) -> Option<FieldDefinition> {
     let key = match resource {
         Resource::Ticket => {
-            if f.removable == Some(false) {
+            if f.removable == Some(false) || f.kind.as_deref().is_some_and(|k| SYSTEM_TICKET_FIELDS.contains(&k)) {
                 return None;
             }
             id_text(f.id)
