@@ -7,6 +7,7 @@ mod providers;
 mod reliability;
 mod support;
 mod tombstones;
+mod zendesk;
 
 use support::{RESOURCES, SimChild, ids_in, records_in, unidesk};
 
