@@ -76,7 +76,11 @@ fn mapping() {
             |b| serde_json::from_slice::<Listing<wire::Ticket>>(b).map_or(0, |l| l.items.len()),
             |b| {
                 let l: Listing<wire::Ticket> = serde_json::from_slice(b).expect("tickets");
-                l.items.iter().map(|t| map::ticket(t, None, "https://acme.zendesk.com")).filter(|t| !t.id.is_empty()).count()
+                l.items
+                    .iter()
+                    .map(|t| map::ticket(t, None, "https://acme.zendesk.com"))
+                    .filter(|t| !t.id.is_empty())
+                    .count()
             },
         ),
         (

@@ -40,6 +40,11 @@ pub(crate) struct Inner {
     pub export: ExportLimiter,
     pub retry: RetryConfig,
     pub max_body_bytes: usize,
+    /// For attachment content: follows a few redirects (to Zendesk's file host), no overall
+    /// timeout (a large file takes a while) but a read timeout.
+    pub files: reqwest::Client,
+    /// The largest attachment a download streams.
+    pub max_download_bytes: u64,
 }
 
 impl fmt::Debug for ZendeskClient {
@@ -70,6 +75,8 @@ pub(crate) struct Call<'a> {
     /// An `Idempotency-Key` header: Zendesk answers a repeat with the first answer, so the
     /// call is safe to send again.
     pub idempotency_key: Option<String>,
+    /// A raw body (an upload's bytes) and its content type, instead of JSON.
+    pub raw_body: Option<(bytes::Bytes, String)>,
 }
 
 impl<'a> Call<'a> {
@@ -84,6 +91,7 @@ impl<'a> Call<'a> {
             not_found: None,
             export: false,
             idempotency_key: None,
+            raw_body: None,
         }
     }
 
@@ -153,6 +161,13 @@ impl ZendeskClient {
 
     pub(crate) fn default_page_size(&self) -> u32 {
         self.inner.page_size
+    }
+
+    /// The `Authorization` header value (a secret), for attachment content on the account's host.
+    pub(crate) fn auth_value(&self) -> Result<HeaderValue> {
+        self.auth_header().map_err(|e| match e {
+            AttemptError::Permanent(e) | AttemptError::Retryable(_, e) => e,
+        })
     }
 
     pub(crate) fn secrets(&self) -> &Secrets {
@@ -269,6 +284,9 @@ impl ZendeskClient {
         }
         if let Some(body) = &call.body {
             req = req.json(body);
+        }
+        if let Some((bytes, content_type)) = &call.raw_body {
+            req = req.header(reqwest::header::CONTENT_TYPE, content_type.as_str()).body(bytes.clone());
         }
         let secrets = &self.inner.secrets;
         let transport = |e: reqwest::Error| {

@@ -83,6 +83,7 @@ pub struct ZendeskConfig {
     pacing: bool,
     export_per_minute: Option<u32>,
     max_body_bytes: usize,
+    max_download_bytes: u64,
 }
 
 impl Default for ZendeskConfig {
@@ -99,6 +100,7 @@ impl Default for ZendeskConfig {
             pacing: true,
             export_per_minute: Some(crate::ratelimit::EXPORT_PER_MINUTE),
             max_body_bytes: MAX_BODY_BYTES,
+            max_download_bytes: crate::resources::MAX_DOWNLOAD_BYTES,
         }
     }
 }
@@ -184,6 +186,13 @@ impl ZendeskConfig {
         self
     }
 
+    /// The largest attachment [`unidesk_core::Attachments::download`] streams (default
+    /// 64 MiB); a larger one fails with [`unidesk_core::Error::TooLarge`].
+    pub fn max_download_bytes(mut self, n: u64) -> Self {
+        self.max_download_bytes = n;
+        self
+    }
+
     /// Builds the client. `InvalidInput` without credentials or a target, or with a bad URL,
     /// subdomain or email.
     pub fn build(self) -> Result<ZendeskClient> {
@@ -218,10 +227,22 @@ impl ZendeskConfig {
         let http = reqwest::Client::builder()
             .timeout(self.timeout)
             .connect_timeout(self.connect_timeout)
-            .user_agent(self.user_agent)
+            .user_agent(self.user_agent.clone())
             .pool_idle_timeout(Duration::from_secs(60))
             // Never follow a redirect: it would carry the credentials elsewhere or re-send a write.
             .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .map_err(|e| {
+                let e = e.without_url();
+                Error::transport(format!("building HTTP client: {e}"), false).with_source(e)
+            })?;
+        // Attachment content: Zendesk redirects to its file host; reqwest drops the
+        // Authorization header when a redirect leaves the host.
+        let files = reqwest::Client::builder()
+            .connect_timeout(self.connect_timeout)
+            .read_timeout(self.timeout)
+            .user_agent(self.user_agent)
+            .redirect(reqwest::redirect::Policy::limited(5))
             .build()
             .map_err(|e| {
                 let e = e.without_url();
@@ -240,6 +261,8 @@ impl ZendeskConfig {
                 export: ExportLimiter::new(self.export_per_minute),
                 retry: self.retry,
                 max_body_bytes: self.max_body_bytes,
+                files,
+                max_download_bytes: self.max_download_bytes,
             }),
         })
     }

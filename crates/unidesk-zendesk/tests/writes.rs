@@ -68,8 +68,14 @@ async fn requests_since(server: &MockServer, from: &mut usize) -> Vec<Value> {
                 }
             }
             let query: BTreeMap<String, String> = r.url.query_pairs().into_owned().collect();
-            let body =
-                if r.body.is_empty() { Value::Null } else { serde_json::from_slice(&r.body).expect("JSON bodies") };
+            let json_body = headers.get("content-type").is_some_and(|c| c.starts_with("application/json"));
+            let body = if r.body.is_empty() {
+                Value::Null
+            } else if json_body {
+                serde_json::from_slice(&r.body).expect("JSON bodies")
+            } else {
+                json!({ "raw": String::from_utf8_lossy(&r.body) })
+            };
             json!({ "method": r.method.as_str(), "path": r.url.path(), "query": query, "headers": headers, "body": body })
         })
         .collect();
@@ -102,6 +108,14 @@ async fn mount(server: &MockServer) {
     respond(server, "PUT", "/api/v2/tickets/35436/tags.json", 200, tags.clone()).await;
     respond(server, "DELETE", "/api/v2/tickets/35436/tags.json", 200, tags).await;
     respond(server, "GET", "/api/v2/tickets/35436/comments.json", 200, fixture("comments_page_with_users.json")).await;
+    respond(
+        server,
+        "POST",
+        "/api/v2/uploads.json",
+        201,
+        json!({"upload": {"token": "up-token-1", "attachments": []}}).to_string(),
+    )
+    .await;
     let users: Value = serde_json::from_str(&fixture("users_page_mixed_roles.json")).expect("json");
     let jo = json!({ "user": users["users"][0] }).to_string();
     respond(server, "POST", "/api/v2/users.json", 201, jo.clone()).await;
@@ -190,6 +204,27 @@ async fn every_write_sends_exactly_this() {
         .await
         .expect("reply");
     snapshot!("comment_reply", &server, &mut from);
+    desk.comments()
+        .create(&CommentCreate {
+            ticket_id: "35436".into(),
+            body: "Two files".into(),
+            attachments: vec![
+                unidesk_core::AttachmentUpload {
+                    file_name: "a.txt".into(),
+                    content_type: "text/plain".into(),
+                    bytes: b"first".to_vec(),
+                },
+                unidesk_core::AttachmentUpload {
+                    file_name: "b.csv".into(),
+                    content_type: "text/csv".into(),
+                    bytes: b"x,y".to_vec(),
+                },
+            ],
+            ..Default::default()
+        })
+        .await
+        .expect("reply with files");
+    snapshot!("comment_with_uploads", &server, &mut from);
 
     desk.contacts()
         .create(&ContactCreate {

@@ -170,19 +170,20 @@ impl Comments for ZendeskClient {
     }
 
     async fn create(&self, input: &CommentCreate) -> Result<Comment> {
-        if !input.attachments.is_empty() {
-            return Err(Error::unsupported(Resource::Comment, Operation::Upload, ADAPTER));
-        }
         let n = zendesk_id(&input.ticket_id, Resource::Ticket)?;
         if input.body.trim().is_empty() && input.html_body.as_deref().is_none_or(|h| h.trim().is_empty()) {
             return Err(super::invalid("body", "a comment needs a body"));
         }
+        let uploads = self.upload_all(&input.attachments).await?;
         let mut comment = json!({ "body": input.body, "public": !input.is_private });
         if let Some(h) = input.html_body.as_ref().filter(|h| !h.trim().is_empty()) {
             comment["html_body"] = json!(h);
         }
         if let Some(author) = ref_id(input.author_user_id.as_deref(), "author_user_id")? {
             comment["author_id"] = json!(author);
+        }
+        if let Some(token) = uploads {
+            comment["uploads"] = json!([token]);
         }
         let call = Call::write(
             Method::PUT,

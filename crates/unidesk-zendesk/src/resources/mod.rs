@@ -1,6 +1,7 @@
 //! The resource traits over Zendesk, and what they share: ids, cursors, page reads.
 
 mod accounts;
+mod attachments;
 mod comments;
 mod contacts;
 mod fields;
@@ -20,6 +21,8 @@ use crate::config::MAX_PAGE_SIZE;
 use crate::list::{self, Fetched, State};
 use crate::wire::{Listing, One};
 
+pub(crate) use attachments::MAX_DOWNLOAD_BYTES;
+
 /// A record and, when asked for, its JSON.
 pub(crate) type Raw<T> = (T, Option<Value>);
 
@@ -34,7 +37,7 @@ impl Helpdesk for ZendeskClient {
         let sets: [(Resource, &[Operation]); 7] = [
             (Resource::Ticket, &[List, Get, Create, Update, Delete, AddTags, RemoveTags, ListDeleted, ListFields]),
             // Zendesk has no endpoint reading one comment by its id.
-            (Resource::Comment, &[List, Create]),
+            (Resource::Comment, &[List, Create, Upload, Download]),
             (Resource::Contact, &[List, Get, Create, Update, Delete, Lookup, ListDeleted, ListFields]),
             (Resource::Account, &[List, Get, Create, Update, Delete, ListFields]),
             (Resource::Tag, &[List, Get]),
@@ -50,6 +53,10 @@ impl Helpdesk for ZendeskClient {
     }
 
     fn fields(&self) -> &dyn Fields {
+        self
+    }
+
+    fn attachments(&self) -> &dyn unidesk_core::Attachments {
         self
     }
 
