@@ -232,10 +232,7 @@ impl ZendeskConfig {
             // Never follow a redirect: it would carry the credentials elsewhere or re-send a write.
             .redirect(reqwest::redirect::Policy::none())
             .build()
-            .map_err(|e| {
-                let e = e.without_url();
-                Error::transport(format!("building HTTP client: {e}"), false).with_source(e)
-            })?;
+            .map_err(building)?;
         // Attachment content: Zendesk redirects to its file host; reqwest drops the
         // Authorization header when a redirect leaves the host.
         let files = reqwest::Client::builder()
@@ -244,10 +241,7 @@ impl ZendeskConfig {
             .user_agent(self.user_agent)
             .redirect(reqwest::redirect::Policy::limited(5))
             .build()
-            .map_err(|e| {
-                let e = e.without_url();
-                Error::transport(format!("building HTTP client: {e}"), false).with_source(e)
-            })?;
+            .map_err(building)?;
         let secrets = Secrets::new(credentials.secrets());
         Ok(ZendeskClient {
             inner: Arc::new(Inner {
@@ -266,6 +260,12 @@ impl ZendeskConfig {
             }),
         })
     }
+}
+
+/// A failure to build an HTTP client, as a transport error.
+fn building(e: reqwest::Error) -> Error {
+    let e = e.without_url();
+    Error::transport(format!("building HTTP client: {e}"), false).with_source(e)
 }
 
 #[cfg(test)]

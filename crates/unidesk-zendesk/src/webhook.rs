@@ -52,21 +52,23 @@ pub enum SignedOrder {
     BodyThenTimestamp,
 }
 
-/// The signature of `body` sent at `timestamp`, as Zendesk computes it.
-pub fn sign(secret: &str, timestamp: &str, body: &[u8], order: SignedOrder) -> String {
+/// The HMAC-SHA256 of `timestamp` and `body` in `order`, keyed with `secret`.
+fn mac(secret: &str, timestamp: &str, body: &[u8], order: SignedOrder) -> hmac::Hmac<Sha256> {
+    // HMAC accepts a key of any length: this never fails.
     let mut mac =
         <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(secret.as_bytes()).expect("HMAC takes any key length");
-    match order {
-        SignedOrder::TimestampThenBody => {
-            mac.update(timestamp.as_bytes());
-            mac.update(body);
-        }
-        SignedOrder::BodyThenTimestamp => {
-            mac.update(body);
-            mac.update(timestamp.as_bytes());
-        }
-    }
-    STANDARD.encode(mac.finalize().into_bytes())
+    let (first, second) = match order {
+        SignedOrder::TimestampThenBody => (timestamp.as_bytes(), body),
+        SignedOrder::BodyThenTimestamp => (body, timestamp.as_bytes()),
+    };
+    mac.update(first);
+    mac.update(second);
+    mac
+}
+
+/// The signature of `body` sent at `timestamp`, as Zendesk computes it.
+pub fn sign(secret: &str, timestamp: &str, body: &[u8], order: SignedOrder) -> String {
+    STANDARD.encode(mac(secret, timestamp, body, order).finalize().into_bytes())
 }
 
 /// Checks deliveries of one webhook. `Debug` never shows the secret.
@@ -126,18 +128,7 @@ impl WebhookVerifier {
     pub fn verify_parts(&self, body: &[u8], signature: &str, timestamp: &str, now: DateTime<Utc>) -> Result<()> {
         let bad = |why: &str| Err(Error::Unauthenticated { message: format!("webhook signature rejected: {why}") });
         let Ok(given) = STANDARD.decode(signature.as_bytes()) else { return bad("not base64") };
-        let mut mac = <hmac::Hmac<Sha256> as KeyInit>::new_from_slice(self.secret.expose_secret().as_bytes())
-            .expect("HMAC takes any key length");
-        match self.order {
-            SignedOrder::TimestampThenBody => {
-                mac.update(timestamp.as_bytes());
-                mac.update(body);
-            }
-            SignedOrder::BodyThenTimestamp => {
-                mac.update(body);
-                mac.update(timestamp.as_bytes());
-            }
-        }
+        let mac = mac(self.secret.expose_secret(), timestamp, body, self.order);
         if mac.verify_slice(&given).is_err() {
             return bad("it does not match");
         }

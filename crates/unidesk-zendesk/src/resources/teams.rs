@@ -1,7 +1,5 @@
 //! Teams: Zendesk groups, members from group memberships.
 
-use std::collections::HashMap;
-
 use async_trait::async_trait;
 use serde_json::Value;
 use unidesk_core::{Error, ListQuery, Page, Resource, Result, Team, Teams};
@@ -10,22 +8,11 @@ use super::zendesk_id;
 use crate::client::{Call, ZendeskClient};
 use crate::{map, wire};
 
-impl ZendeskClient {
-    /// User ids by group id.
-    async fn members_by_group(&self) -> Result<HashMap<i64, Vec<String>>> {
-        let mut out: HashMap<i64, Vec<String>> = HashMap::new();
-        for m in self.memberships().await? {
-            out.entry(m.group_id).or_default().push(map::id_text(m.user_id));
-        }
-        Ok(out)
-    }
-}
-
 #[async_trait]
 impl Teams for ZendeskClient {
     async fn list(&self, q: &ListQuery) -> Result<Page<Team>> {
         self.no_deleted(q, Resource::Team)?;
-        let members = self.members_by_group().await?;
+        let members = self.membership_index(false).await?;
         let base = Call::get("/groups.json", "/groups.json");
         self.scan_cbp(
             q,
@@ -47,7 +34,7 @@ impl Teams for ZendeskClient {
         if g.deleted {
             return Err(Error::not_found(Resource::Team, id));
         }
-        let members = self.members_by_group().await?.remove(&g.id).unwrap_or_default();
+        let members = self.membership_index(false).await?.remove(&g.id).unwrap_or_default();
         Ok(map::team(&g, v, members))
     }
 }

@@ -106,6 +106,19 @@ impl ZendeskClient {
         Ok((items.into_iter().map(|(_, t)| t).collect(), next))
     }
 
+    /// Adds (`PUT`) or removes (`DELETE`) tags through `/tickets/{id}/tags`, then reads the
+    /// ticket back; no tags sends nothing.
+    async fn tag_write(&self, method: Method, id: &str, tag_ids: &[String]) -> Result<Ticket> {
+        let n = zendesk_id(id, Resource::Ticket)?;
+        if !tag_ids.is_empty() {
+            let body = Some(tags_body(tag_ids)?);
+            let call = Call::write(method, format!("/tickets/{n}/tags.json"), "/tickets/{id}/tags.json", body)
+                .not_found(Resource::Ticket, id);
+            self.send(&call).await?;
+        }
+        self.fetch_ticket(id, false).await
+    }
+
     async fn fetch_ticket(&self, id: &str, raw: bool) -> Result<Ticket> {
         let n = zendesk_id(id, Resource::Ticket)?;
         let call = Call::get(format!("/tickets/{n}.json"), "/tickets/{id}.json").not_found(Resource::Ticket, id);
@@ -282,34 +295,12 @@ impl Tickets for ZendeskClient {
     }
 
     async fn add_tags(&self, id: &str, tag_ids: &[String]) -> Result<Ticket> {
-        let n = zendesk_id(id, Resource::Ticket)?;
-        if !tag_ids.is_empty() {
-            // PUT adds (POST would replace every tag, clobbering concurrent edits).
-            let call = Call::write(
-                Method::PUT,
-                format!("/tickets/{n}/tags.json"),
-                "/tickets/{id}/tags.json",
-                Some(tags_body(tag_ids)?),
-            )
-            .not_found(Resource::Ticket, id);
-            self.send(&call).await?;
-        }
-        self.fetch_ticket(id, false).await
+        // PUT adds (POST would replace every tag, clobbering concurrent edits).
+        self.tag_write(Method::PUT, id, tag_ids).await
     }
 
     async fn remove_tags(&self, id: &str, tag_ids: &[String]) -> Result<Ticket> {
-        let n = zendesk_id(id, Resource::Ticket)?;
-        if !tag_ids.is_empty() {
-            let call = Call::write(
-                Method::DELETE,
-                format!("/tickets/{n}/tags.json"),
-                "/tickets/{id}/tags.json",
-                Some(tags_body(tag_ids)?),
-            )
-            .not_found(Resource::Ticket, id);
-            self.send(&call).await?;
-        }
-        self.fetch_ticket(id, false).await
+        self.tag_write(Method::DELETE, id, tag_ids).await
     }
 }
 

@@ -17,11 +17,13 @@ impl ZendeskClient {
         Ok(self.all::<wire::GroupMembership>(&call).await?.into_iter().map(|(m, _)| m).collect())
     }
 
-    /// Group ids by user id.
-    async fn teams_by_user(&self) -> Result<HashMap<i64, Vec<String>>> {
+    /// Group memberships as `key → values` ids: by user (`by_user`: user → groups) or by group
+    /// (group → users).
+    pub(crate) async fn membership_index(&self, by_user: bool) -> Result<HashMap<i64, Vec<String>>> {
         let mut out: HashMap<i64, Vec<String>> = HashMap::new();
         for m in self.memberships().await? {
-            out.entry(m.user_id).or_default().push(map::id_text(m.group_id));
+            let (key, value) = if by_user { (m.user_id, m.group_id) } else { (m.group_id, m.user_id) };
+            out.entry(key).or_default().push(map::id_text(value));
         }
         Ok(out)
     }
@@ -30,7 +32,7 @@ impl ZendeskClient {
 #[async_trait]
 impl Users for ZendeskClient {
     async fn list(&self, q: &ListQuery) -> Result<Page<User>> {
-        let teams = self.teams_by_user().await?;
+        let teams = self.membership_index(true).await?;
         let base = Call::get("/users.json", "/users.json").query("role[]", "agent").query("role[]", "admin");
         let page = self
             .scan_cbp(
@@ -58,7 +60,7 @@ impl Users for ZendeskClient {
         if !map::is_agent(u.role.as_deref()) || !u.active {
             return Err(Error::not_found(Resource::User, id));
         }
-        let teams = self.teams_by_user().await?.remove(&u.id).unwrap_or_default();
+        let teams = self.membership_index(true).await?.remove(&u.id).unwrap_or_default();
         Ok(map::user(&u, v, teams))
     }
 }
