@@ -77,7 +77,7 @@ fn mapping() {
             |b| {
                 let l: Listing<wire::Ticket> = serde_json::from_slice(b).expect("tickets");
                 l.items
-                    .iter()
+                    .into_iter()
                     .map(|t| map::ticket(t, None, "https://acme.zendesk.com"))
                     .filter(|t| !t.id.is_empty())
                     .count()
@@ -89,7 +89,7 @@ fn mapping() {
             |b| serde_json::from_slice::<Listing<wire::User>>(b).map_or(0, |l| l.items.len()),
             |b| {
                 let l: Listing<wire::User> = serde_json::from_slice(b).expect("users");
-                l.items.iter().map(|u| map::contact(u, None)).filter(|c| !c.id.is_empty()).count()
+                l.items.into_iter().map(|u| map::contact(u, None)).filter(|c| !c.id.is_empty()).count()
             },
         ),
     ];

@@ -1,7 +1,8 @@
 //! The HTTP core: one connection pool, auth, pacing, retries, error mapping, tracing.
 
+use std::collections::VecDeque;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use reqwest::Method;
@@ -45,6 +46,49 @@ pub(crate) struct Inner {
     pub files: reqwest::Client,
     /// The largest attachment a download streams.
     pub max_download_bytes: u64,
+    /// Listing pages just read, for the next call that starts on one of them.
+    pub pages: PageCache,
+}
+
+/// How many listing pages [`PageCache`] keeps.
+const PAGE_CACHE_ENTRIES: usize = 4;
+
+/// How long [`PageCache`] keeps a page.
+const PAGE_CACHE_TTL: Duration = Duration::from_secs(20);
+
+/// The last few continuation pages read (request → body). A listing reads one record past the
+/// page it returns (to know that more follow), so its next call starts inside a Zendesk page
+/// it has just read: that page comes from here instead of a second request. Only requests that
+/// carry a Zendesk cursor are served from it (a first page is always read afresh), for
+/// [`PAGE_CACHE_TTL`] at most.
+#[derive(Default)]
+pub(crate) struct PageCache {
+    entries: Mutex<VecDeque<(String, Instant, Arc<Vec<u8>>)>>,
+}
+
+impl PageCache {
+    /// The cache key of `call`, when it is a continuation page (it carries a Zendesk cursor).
+    fn key(call: &Call<'_>) -> Option<String> {
+        call.query
+            .iter()
+            .any(|(k, _)| matches!(*k, "page[after]" | "cursor"))
+            .then(|| format!("{} {:?}", call.path, call.query))
+    }
+
+    fn get(&self, key: &str) -> Option<Arc<Vec<u8>>> {
+        let mut e = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        e.retain(|(_, at, _)| at.elapsed() < PAGE_CACHE_TTL);
+        e.iter().find(|(k, _, _)| k == key).map(|(_, _, b)| b.clone())
+    }
+
+    fn put(&self, key: String, body: Arc<Vec<u8>>) {
+        let mut e = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        e.retain(|(k, _, _)| *k != key);
+        e.push_back((key, Instant::now(), body));
+        while e.len() > PAGE_CACHE_ENTRIES {
+            e.pop_front();
+        }
+    }
 }
 
 impl fmt::Debug for ZendeskClient {
@@ -172,6 +216,21 @@ impl ZendeskClient {
 
     pub(crate) fn secrets(&self) -> &Secrets {
         &self.inner.secrets
+    }
+
+    /// A listing page's body and its decoding: a continuation page read moments ago comes from
+    /// the page cache; a page read now is kept there once it decodes.
+    pub(crate) async fn listing_page<T>(&self, call: &Call<'_>, decode: impl Fn(&[u8]) -> Result<T>) -> Result<T> {
+        let key = PageCache::key(call);
+        if let Some(body) = key.as_deref().and_then(|k| self.inner.pages.get(k)) {
+            return decode(&body);
+        }
+        let body = self.send(call).await?.body;
+        let out = decode(&body)?;
+        if let Some(k) = key {
+            self.inner.pages.put(k, Arc::new(body));
+        }
+        Ok(out)
     }
 
     /// Decodes `body` as `T`; a failure is `Decode` naming `context`.

@@ -257,6 +257,7 @@ impl ZendeskConfig {
                 max_body_bytes: self.max_body_bytes,
                 files,
                 max_download_bytes: self.max_download_bytes,
+                pages: Default::default(),
             }),
         })
     }

@@ -21,9 +21,9 @@ fn parse<T: DeserializeOwned>(body: &[u8]) -> T {
 
 fn person(u: &wire::User) -> Value {
     if map::is_agent(u.role.as_deref()) {
-        json!({ "user": map::user(u, None, vec![]) })
+        json!({ "user": map::user(u.clone(), None, vec![]) })
     } else {
-        json!({ "contact": map::contact(u, None) })
+        json!({ "contact": map::contact(u.clone(), None) })
     }
 }
 
@@ -47,13 +47,13 @@ fn fields(body: &[u8], resource: Resource) -> Value {
 /// Maps `body` by the fixture's kind.
 fn map(kind: &str, body: &[u8]) -> Option<Value> {
     Some(match kind {
-        "ticket" => json!(map::ticket(&parse::<One<wire::Ticket>>(body).item, None, ROOT)),
+        "ticket" => json!(map::ticket(parse::<One<wire::Ticket>>(body).item, None, ROOT)),
         "tickets" => {
             json!(
                 parse::<Listing<wire::Ticket>>(body)
                     .items
                     .iter()
-                    .map(|t| map::ticket(t, None, ROOT))
+                    .map(|t| map::ticket(t.clone(), None, ROOT))
                     .collect::<Vec<_>>()
             )
         }
@@ -106,7 +106,7 @@ fn every_zendesk_fixture_maps_to_its_snapshot() {
 fn the_key_rules_hold() {
     let body = std::fs::read("../../fixtures/zendesk/tickets_export_page.json").expect("fixture");
     let l: Listing<wire::Ticket> = parse(&body);
-    let t: Vec<_> = l.items.iter().map(|t| map::ticket(t, None, ROOT)).collect();
+    let t: Vec<_> = l.items.iter().map(|t| map::ticket(t.clone(), None, ROOT)).collect();
     assert_eq!(t[0].status, Some(unidesk_core::TicketStatus::Open), "new is open");
     assert_eq!(t[1].status, Some(unidesk_core::TicketStatus::Pending));
     assert!(t[2].remote_was_deleted && t[2].status.is_none(), "deleted is a tombstone");
@@ -117,6 +117,6 @@ fn the_key_rules_hold() {
     let l: Listing<wire::User> = parse(&body);
     let agents: Vec<bool> = l.items.iter().map(|u| map::is_agent(u.role.as_deref())).collect();
     assert_eq!(agents, vec![false, true, true, false]);
-    assert!(map::contact(&l.items[3], None).remote_was_deleted, "inactive = deleted");
-    assert!(!map::user(&l.items[2], None, vec![]).is_active, "suspended agents are not active");
+    assert!(map::contact(l.items[3].clone(), None).remote_was_deleted, "inactive = deleted");
+    assert!(!map::user(l.items[2].clone(), None, vec![]).is_active, "suspended agents are not active");
 }

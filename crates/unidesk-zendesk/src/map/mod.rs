@@ -34,7 +34,8 @@ pub(crate) fn opt_id(id: Option<i64>) -> Option<String> {
 
 /// `items` without repeats, first occurrence kept (sets in the model hold each value once).
 pub(crate) fn dedup(items: impl IntoIterator<Item = String>) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+    let items = items.into_iter();
+    let mut out: Vec<String> = Vec::with_capacity(items.size_hint().0);
     for s in items {
         if !out.contains(&s) {
             out.push(s);

@@ -15,7 +15,7 @@
 use serde_json::Value;
 use unidesk_core::{CustomFields, Priority, Ticket, TicketStatus};
 
-use super::{dedup, id_text, non_blank, opt_id};
+use super::{dedup, id_text, opt_id};
 use crate::wire;
 
 /// The statuses Zendesk accepts on a write.
@@ -59,30 +59,30 @@ pub fn ticket_url(root: &str, id: i64) -> String {
     format!("{root}/agent/tickets/{id}")
 }
 
-/// Maps a ticket. `root` is the account root (for `ticket_url`).
-pub fn ticket(t: &wire::Ticket, raw: Option<Value>, root: &str) -> Ticket {
-    let remote_status = t.status.clone();
-    let deleted = remote_status.as_deref() == Some("deleted");
-    let custom_fields: CustomFields = t.custom_fields.iter().map(|f| (id_text(f.id), f.value.clone())).collect();
+/// Maps a ticket (taking the wire record: its texts move, nothing is copied). `root` is the
+/// account root (for `ticket_url`).
+pub fn ticket(t: wire::Ticket, raw: Option<Value>, root: &str) -> Ticket {
+    let deleted = t.status.as_deref() == Some("deleted");
+    let custom_fields: CustomFields = t.custom_fields.into_iter().map(|f| (id_text(f.id), f.value)).collect();
     Ticket {
         id: id_text(t.id),
-        subject: t.subject.clone(),
-        description: t.description.clone(),
-        status: remote_status.as_deref().and_then(status_from_zendesk),
-        remote_status,
+        subject: t.subject,
+        description: t.description,
+        status: t.status.as_deref().and_then(status_from_zendesk),
+        remote_status: t.status,
         priority: t.priority.as_deref().map(priority_from_zendesk),
-        remote_priority: t.priority.clone(),
+        remote_priority: t.priority,
         contact_id: opt_id(t.requester_id),
         account_id: opt_id(t.organization_id),
         assignee_ids: opt_id(t.assignee_id).into_iter().collect(),
         team_ids: opt_id(t.group_id).into_iter().collect(),
-        tag_ids: dedup(t.tags.iter().cloned()),
+        tag_ids: dedup(t.tags),
         channels: t.via.channel().into_iter().collect(),
         ticket_url: Some(ticket_url(root, t.id)),
         created_at: t.created_at,
         updated_at: t.updated_at,
         closed_at: None,
-        external_id: non_blank(&t.external_id),
+        external_id: t.external_id.filter(|s| !s.trim().is_empty()),
         created_by_user_id: opt_id(t.submitter_id),
         custom_fields,
         remote_was_deleted: deleted,

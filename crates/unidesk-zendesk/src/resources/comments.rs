@@ -52,23 +52,26 @@ impl ZendeskClient {
         if let Some(a) = after {
             call = call.query("page[after]", a);
         }
-        let reply = self.send(&call).await?;
-        let (items, users, meta): (Vec<(wire::Comment, Option<Value>)>, _, _) = if raw {
-            let page: CommentListing<Value> = self.decode(call.template, &reply.body)?;
-            let items = page
-                .comments
-                .into_iter()
-                .map(|v| {
-                    wire::Comment::deserialize(&v)
-                        .map(|c| (c, Some(v)))
-                        .map_err(|e| crate::errors::decode(call.template, e, self.secrets()))
-                })
-                .collect::<Result<Vec<_>>>()?;
-            (items, page.users, page.meta)
-        } else {
-            let page: CommentListing<wire::Comment> = self.decode(call.template, &reply.body)?;
-            (page.comments.into_iter().map(|c| (c, None)).collect(), page.users, page.meta)
+        type Decoded = (Vec<(wire::Comment, Option<Value>)>, Vec<wire::UserRole>, Option<wire::Meta>);
+        let decode = |body: &[u8]| -> Result<Decoded> {
+            if raw {
+                let page: CommentListing<Value> = self.decode(call.template, body)?;
+                let items = page
+                    .comments
+                    .into_iter()
+                    .map(|v| {
+                        wire::Comment::deserialize(&v)
+                            .map(|c| (c, Some(v)))
+                            .map_err(|e| crate::errors::decode(call.template, e, self.secrets()))
+                    })
+                    .collect::<Result<Vec<_>>>()?;
+                Ok((items, page.users, page.meta))
+            } else {
+                let page: CommentListing<wire::Comment> = self.decode(call.template, body)?;
+                Ok((page.comments.into_iter().map(|c| (c, None)).collect(), page.users, page.meta))
+            }
         };
+        let (items, users, meta) = self.listing_page(&call, decode).await?;
         let roles: HashMap<i64, String> = users.into_iter().filter_map(|u| Some((u.id, u.role?))).collect();
         let ctx = CommentContext { ticket_id: n, roles: &roles };
         let meta = meta.unwrap_or_default();

@@ -10,7 +10,7 @@ use crate::client::{Call, ZendeskClient};
 use crate::{map, wire};
 
 /// The end-user a user record is, or `None` for an agent or a deleted user.
-fn live_contact(u: &wire::User, raw: Option<Value>) -> Option<Contact> {
+fn live_contact(u: wire::User, raw: Option<Value>) -> Option<Contact> {
     (!map::is_agent(u.role.as_deref()) && u.active).then(|| map::contact(u, raw))
 }
 
@@ -19,7 +19,7 @@ impl ZendeskClient {
         let n = zendesk_id(id, Resource::Contact)?;
         let call = Call::get(format!("/users/{n}.json"), "/users/{id}.json").not_found(Resource::Contact, id);
         let (u, v): (wire::User, _) = self.one(&call, raw).await?;
-        live_contact(&u, v).ok_or_else(|| Error::not_found(Resource::Contact, id))
+        live_contact(u, v).ok_or_else(|| Error::not_found(Resource::Contact, id))
     }
 
     /// The live end-user a search finds with `matches`; `NotFound` naming `key` otherwise.
@@ -39,7 +39,7 @@ impl ZendeskClient {
         };
         users
             .into_iter()
-            .find_map(|(u, _)| if matches(&u) { live_contact(&u, None) } else { None })
+            .find_map(|(u, _)| if matches(&u) { live_contact(u, None) } else { None })
             .ok_or_else(|| Error::not_found(Resource::Contact, key))
     }
 }
@@ -60,7 +60,7 @@ impl Contacts for ZendeskClient {
             q,
             Resource::Contact,
             &base,
-            |u: wire::User, v| (u.id, (map::is_agent(u.role.as_deref()), map::contact(&u, v))),
+            |u: wire::User, v| (u.id, (map::is_agent(u.role.as_deref()), map::contact(u, v))),
             |(agent, c)| {
                 !agent && (q.include_deleted || !c.remote_was_deleted) && q.matches_times(c.created_at, c.updated_at)
             },

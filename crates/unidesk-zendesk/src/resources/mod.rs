@@ -185,8 +185,7 @@ impl ZendeskClient {
         if let Some(a) = after {
             call = call.query("page[after]", a);
         }
-        let reply = self.send(&call).await?;
-        let (items, page) = self.decode_listing::<T>(call.template, &reply.body, raw)?;
+        let (items, page) = self.listing_page(&call, |body| self.decode_listing::<T>(call.template, body, raw)).await?;
         let meta = page.meta.unwrap_or_default();
         let next = match (meta.has_more, meta.after_cursor) {
             (false, _) => None,

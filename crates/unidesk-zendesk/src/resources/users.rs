@@ -41,7 +41,7 @@ impl Users for ZendeskClient {
                 &base,
                 |u: wire::User, v: Option<Value>| {
                     let t = teams.get(&u.id).cloned().unwrap_or_default();
-                    (u.id, (map::is_agent(u.role.as_deref()), map::user(&u, v, t)))
+                    (u.id, (map::is_agent(u.role.as_deref()), map::user(u, v, t)))
                 },
                 |(agent, u)| {
                     *agent
@@ -61,6 +61,6 @@ impl Users for ZendeskClient {
             return Err(Error::not_found(Resource::User, id));
         }
         let teams = self.membership_index(true).await?.remove(&u.id).unwrap_or_default();
-        Ok(map::user(&u, v, teams))
+        Ok(map::user(u, v, teams))
     }
 }
