@@ -63,8 +63,11 @@ const PAGE_CACHE_TTL: Duration = Duration::from_secs(20);
 /// [`PAGE_CACHE_TTL`] at most.
 #[derive(Default)]
 pub(crate) struct PageCache {
-    entries: Mutex<VecDeque<(String, Instant, Arc<Vec<u8>>)>>,
+    entries: Mutex<VecDeque<CachedPage>>,
 }
+
+/// A cached page: its request, when it was read, its body.
+type CachedPage = (String, Instant, Arc<Vec<u8>>);
 
 impl PageCache {
     /// The cache key of `call`, when it is a continuation page (it carries a Zendesk cursor).

@@ -65,7 +65,7 @@ fn map(kind: &str, body: &[u8]) -> Option<Value> {
         }
         "user" => person(&parse::<One<wire::User>>(body).item),
         "users" => json!(parse::<Listing<wire::User>>(body).items.iter().map(person).collect::<Vec<_>>()),
-        "organization" => json!(map::account(&parse::<One<wire::Organization>>(body).item, None)),
+        "organization" => json!(map::account(parse::<One<wire::Organization>>(body).item, None)),
         "groups" => json!(
             parse::<Listing<wire::Group>>(body)
                 .items

@@ -58,7 +58,10 @@ async fn connect(a: &ConnectArgs<'_>) -> Result<Connection, CliError> {
     let arg = |id: &str| a.matches.get_one::<String>(id).cloned().filter(|v| !v.is_empty());
     let mut builder = ZendeskClient::builder();
     let keep: Option<Box<dyn std::any::Any + Send>>;
+    // The embedded simulator supplies the credentials when none are given.
+    #[cfg_attr(not(feature = "sim"), allow(unused_mut, reason = "only the simulator fills them"))]
     let mut token = or_env(&a.token, "ZENDESK_API_TOKEN");
+    #[cfg_attr(not(feature = "sim"), allow(unused_mut, reason = "only the simulator fills them"))]
     let mut email = arg("zendesk-email");
     if a.sim {
         #[cfg(feature = "sim")]

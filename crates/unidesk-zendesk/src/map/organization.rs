@@ -3,17 +3,17 @@
 use serde_json::Value;
 use unidesk_core::Account;
 
-use super::{dedup, id_text, non_blank};
+use super::{dedup, id_text};
 use crate::wire;
 
-/// Maps an organization; its `domain_names` are the account's domains.
-pub fn account(o: &wire::Organization, raw: Option<Value>) -> Account {
+/// Maps an organization (taking the wire record); its `domain_names` are the account's domains.
+pub fn account(o: wire::Organization, raw: Option<Value>) -> Account {
     Account {
         id: id_text(o.id),
-        name: o.name.clone(),
-        domains: dedup(o.domain_names.iter().cloned()),
-        external_id: non_blank(&o.external_id),
-        custom_fields: o.organization_fields.clone().into_iter().collect(),
+        name: o.name,
+        domains: dedup(o.domain_names),
+        external_id: o.external_id.filter(|s| !s.trim().is_empty()),
+        custom_fields: o.organization_fields,
         created_at: o.created_at,
         updated_at: o.updated_at,
         remote_was_deleted: false,

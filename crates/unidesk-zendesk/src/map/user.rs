@@ -28,7 +28,7 @@ pub fn contact(u: wire::User, raw: Option<Value>) -> Contact {
         account_id: opt_id(u.organization_id),
         external_id: u.external_id.filter(|s| !s.trim().is_empty()),
         tag_ids: dedup(u.tags),
-        custom_fields: u.user_fields.into_iter().collect(),
+        custom_fields: u.user_fields,
         created_at: u.created_at,
         updated_at: u.updated_at,
         remote_was_deleted: !u.active,

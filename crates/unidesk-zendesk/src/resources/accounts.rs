@@ -15,7 +15,7 @@ impl ZendeskClient {
         let call =
             Call::get(format!("/organizations/{n}.json"), "/organizations/{id}.json").not_found(Resource::Account, id);
         let (o, v): (wire::Organization, _) = self.one(&call, raw).await?;
-        Ok(map::account(&o, v))
+        Ok(map::account(o, v))
     }
 }
 
@@ -28,7 +28,7 @@ impl Accounts for ZendeskClient {
             q,
             Resource::Account,
             &base,
-            |o: wire::Organization, v| (o.id, map::account(&o, v)),
+            |o: wire::Organization, v| (o.id, map::account(o, v)),
             |a| q.matches_times(a.created_at, a.updated_at),
         )
         .await
