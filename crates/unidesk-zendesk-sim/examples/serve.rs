@@ -23,7 +23,9 @@ fn main() -> std::io::Result<()> {
             "--tie-width" => config.tie_width = value().parse().map_err(|_| bad("--tie-width"))?,
             "--fault-rate" => config.faults.rate = value().parse().map_err(|_| bad("--fault-rate"))?,
             "--no-limits" => config.limits = RateLimits::unlimited(),
-            other => return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("unknown flag {other}"))),
+            other => {
+                return Err(std::io::Error::new(std::io::ErrorKind::InvalidInput, format!("unknown flag {other}")));
+            }
         }
     }
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(1).enable_all().build()?;

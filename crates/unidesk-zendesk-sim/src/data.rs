@@ -10,7 +10,8 @@ use crate::store::{File, Kind, Store};
 /// 2024-01-01T00:00:00Z: every seeded record is created after it.
 const BASE: i64 = 1_704_067_200;
 
-const FIRST: [&str; 10] = ["Ana", "Björn", "Chloé", "Dmitri", "Eun-ji", "Farah", "Giorgos", "Hiroshi", "Ingrid", "José"];
+const FIRST: [&str; 10] =
+    ["Ana", "Björn", "Chloé", "Dmitri", "Eun-ji", "Farah", "Giorgos", "Hiroshi", "Ingrid", "José"];
 const LAST: [&str; 8] = ["Silva", "Øster", "Nguyễn", "Müller", "O'Brien", "Kowalski", "李", "Dubois"];
 /// Tags, some non-ASCII (Zendesk keeps tags as lower-case names without spaces).
 pub(crate) const TAGS: [&str; 10] =
@@ -26,7 +27,8 @@ const SUBJECTS: [&str; 8] = [
     "Password reset link expired",
 ];
 const GROUPS: [&str; 5] = ["Tier 1", "Tier 2", "Billing", "Opérations", "Escalations"];
-const PRODUCTS: [(&str, &str); 3] = [("Widget", "product_widget"), ("Gadget", "product_gadget"), ("Gizmo", "product_gizmo")];
+const PRODUCTS: [(&str, &str); 3] =
+    [("Widget", "product_widget"), ("Gadget", "product_gadget"), ("Gizmo", "product_gizmo")];
 const PLANS: [(&str, &str); 3] = [("Free", "free"), ("Pro", "pro"), ("Enterprise", "enterprise")];
 const TIERS: [(&str, &str); 3] = [("Gold", "gold"), ("Silver", "silver"), ("Bronze", "bronze")];
 
@@ -76,40 +78,48 @@ fn seed_fields(store: &mut Store) -> [i64; 5] {
         let m = shapes::field(store, Kind::TicketFields, id, kind_name, &title, Value::Null, &[], i, at);
         store.table_mut(Kind::TicketFields).put(id, Rec::new(m));
     }
-    let custom: [(&str, &str, &[(&str, &str)]); 5] = [
-        ("text", "Order number", &[]),
-        ("tagger", "Product", &PRODUCTS),
-        ("checkbox", "Refund approved", &[]),
-        ("integer", "Units", &[]),
-        ("date", "Follow-up date", &[]),
+    let custom: [Spec; 5] = [
+        ("text", "Order number", "", &[]),
+        ("tagger", "Product", "", &PRODUCTS),
+        ("checkbox", "Refund approved", "", &[]),
+        ("integer", "Units", "", &[]),
+        ("date", "Follow-up date", "", &[]),
     ];
+    let defined = define(store, Kind::TicketFields, &custom, 10);
     let mut ids = [0; 5];
-    for (i, (kind_name, title, options)) in custom.iter().enumerate() {
-        let id = store.new_id(Kind::TicketFields);
-        let m = shapes::field(store, Kind::TicketFields, id, kind_name, title, Value::Null, options, 10 + i, at);
-        store.table_mut(Kind::TicketFields).put(id, Rec::new(m));
-        ids[i] = id;
-    }
-    let user_fields: [(&str, &str, &str, &[(&str, &str)]); 5] = [
+    ids.copy_from_slice(&defined);
+    let user_fields: [Spec; 5] = [
         ("dropdown", "Plan", "plan", &PLANS),
         ("checkbox", "VIP", "vip", &[]),
         ("integer", "Loyalty points", "loyalty_points", &[]),
         ("date", "Birthday", "birthday", &[]),
         ("text", "Nickname", "nickname", &[]),
     ];
-    for (i, (kind_name, title, key, options)) in user_fields.iter().enumerate() {
-        let id = store.new_id(Kind::UserFields);
-        let m = shapes::field(store, Kind::UserFields, id, kind_name, title, json!(key), options, i, at);
-        store.table_mut(Kind::UserFields).put(id, Rec::new(m));
-    }
-    let org_fields: [(&str, &str, &str, &[(&str, &str)]); 3] =
+    define(store, Kind::UserFields, &user_fields, 0);
+    let org_fields: [Spec; 3] =
         [("dropdown", "Tier", "tier", &TIERS), ("text", "Region", "region", &[]), ("integer", "Seats", "seats", &[])];
-    for (i, (kind_name, title, key, options)) in org_fields.iter().enumerate() {
-        let id = store.new_id(Kind::OrganizationFields);
-        let m = shapes::field(store, Kind::OrganizationFields, id, kind_name, title, json!(key), options, i, at);
-        store.table_mut(Kind::OrganizationFields).put(id, Rec::new(m));
-    }
+    define(store, Kind::OrganizationFields, &org_fields, 0);
     ids
+}
+
+/// A custom field: its type, title, key (empty for ticket fields, which are keyed by id) and
+/// options.
+type Spec = (&'static str, &'static str, &'static str, &'static [(&'static str, &'static str)]);
+
+/// Defines custom fields of `kind` from `first_position` on; returns their ids.
+fn define(store: &mut Store, kind: Kind, specs: &[Spec], first_position: usize) -> Vec<i64> {
+    let at = BASE - 86_400;
+    specs
+        .iter()
+        .enumerate()
+        .map(|(i, (kind_name, title, key, options))| {
+            let id = store.new_id(kind);
+            let key = if key.is_empty() { Value::Null } else { json!(key) };
+            let m = shapes::field(store, kind, id, kind_name, title, key, options, first_position + i, at);
+            store.table_mut(kind).put(id, Rec::new(m));
+            id
+        })
+        .collect()
 }
 
 fn seed_organizations(store: &mut Store, rng: &mut fastrand::Rng, n: usize) -> Vec<i64> {
@@ -144,10 +154,10 @@ fn person(i: usize) -> String {
 fn user_fields(rng: &mut fastrand::Rng, i: usize) -> Value {
     json!({
         "plan": PLANS.get(rng.usize(0..4)).map(|p| p.1),
-        "vip": i % 7 == 0,
-        "loyalty_points": if i % 3 == 0 { Value::Null } else { json!(rng.i64(0..10_000)) },
-        "birthday": if i % 4 == 0 { json!(format!("19{:02}-{:02}-{:02}", 50 + i % 50, 1 + i % 12, 1 + i % 28)) } else { Value::Null },
-        "nickname": if i % 5 == 0 { json!(format!("nick{i}")) } else { Value::Null },
+        "vip": i.is_multiple_of(7),
+        "loyalty_points": if i.is_multiple_of(3) { Value::Null } else { json!(rng.i64(0..10_000)) },
+        "birthday": if i.is_multiple_of(4) { json!(format!("19{:02}-{:02}-{:02}", 50 + i % 50, 1 + i % 12, 1 + i % 28)) } else { Value::Null },
+        "nickname": if i.is_multiple_of(5) { json!(format!("nick{i}")) } else { Value::Null },
     })
 }
 
@@ -237,8 +247,9 @@ fn seed_tickets(
     for (r, idx) in order.iter().enumerate() {
         rank[*idx] = r;
     }
-    let deleted: Vec<bool> =
-        (0..total).map(|i| config.deleted_tickets > 0 && ((i + 1) * config.deleted_tickets) % total < config.deleted_tickets).collect();
+    let deleted: Vec<bool> = (0..total)
+        .map(|i| config.deleted_tickets > 0 && ((i + 1) * config.deleted_tickets) % total < config.deleted_tickets)
+        .collect();
     let updates_start = BASE + 2 * 86_400 + total as i64 * 300;
     let agents = &staff[3..];
     for idx in 0..total {
@@ -247,7 +258,11 @@ fn seed_tickets(
         let updated = updates_start + (rank[idx] / width) as i64 * 37;
         let status = if idx < STATUSES.len() { STATUSES[idx] } else { STATUSES[rng.usize(0..STATUSES.len())] };
         let requester = end_users[rng.usize(0..end_users.len())];
-        let org = store.table(Kind::Users).get(requester).and_then(|u| u.get("organization_id").cloned()).unwrap_or(Value::Null);
+        let org = store
+            .table(Kind::Users)
+            .get(requester)
+            .and_then(|u| u.get("organization_id").cloned())
+            .unwrap_or(Value::Null);
         let assigned = status != "new";
         let assignee = if assigned { json!(agents[rng.usize(0..agents.len())]) } else { Value::Null };
         let group = if assigned || idx % 2 == 0 { json!(groups[rng.usize(0..groups.len())]) } else { Value::Null };
@@ -326,8 +341,12 @@ fn seed_tickets(
 /// Adds a small seeded file (text or PNG) and returns its attachment object.
 fn add_file(store: &mut Store, idx: usize, k: usize) -> Value {
     let id = store.new_id(Kind::Attachments);
-    let (name, ctype, bytes) = if idx % 2 == 0 {
-        (format!("receipt-{idx}.txt"), "text/plain", format!("Receipt for ticket #{}, comment {k}\n", idx + 1).into_bytes())
+    let (name, ctype, bytes) = if idx.is_multiple_of(2) {
+        (
+            format!("receipt-{idx}.txt"),
+            "text/plain",
+            format!("Receipt for ticket #{}, comment {k}\n", idx + 1).into_bytes(),
+        )
     } else {
         // The 8-byte PNG signature and a little more: enough to be recognised as a PNG.
         let mut b = vec![0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a];

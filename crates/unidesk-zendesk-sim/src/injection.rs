@@ -27,7 +27,12 @@ pub(crate) struct FaultPlan {
 impl FaultPlan {
     /// A plan drawing from `seed`, failing a share `rate` of requests.
     pub(crate) fn new(seed: u64, rate: f64) -> Self {
-        FaultPlan { rng: fastrand::Rng::with_seed(seed), rate: rate.clamp(0.0, 1.0), forced: None, queued: VecDeque::new() }
+        FaultPlan {
+            rng: fastrand::Rng::with_seed(seed),
+            rate: rate.clamp(0.0, 1.0),
+            forced: None,
+            queued: VecDeque::new(),
+        }
     }
 
     /// Replaces the fault rate.

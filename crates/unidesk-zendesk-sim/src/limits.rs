@@ -59,7 +59,8 @@ impl Window {
             self.hits.push_back(now);
         }
         let remaining = self.limit.saturating_sub(self.hits.len() as u32);
-        let reset_in = self.hits.front().map(|t| (*t + self.window).saturating_duration_since(now)).unwrap_or(self.window);
+        let reset_in =
+            self.hits.front().map(|t| (*t + self.window).saturating_duration_since(now)).unwrap_or(self.window);
         Verdict { allowed, limit: self.limit, remaining, reset_in }
     }
 }

@@ -52,7 +52,8 @@ pub(crate) struct At<'a> {
 /// pagination. 400 for bad parameters.
 pub(crate) fn paginate<'a>(items: Vec<(i64, &'a Rec)>, at: &At<'_>) -> Result<Page<'a>, Reply> {
     let p = at.params;
-    let cursor_mode = p.get("page[size]").is_some() || p.get("page[after]").is_some() || p.get("page[before]").is_some();
+    let cursor_mode =
+        p.get("page[size]").is_some() || p.get("page[after]").is_some() || p.get("page[before]").is_some();
     if cursor_mode { cursor_page(items, at) } else { offset_page(items, at) }
 }
 

@@ -76,6 +76,11 @@ impl Simulator {
         self.shared.stats()
     }
 
+    /// Webhook deliveries so far: answered 2xx, and failed (no answer or another status).
+    pub fn webhook_deliveries(&self) -> (u64, u64) {
+        self.shared.hooks.outcomes()
+    }
+
     /// How many live records `collection` holds now: `tickets` (soft-deleted ones left out),
     /// `deleted_tickets`, `users` (end users, agents and admins, inactive ones included),
     /// `organizations`, `groups`, `group_memberships`, `comments` (of live tickets),

@@ -114,6 +114,41 @@ fn escape(s: &str) -> String {
     s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
 }
 
+/// The text of an HTML fragment: tags dropped, paragraph ends as blank lines, the common
+/// entities decoded.
+pub(crate) fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    let mut tag = String::new();
+    for ch in html.chars() {
+        match (in_tag, ch) {
+            (false, '<') => {
+                in_tag = true;
+                tag.clear();
+            }
+            (true, '>') => {
+                in_tag = false;
+                let name =
+                    tag.trim_start_matches('/').split_whitespace().next().unwrap_or_default().to_ascii_lowercase();
+                if tag.starts_with('/') && name == "p" && !out.is_empty() {
+                    out.push_str("\n\n");
+                } else if name == "br" || name == "br/" {
+                    out.push('\n');
+                }
+            }
+            (true, c) => tag.push(c),
+            (false, c) => out.push(c),
+        }
+    }
+    let text = out
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    text.trim_end().to_owned()
+}
+
 /// A comment object.
 pub(crate) fn comment(
     id: i64,
@@ -346,4 +381,15 @@ pub(crate) fn field(
         m.insert("custom_field_options".into(), Value::Array(options));
     }
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_becomes_plain_text() {
+        assert_eq!(strip_tags("<p>Hi <b>there</b></p><p>a &amp; b<br>c</p>"), "Hi there\n\na & b\nc");
+        assert_eq!(strip_tags("plain"), "plain");
+    }
 }

@@ -19,6 +19,9 @@ pub(crate) struct Stats {
     pub(crate) throttled: AtomicU64,
 }
 
+/// A create kept for its `Idempotency-Key`: the request body and the response body.
+pub(crate) type Replay = (Vec<u8>, Vec<u8>);
+
 /// What every handler and middleware sees.
 #[derive(Debug)]
 pub(crate) struct Shared {
@@ -35,9 +38,13 @@ pub(crate) struct Shared {
     /// Fault injection.
     pub(crate) faults: Mutex<FaultPlan>,
     /// Ticket creations by `Idempotency-Key`: the request body and the response body.
-    pub(crate) idempotency: Mutex<HashMap<String, (Vec<u8>, Vec<u8>)>>,
+    pub(crate) idempotency: Mutex<HashMap<String, Replay>>,
     /// Counters.
     pub(crate) stats: Stats,
+    /// Registered webhooks and their deliveries.
+    pub(crate) hooks: crate::webhooks::Hooks,
+    /// The HTTP client webhook deliveries use.
+    pub(crate) client: reqwest::Client,
 }
 
 /// Locks `m`, carrying on past a poisoned lock (a panicking request must not stop the server).
@@ -56,6 +63,8 @@ impl Shared {
             seeded,
             idempotency: Mutex::default(),
             stats: Stats::default(),
+            hooks: crate::webhooks::Hooks::default(),
+            client: reqwest::Client::builder().timeout(std::time::Duration::from_secs(10)).build().unwrap_or_default(),
             config,
         }
     }

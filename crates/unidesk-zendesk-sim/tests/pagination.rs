@@ -94,7 +94,11 @@ async fn comments_come_oldest_first_with_notes_and_attachments_somewhere() {
         let times: Vec<&str> = comments.iter().map(|c| c["created_at"].as_str().expect("time")).collect();
         assert!(times.windows(2).all(|w| w[0] <= w[1]), "ascending: {times:?}");
         for c in comments {
-            if c["public"] == true { public += 1 } else { private += 1 }
+            if c["public"] == true {
+                public += 1
+            } else {
+                private += 1
+            }
             with_files += usize::from(!c["attachments"].as_array().expect("attachments").is_empty());
             let author = c["author_id"].as_i64().expect("author");
             assert!(doc["users"].as_array().expect("side-loaded users").iter().any(|u| u["id"] == author));
@@ -121,14 +125,20 @@ async fn the_seed_covers_every_status_unicode_tags_and_domains() {
         .collect();
     assert_eq!(statuses, ["closed", "hold", "new", "open", "pending", "solved"].into_iter().collect());
     let (_, tags) = get(&sim, "/api/v2/tags?page[size]=100").await;
-    assert!(tags["tags"].as_array().expect("tags").iter().any(|t| t["name"] == "日本語" && t["count"].as_u64() > Some(0)));
+    assert!(
+        tags["tags"].as_array().expect("tags").iter().any(|t| t["name"] == "日本語" && t["count"].as_u64() > Some(0))
+    );
     let (_, orgs) = get(&sim, "/api/v2/organizations").await;
     assert!(orgs["organizations"][0]["domain_names"].as_array().is_some_and(|d| !d.is_empty()));
     let (_, groups) = get(&sim, "/api/v2/groups").await;
     let group = groups["groups"][0]["id"].as_i64().expect("group");
     let (_, members) = get(&sim, &format!("/api/v2/groups/{group}/memberships.json")).await;
     assert!(!ids(&members, "group_memberships").is_empty());
-    for (path, key) in [("ticket_fields", "ticket_fields"), ("user_fields", "user_fields"), ("organization_fields", "organization_fields")] {
+    for (path, key) in [
+        ("ticket_fields", "ticket_fields"),
+        ("user_fields", "user_fields"),
+        ("organization_fields", "organization_fields"),
+    ] {
         let (status, doc) = get(&sim, &format!("/api/v2/{path}.json")).await;
         assert_eq!(status, 200);
         assert!(doc[key].as_array().is_some_and(|f| f.len() >= 3), "{path}");
@@ -136,4 +146,25 @@ async fn the_seed_covers_every_status_unicode_tags_and_domains() {
     let (_, deleted) = get(&sim, "/api/v2/deleted_tickets?page[size]=100").await;
     assert_eq!(ids(&deleted, "deleted_tickets").len(), sim.count("deleted_tickets"));
     assert!(sim.count("deleted_tickets") > 0);
+}
+
+#[tokio::test]
+async fn users_are_found_by_email_and_external_id() {
+    let sim = sim(5).await;
+    let (_, doc) = get(&sim, "/api/v2/users.json?role=end-user&per_page=10").await;
+    let user = doc["users"]
+        .as_array()
+        .expect("users")
+        .iter()
+        .find(|u| u["email"].is_string() && u["external_id"].is_string())
+        .cloned()
+        .expect("a user");
+    let email = user["email"].as_str().expect("email").to_uppercase();
+    let (status, found) = get(&sim, &format!("/api/v2/users/search.json?query=email:{email}")).await;
+    assert_eq!((status, ids(&found, "users")), (200, vec![user["id"].as_i64().expect("id")]));
+    let ext = user["external_id"].as_str().expect("external id");
+    let (_, found) = get(&sim, &format!("/api/v2/users/search?external_id={ext}")).await;
+    assert_eq!(found["count"], 1);
+    let (_, none) = get(&sim, "/api/v2/users/search?query=email:nobody@nowhere.example").await;
+    assert_eq!(none["count"], 0);
 }

@@ -32,8 +32,12 @@ pub(crate) async fn inject(State(sim): State<Arc<Shared>>, req: Request, next: N
         Fault::Status(429) => {
             sim.count_throttled();
             let secs = sim.config.faults.retry_after;
-            let verdict =
-                Verdict { allowed: false, limit: sim.config.limits.account, remaining: 0, reset_in: Duration::from_secs(secs) };
+            let verdict = Verdict {
+                allowed: false,
+                limit: sim.config.limits.account,
+                remaining: 0,
+                reset_in: Duration::from_secs(secs),
+            };
             let mut r = too_many(&verdict, "Number of allowed API requests per minute exceeded");
             for h in &mut r.headers {
                 if h.0 == "retry-after" {

@@ -56,14 +56,20 @@ fn start_time(p: &Params) -> Result<i64, Reply> {
 }
 
 /// What every export request shares: the limits of time and size.
-struct Window {
-    from: (i64, i64),
-    cutoff: i64,
-    per_page: usize,
+pub(crate) struct Window {
+    /// The first (stamp, id) position to export.
+    pub(crate) from: (i64, i64),
+    /// The last stamp the lag lets through.
+    pub(crate) cutoff: i64,
+    /// Items per page.
+    pub(crate) per_page: usize,
+    /// `exclude_deleted=true`.
     exclude_deleted: bool,
 }
 
-fn window(sim: &Shared, kind: Kind, p: &Params, allow_cursor: bool) -> Result<Window, Reply> {
+/// The window a request asks for; 400 for a missing, future or (tickets) too recent
+/// `start_time`, or a bad cursor.
+pub(crate) fn window(sim: &Shared, kind: Kind, p: &Params, allow_cursor: bool) -> Result<Window, Reply> {
     let now = chrono::Utc::now().timestamp();
     let cutoff = now - sim.config.export_lag.as_secs() as i64;
     let per_page = p.positive("per_page")?.unwrap_or(MAX_EXPORT_PAGE).min(MAX_EXPORT_PAGE);
@@ -79,7 +85,11 @@ fn window(sim: &Shared, kind: Kind, p: &Params, allow_cursor: bool) -> Result<Wi
                 return Err(Reply::error(400, "InvalidValue", "start_time cannot be in the future"));
             }
             if kind == Kind::Tickets && start > cutoff {
-                return Err(Reply::error(400, "StartTimeTooRecent", "Too recent start_time. Use a start_time older than 1 minute"));
+                return Err(Reply::error(
+                    400,
+                    "StartTimeTooRecent",
+                    "Too recent start_time. Use a start_time older than 1 minute",
+                ));
             }
             (start, i64::MIN)
         }
@@ -87,15 +97,13 @@ fn window(sim: &Shared, kind: Kind, p: &Params, allow_cursor: bool) -> Result<Wi
     Ok(Window { from, cutoff, per_page, exclude_deleted })
 }
 
-/// The items from the window's start, up to `limit` (one more tells whether more remain).
-fn collect<'a>(store: &'a Store, kind: Kind, w: &Window, limit: usize) -> Vec<(i64, &'a Rec)> {
+/// The items from the window's start on, in export order, up to the lag's cutoff.
+fn rows<'a>(store: &'a Store, kind: Kind, w: &'a Window) -> impl Iterator<Item = (i64, &'a Rec)> + 'a {
     store
         .table(kind)
         .by_stamp_from(w.from)
         .take_while(|(_, r)| r.stamp <= w.cutoff)
         .filter(|(_, r)| !(w.exclude_deleted && r.deleted_at.is_some()))
-        .take(limit)
-        .collect()
 }
 
 /// Appends the records (a ticket with its `generated_timestamp`) as a JSON array.
@@ -116,8 +124,21 @@ fn push_items(out: &mut String, kind: Kind, items: &[(i64, &Rec)]) {
     out.push(']');
 }
 
+/// `{"<kind>":[…items…]` and the side-loads asked for (the closing fields follow).
+fn open_page(store: &Store, kind: Kind, items: &[(i64, &Rec)], p: &Params) -> String {
+    let mut out = format!("{{\"{}\":", kind.plural());
+    push_items(&mut out, kind, items);
+    let recs: Vec<&Rec> = items.iter().map(|(_, r)| *r).collect();
+    for (k, v) in sideloads(store, &recs, &p.includes()) {
+        if k != kind.plural() {
+            out.push_str(&format!(",\"{k}\":{v}"));
+        }
+    }
+    out
+}
+
 /// The pairs a next-page link keeps from the request.
-fn kept(p: &Params) -> Vec<(String, String)> {
+pub(crate) fn kept(p: &Params) -> Vec<(String, String)> {
     p.pairs.iter().filter(|(k, _)| matches!(k.as_str(), "per_page" | "include" | "exclude_deleted")).cloned().collect()
 }
 
@@ -127,7 +148,7 @@ fn cursor_export(sim: &Shared, kind: Kind, p: &Params, uri: &Uri) -> Reply {
         Err(e) => return e,
     };
     let store = lock(&sim.store);
-    let mut items = collect(&store, kind, &w, w.per_page + 1);
+    let mut items: Vec<(i64, &Rec)> = rows(&store, kind, &w).take(w.per_page + 1).collect();
     let more = items.len() > w.per_page;
     items.truncate(w.per_page);
     let after = match (items.last(), p.get("cursor")) {
@@ -138,14 +159,7 @@ fn cursor_export(sim: &Shared, kind: Kind, p: &Params, uri: &Uri) -> Reply {
     let mut pairs = vec![("cursor".to_owned(), after.clone())];
     pairs.extend(kept(p));
     let after_url = link(&store.base, &path_of(uri), &pairs);
-    let mut out = format!("{{\"{}\":", kind.plural());
-    push_items(&mut out, kind, &items);
-    let recs: Vec<&Rec> = items.iter().map(|(_, r)| *r).collect();
-    for (k, v) in sideloads(&store, &recs, &p.includes()) {
-        if k != kind.plural() {
-            out.push_str(&format!(",\"{k}\":{v}"));
-        }
-    }
+    let mut out = open_page(&store, kind, &items, p);
     out.push_str(&format!(
         ",\"after_url\":{},\"after_cursor\":{},\"before_url\":null,\"before_cursor\":null,\"end_of_stream\":{}}}",
         Value::from(after_url),
@@ -161,32 +175,27 @@ fn time_export(sim: &Shared, kind: Kind, p: &Params, uri: &Uri) -> Reply {
         Err(e) => return e,
     };
     let store = lock(&sim.store);
-    let all = collect(&store, kind, &w, usize::MAX);
-    let mut end = all.len().min(w.per_page);
-    if let Some((_, last)) = end.checked_sub(1).and_then(|i| all.get(i)) {
-        let second = last.stamp;
-        while all.get(end).is_some_and(|(_, r)| r.stamp == second) {
-            end += 1;
+    // Up to `per_page` items, then the rest of the last item's second, then one more to tell
+    // whether the stream goes on.
+    let mut rows = rows(&store, kind, &w).peekable();
+    let mut items: Vec<(i64, &Rec)> = rows.by_ref().take(w.per_page).collect();
+    if let Some(second) = items.last().map(|(_, r)| r.stamp) {
+        while let Some(next) = rows.next_if(|(_, r)| r.stamp == second) {
+            items.push(next);
         }
     }
-    let items = &all[..end];
+    let more = rows.peek().is_some();
+    let items = &items[..];
     let end_time = items.last().map_or(w.from.0, |(_, r)| r.stamp + 1);
     let mut pairs = vec![("start_time".to_owned(), end_time.to_string())];
     pairs.extend(kept(p));
     let next = link(&store.base, &path_of(uri), &pairs);
-    let mut out = format!("{{\"{}\":", kind.plural());
-    push_items(&mut out, kind, items);
-    let recs: Vec<&Rec> = items.iter().map(|(_, r)| *r).collect();
-    for (k, v) in sideloads(&store, &recs, &p.includes()) {
-        if k != kind.plural() {
-            out.push_str(&format!(",\"{k}\":{v}"));
-        }
-    }
+    let mut out = open_page(&store, kind, items, p);
     out.push_str(&format!(
         ",\"count\":{},\"end_time\":{end_time},\"next_page\":{},\"end_of_stream\":{}}}",
         items.len(),
         Value::from(next),
-        end == all.len()
+        !more
     ));
     Reply::raw(200, out)
 }
@@ -224,7 +233,10 @@ pub(crate) async fn metric_events(State(sim): State<Arc<Shared>>, p: Params) -> 
     };
     Reply::raw(
         200,
-        format!("{{\"ticket_metric_events\":[],\"count\":0,\"end_time\":{},\"next_page\":null,\"end_of_stream\":true}}", w.from.0),
+        format!(
+            "{{\"ticket_metric_events\":[],\"count\":0,\"end_time\":{},\"next_page\":null,\"end_of_stream\":true}}",
+            w.from.0
+        ),
     )
 }
 

@@ -177,7 +177,8 @@ pub(crate) async fn upload(State(sim): State<Arc<Shared>>, p: Params, headers: H
     let Some(name) = p.get("filename").map(str::to_owned) else {
         return Reply::bad_request("Parameter filename is required");
     };
-    let ctype = headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("application/octet-stream").to_owned();
+    let ctype =
+        headers.get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("application/octet-stream").to_owned();
     let mut store = lock(&sim.store);
     let id = store.new_id(Kind::Attachments);
     let token = match p.get("token") {
@@ -196,7 +197,10 @@ pub(crate) async fn upload(State(sim): State<Arc<Shared>>, p: Params, headers: H
         .filter_map(|a| store.table(Kind::Attachments).get(*a).map(|r| Value::Object(r.value().clone())))
         .collect();
     let expires = ts(store.now() + 3600);
-    Reply::json(201, &json!({ "upload": { "token": token, "expires_at": expires, "attachments": all, "attachment": json } }))
+    Reply::json(
+        201,
+        &json!({ "upload": { "token": token, "expires_at": expires, "attachments": all, "attachment": json } }),
+    )
 }
 
 /// `GET /attachments/token/{token}/?name=…`: the file's bytes (no credentials needed).
@@ -221,12 +225,8 @@ pub(crate) async fn download(State(sim): State<Arc<Shared>>, Path(token): Path<S
 pub(crate) async fn counts(State(sim): State<Arc<Shared>>) -> Reply {
     let store = lock(&sim.store);
     let tickets = store.table(Kind::Tickets);
-    let comments: usize = store
-        .comments
-        .iter()
-        .filter(|(id, _)| tickets.live(**id).is_some())
-        .map(|(_, c)| c.len())
-        .sum();
+    let comments: usize =
+        store.comments.iter().filter(|(id, _)| tickets.live(**id).is_some()).map(|(_, c)| c.len()).sum();
     Reply::json(
         200,
         &json!({

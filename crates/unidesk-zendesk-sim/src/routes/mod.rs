@@ -1,6 +1,8 @@
 //! The API's routes, and the middleware stack around them.
 
+pub(crate) mod events;
 pub(crate) mod export;
+pub(crate) mod hooks;
 pub(crate) mod lists;
 pub(crate) mod people;
 pub(crate) mod search;
@@ -94,6 +96,7 @@ pub(crate) fn router(sim: Sim) -> Router {
         .route("/api/v2/deleted_tickets/{id}/restore", put(lists::restore))
         .route("/api/v2/users", get(people::list_users).post(people::create_user))
         .route("/api/v2/users/me", get(people::me))
+        .route("/api/v2/users/search", get(search::users))
         .route("/api/v2/users/show_many", get(people::show_many_users))
         .route("/api/v2/users/{id}", get(people::show_user).put(people::update_user).delete(people::delete_user))
         .route("/api/v2/users/{id}/group_memberships", get(lists::memberships_of_user))
@@ -112,7 +115,11 @@ pub(crate) fn router(sim: Sim) -> Router {
         .route("/api/v2/incremental/users/cursor", get(export::users_cursor))
         .route("/api/v2/incremental/users", get(export::users_time))
         .route("/api/v2/incremental/organizations", get(export::organizations_time))
-        .route("/api/v2/incremental/ticket_metric_events", get(export::metric_events));
+        .route("/api/v2/incremental/ticket_metric_events", get(export::metric_events))
+        .route("/api/v2/incremental/ticket_events", get(events::ticket_events))
+        .route("/api/v2/webhooks", get(hooks::list).post(hooks::create))
+        .route("/api/v2/webhooks/{id}", get(hooks::show).delete(hooks::delete))
+        .route("/api/v2/webhooks/{id}/signing_secret", get(hooks::secret));
     for kind in [Kind::Groups, Kind::Memberships, Kind::TicketFields, Kind::UserFields, Kind::OrganizationFields] {
         api = api
             .route(&format!("/api/v2/{}", kind.plural()), get(move |s, q, u| lists::list(kind, s, q, u)))

@@ -44,7 +44,10 @@ pub(crate) async fn list_users(State(sim): State<Arc<Shared>>, p: Params, uri: U
     if let Some(bad) = roles.iter().find(|r| !ROLES.contains(r)) {
         return Reply::bad_request(&format!("role {bad} is not one of end-user, agent, admin"));
     }
-    let rows = store.table(Kind::Users).all().filter(|(_, u)| roles.is_empty() || u.str("role").is_some_and(|r| roles.contains(&r)));
+    let rows = store
+        .table(Kind::Users)
+        .all()
+        .filter(|(_, u)| roles.is_empty() || u.str("role").is_some_and(|r| roles.contains(&r)));
     let rows = ordered(rows.collect::<Vec<_>>().into_iter(), &p);
     page_of(&store, "users", rows, &p, &uri)
 }
@@ -81,6 +84,47 @@ pub(crate) async fn show_user(State(sim): State<Arc<Shared>>, Id(id): Id, p: Par
     }
 }
 
+/// Sets the values of `v` (an object) in the object under `key`, for the keys it defines
+/// already (custom-field values for keys no definition has are ignored, as Zendesk does).
+fn merge_known(record: &mut Map<String, Value>, key: &str, v: &Value) {
+    let fields = record.entry(key).or_insert_with(|| json!({}));
+    if let (Some(into), Some(from)) = (fields.as_object_mut(), v.as_object()) {
+        for (fk, fv) in from {
+            if into.contains_key(fk) {
+                into.insert(fk.clone(), fv.clone());
+            }
+        }
+    }
+}
+
+/// Validates the writable fields of an input object and applies them to a record.
+type Apply = fn(&Store, i64, &Map<String, Value>, &mut Map<String, Value>) -> Result<(), Reply>;
+
+/// Validates and applies an update of record `id` of `kind` (`{"<singular>": {...}}`); moves
+/// `updated_at` when anything changed; 200 with the record.
+fn update_record(sim: &Shared, kind: Kind, id: i64, body: &Value, apply: Apply) -> Reply {
+    let key = kind.singular();
+    let Some(input) = body.get(key).and_then(Value::as_object) else {
+        return Reply::bad_request(&format!("Parameter {key} is required"));
+    };
+    let mut store = lock(&sim.store);
+    let Some(current) = store.table(kind).live(id).filter(|r| r.get("active") != Some(&json!(false))) else {
+        return Reply::not_found();
+    };
+    let mut next = current.value().clone();
+    if let Err(e) = apply(&store, id, input, &mut next) {
+        return e;
+    }
+    if &next != current.value() {
+        let now = store.now();
+        next.insert("updated_at".into(), json!(ts(now)));
+    }
+    let rec = Rec::new(next);
+    let out = format!("{{\"{key}\":{}}}", rec.json());
+    store.table_mut(kind).put(id, rec);
+    Reply::raw(200, out)
+}
+
 /// Applies the writable user fields of `input` to `u`, validating them.
 fn apply_user(store: &Store, id: i64, input: &Map<String, Value>, u: &mut Map<String, Value>) -> Result<(), Reply> {
     for (k, v) in input {
@@ -95,9 +139,16 @@ fn apply_user(store: &Store, id: i64, input: &Map<String, Value>, u: &mut Map<St
                     let Some(e) = v.as_str().filter(|e| e.contains('@')) else {
                         return Err(Reply::invalid("email", "InvalidValue", "Email: is not properly formatted"));
                     };
-                    let taken = store.table(Kind::Users).all().any(|(other, o)| other != id && o.str("email").is_some_and(|x| x.eq_ignore_ascii_case(e)));
+                    let taken = store
+                        .table(Kind::Users)
+                        .all()
+                        .any(|(other, o)| other != id && o.str("email").is_some_and(|x| x.eq_ignore_ascii_case(e)));
                     if taken {
-                        return Err(Reply::invalid("email", "DuplicateValue", &format!("Email: {e} is already being used by another user")));
+                        return Err(Reply::invalid(
+                            "email",
+                            "DuplicateValue",
+                            &format!("Email: {e} is already being used by another user"),
+                        ));
                     }
                 }
             }
@@ -116,17 +167,11 @@ fn apply_user(store: &Store, id: i64, input: &Map<String, Value>, u: &mut Map<St
                 continue;
             }
             "user_fields" => {
-                let fields = u.entry("user_fields").or_insert_with(|| json!({}));
-                if let (Some(into), Some(from)) = (fields.as_object_mut(), v.as_object()) {
-                    for (fk, fv) in from {
-                        if into.contains_key(fk) {
-                            into.insert(fk.clone(), fv.clone());
-                        }
-                    }
-                }
+                merge_known(u, "user_fields", v);
                 continue;
             }
-            "phone" | "external_id" | "details" | "notes" | "alias" | "time_zone" | "locale" | "signature" | "suspended" | "verified" => {}
+            "phone" | "external_id" | "details" | "notes" | "alias" | "time_zone" | "locale" | "signature"
+            | "suspended" | "verified" => {}
             _ => continue,
         }
         u.insert(k.clone(), v.clone());
@@ -158,25 +203,7 @@ pub(crate) async fn create_user(State(sim): State<Arc<Shared>>, Json(body): Json
 
 /// `PUT /api/v2/users/{id}`.
 pub(crate) async fn update_user(State(sim): State<Arc<Shared>>, Id(id): Id, Json(body): Json) -> Reply {
-    let Some(input) = body.get("user").and_then(Value::as_object) else {
-        return Reply::bad_request("Parameter user is required");
-    };
-    let mut store = lock(&sim.store);
-    let Some(current) = store.table(Kind::Users).live(id).filter(|u| u.get("active") != Some(&json!(false))) else {
-        return Reply::not_found();
-    };
-    let mut u = current.value().clone();
-    if let Err(e) = apply_user(&store, id, input, &mut u) {
-        return e;
-    }
-    if &u != current.value() {
-        let now = store.now();
-        u.insert("updated_at".into(), json!(ts(now)));
-    }
-    let rec = Rec::new(u);
-    let out = format!("{{\"user\":{}}}", rec.json());
-    store.table_mut(Kind::Users).put(id, rec);
-    Reply::raw(200, out)
+    update_record(&sim, Kind::Users, id, &body, apply_user)
 }
 
 /// `DELETE /api/v2/users/{id}`: 200 with the user, now inactive (Zendesk keeps deleted users
@@ -215,14 +242,22 @@ pub(crate) async fn show_organization(State(sim): State<Arc<Shared>>, Id(id): Id
     }
 }
 
-fn apply_organization(store: &Store, id: i64, input: &Map<String, Value>, o: &mut Map<String, Value>) -> Result<(), Reply> {
+fn apply_organization(
+    store: &Store,
+    id: i64,
+    input: &Map<String, Value>,
+    o: &mut Map<String, Value>,
+) -> Result<(), Reply> {
     for (k, v) in input {
         match k.as_str() {
             "name" => {
                 let Some(name) = v.as_str().filter(|s| !s.trim().is_empty()) else {
                     return Err(Reply::invalid("name", "BlankValue", "Name: cannot be blank"));
                 };
-                let taken = store.table(Kind::Organizations).live_rows().any(|(other, r)| other != id && r.str("name") == Some(name));
+                let taken = store
+                    .table(Kind::Organizations)
+                    .live_rows()
+                    .any(|(other, r)| other != id && r.str("name") == Some(name));
                 if taken {
                     return Err(Reply::invalid("name", "DuplicateValue", "Name: has already been taken"));
                 }
@@ -233,14 +268,7 @@ fn apply_organization(store: &Store, id: i64, input: &Map<String, Value>, o: &mu
                 continue;
             }
             "organization_fields" => {
-                let fields = o.entry("organization_fields").or_insert_with(|| json!({}));
-                if let (Some(into), Some(from)) = (fields.as_object_mut(), v.as_object()) {
-                    for (fk, fv) in from {
-                        if into.contains_key(fk) {
-                            into.insert(fk.clone(), fv.clone());
-                        }
-                    }
-                }
+                merge_known(o, "organization_fields", v);
                 continue;
             }
             "external_id" | "details" | "notes" | "group_id" | "shared_tickets" | "shared_comments" => {}
@@ -275,23 +303,7 @@ pub(crate) async fn create_organization(State(sim): State<Arc<Shared>>, Json(bod
 
 /// `PUT /api/v2/organizations/{id}`.
 pub(crate) async fn update_organization(State(sim): State<Arc<Shared>>, Id(id): Id, Json(body): Json) -> Reply {
-    let Some(input) = body.get("organization").and_then(Value::as_object) else {
-        return Reply::bad_request("Parameter organization is required");
-    };
-    let mut store = lock(&sim.store);
-    let Some(current) = store.table(Kind::Organizations).live(id) else { return Reply::not_found() };
-    let mut o = current.value().clone();
-    if let Err(e) = apply_organization(&store, id, input, &mut o) {
-        return e;
-    }
-    if &o != current.value() {
-        let now = store.now();
-        o.insert("updated_at".into(), json!(ts(now)));
-    }
-    let rec = Rec::new(o);
-    let out = format!("{{\"organization\":{}}}", rec.json());
-    store.table_mut(Kind::Organizations).put(id, rec);
-    Reply::raw(200, out)
+    update_record(&sim, Kind::Organizations, id, &body, apply_organization)
 }
 
 /// `DELETE /api/v2/organizations/{id}`: 204.

@@ -56,7 +56,8 @@ pub(crate) async fn audits(State(sim): State<Arc<Shared>>, Id(id): Id, p: Params
     if store.table(Kind::Tickets).live(id).is_none() {
         return Reply::not_found();
     }
-    let list: Vec<Rec> = store.comments.get(&id).map(|cs| cs.iter().map(|c| audit_of(id, c)).collect()).unwrap_or_default();
+    let list: Vec<Rec> =
+        store.comments.get(&id).map(|cs| cs.iter().map(|c| audit_of(id, c)).collect()).unwrap_or_default();
     let rows = ordered(list.iter().filter_map(|a| a.int("id").map(|aid| (aid, a))).collect::<Vec<_>>().into_iter(), &p);
     page_of(&store, "audits", rows, &p, &uri)
 }

@@ -15,6 +15,7 @@ use crate::routes::{Id, Json, path_of};
 use crate::shapes::{self, PRIORITIES, STATUSES, TYPES, TicketInit, custom_status_id};
 use crate::state::{Shared, lock};
 use crate::store::{Kind, Store};
+use crate::webhooks::{self, TicketEvent};
 
 /// The user writes are attributed to: the staff member whose email is the credential's (the
 /// first admin).
@@ -122,7 +123,13 @@ fn one_of(field: &str, v: &Value, allowed: &[&str], nullable: bool) -> Result<()
 
 /// Applies the writable fields of `input` to ticket `t`, validating them; returns the audit
 /// events (Create events when `creating`, else Change events for what changed).
-fn apply(store: &Store, seeded: &[i64; 5], input: &Map<String, Value>, t: &mut Map<String, Value>, creating: bool) -> Result<Vec<Value>, Reply> {
+fn apply(
+    store: &Store,
+    seeded: &[i64; 5],
+    input: &Map<String, Value>,
+    t: &mut Map<String, Value>,
+    creating: bool,
+) -> Result<Vec<Value>, Reply> {
     let mut events = Vec::new();
     let users = store.table(Kind::Users);
     for (field, v) in input {
@@ -141,7 +148,8 @@ fn apply(store: &Store, seeded: &[i64; 5], input: &Map<String, Value>, t: &mut M
                 t.insert("raw_subject".into(), v.clone());
             }
             "assignee_id" => {
-                let ok = v.is_null() || v.as_i64().and_then(|id| users.live(id)).is_some_and(|u| u.str("role") != Some("end-user"));
+                let ok = v.is_null()
+                    || v.as_i64().and_then(|id| users.live(id)).is_some_and(|u| u.str("role") != Some("end-user"));
                 if !ok {
                     return Err(Reply::invalid("assignee", "InvalidValue", "Assignee: is not an agent"));
                 }
@@ -175,18 +183,21 @@ fn apply(store: &Store, seeded: &[i64; 5], input: &Map<String, Value>, t: &mut M
                 let Some(list) = v.as_array() else {
                     return Err(Reply::invalid("custom_fields", "InvalidValue", "Custom fields: must be a list"));
                 };
-                let mut current: Vec<Value> = t.get("custom_fields").and_then(Value::as_array).cloned().unwrap_or_default();
+                let mut current: Vec<Value> =
+                    t.get("custom_fields").and_then(Value::as_array).cloned().unwrap_or_default();
                 for f in list {
-                    let (Some(id), Some(value)) = (f.get("id").and_then(Value::as_i64), f.get("value")) else { continue };
+                    let (Some(id), Some(value)) = (f.get("id").and_then(Value::as_i64), f.get("value")) else {
+                        continue;
+                    };
                     // Zendesk ignores values for fields it does not know.
                     if !seeded.contains(&id) {
                         continue;
                     }
-                    if let Some(slot) = current.iter_mut().find(|c| c.get("id").and_then(Value::as_i64) == Some(id)) {
-                        if slot.get("value") != Some(value) {
-                            events.push(change(&id.to_string(), value, slot.get("value")));
-                            slot["value"] = value.clone();
-                        }
+                    if let Some(slot) = current.iter_mut().find(|c| c.get("id").and_then(Value::as_i64) == Some(id))
+                        && slot.get("value") != Some(value)
+                    {
+                        events.push(change(&id.to_string(), value, slot.get("value")));
+                        slot["value"] = value.clone();
                     }
                 }
                 t.insert("custom_fields".into(), json!(current));
@@ -204,9 +215,20 @@ fn apply(store: &Store, seeded: &[i64; 5], input: &Map<String, Value>, t: &mut M
 }
 
 /// Resolves a `comment` of a create or update into a stored comment and its audit event.
-fn add_comment(store: &mut Store, ticket: i64, c: &Value, default_author: i64, at: i64) -> Result<Option<(Rec, Value)>, Reply> {
+fn add_comment(
+    store: &mut Store,
+    ticket: i64,
+    c: &Value,
+    default_author: i64,
+    at: i64,
+) -> Result<Option<(Rec, Value)>, Reply> {
     let Some(c) = c.as_object() else { return Ok(None) };
-    let body = c.get("body").or_else(|| c.get("html_body")).and_then(Value::as_str).unwrap_or_default().to_owned();
+    let html = c.get("html_body").and_then(Value::as_str);
+    let body = match (c.get("body").and_then(Value::as_str), html) {
+        (Some(b), _) => b.to_owned(),
+        (None, Some(h)) => shapes::strip_tags(h),
+        (None, None) => String::new(),
+    };
     let uploads: Vec<String> = match c.get("uploads") {
         Some(Value::String(s)) => vec![s.clone()],
         Some(Value::Array(a)) => a.iter().filter_map(|v| v.as_str().map(str::to_owned)).collect(),
@@ -232,7 +254,11 @@ fn add_comment(store: &mut Store, ticket: i64, c: &Value, default_author: i64, a
     }
     let public = c.get("public").and_then(Value::as_bool).unwrap_or(true);
     let (cid, aid) = (store.new_comment_id(), store.new_audit_id());
-    let rec = Rec::new(shapes::comment(cid, aid, author, &body, public, attachments, at));
+    let mut value = shapes::comment(cid, aid, author, &body, public, attachments, at);
+    if let Some(h) = html.filter(|_| c.get("body").is_none()) {
+        value.insert("html_body".into(), json!(h));
+    }
+    let rec = Rec::new(value);
     let mut event = rec.value().clone();
     event.remove("created_at");
     event.remove("via");
@@ -262,7 +288,11 @@ pub(crate) async fn create(State(sim): State<Arc<Shared>>, headers: HeaderMap, J
         && let Some((req, resp)) = lock(&sim.idempotency).get(k).cloned()
     {
         if req != raw {
-            return Reply::error(400, "IdempotentRequestError", "The idempotency key was already used with a different request");
+            return Reply::error(
+                400,
+                "IdempotentRequestError",
+                "The idempotency key was already used with a different request",
+            );
         }
         return Reply::raw(201, resp).with_headers(vec![("x-idempotency-lookup", "hit".into())]);
     }
@@ -284,7 +314,10 @@ fn create_ticket(sim: &Shared, body: &Value) -> Reply {
     let now = store.now();
     let actor = acting_user(&store);
     let comment = input.get("comment").cloned().or_else(|| input.get("description").map(|d| json!({ "body": d })));
-    let Some(comment) = comment.filter(|c| c.get("body").or_else(|| c.get("html_body")).and_then(Value::as_str).is_some_and(|s| !s.trim().is_empty()) || c.get("uploads").is_some()) else {
+    let Some(comment) = comment.filter(|c| {
+        c.get("body").or_else(|| c.get("html_body")).and_then(Value::as_str).is_some_and(|s| !s.trim().is_empty())
+            || c.get("uploads").is_some()
+    }) else {
         return Reply::invalid("description", "BlankValue", "Description: cannot be blank");
     };
     let mut input = input.clone();
@@ -303,17 +336,21 @@ fn create_ticket(sim: &Shared, body: &Value) -> Reply {
         input.insert("status".into(), json!(if assigned { "open" } else { "new" }));
     }
     let id = store.new_id(Kind::Tickets);
-    let body_text = comment.get("body").or_else(|| comment.get("html_body")).and_then(Value::as_str).unwrap_or_default();
+    let body_text = match comment.get("body").and_then(Value::as_str) {
+        Some(b) => b.to_owned(),
+        None => shapes::strip_tags(comment.get("html_body").and_then(Value::as_str).unwrap_or_default()),
+    };
     let subject = input
         .get("subject")
         .and_then(Value::as_str)
         .map(str::to_owned)
         .unwrap_or_else(|| body_text.lines().next().unwrap_or_default().chars().take(50).collect());
-    let org = store.table(Kind::Users).get(requester).and_then(|u| u.get("organization_id").cloned()).unwrap_or(Value::Null);
+    let org =
+        store.table(Kind::Users).get(requester).and_then(|u| u.get("organization_id").cloned()).unwrap_or(Value::Null);
     let fields = sim.seeded.ticket_fields;
     let init = TicketInit {
         subject: subject.clone(),
-        description: body_text.to_owned(),
+        description: body_text.clone(),
         status: "new".into(),
         priority: Value::Null,
         kind: Value::Null,
@@ -350,6 +387,8 @@ fn create_ticket(sim: &Shared, body: &Value) -> Reply {
     let audit = audit(&store, aid, id, actor, now, events);
     let out = format!("{{\"ticket\":{},\"audit\":{audit}}}", rec.json());
     store.comments.insert(id, vec![comment_rec]);
+    let created = TicketEvent { kind: "ticket.created", ticket: rec.value().clone(), event: json!({}) };
+    sim.hooks.emit(&sim.client, actor, vec![created]);
     store.table_mut(Kind::Tickets).put(id, rec);
     let location = store.url(Kind::Tickets, id);
     Reply::raw(201, out).with_headers(vec![("location", location)])
@@ -359,7 +398,8 @@ fn create_ticket(sim: &Shared, body: &Value) -> Reply {
 fn requester_from(store: &mut Store, req: &Map<String, Value>, now: i64) -> Result<i64, Reply> {
     let email = req.get("email").and_then(Value::as_str).map(str::to_lowercase);
     if let Some(email) = &email
-        && let Some((id, _)) = store.table(Kind::Users).all().find(|(_, u)| u.str("email").is_some_and(|e| e.eq_ignore_ascii_case(email)))
+        && let Some((id, _)) =
+            store.table(Kind::Users).all().find(|(_, u)| u.str("email").is_some_and(|e| e.eq_ignore_ascii_case(email)))
     {
         return Ok(id);
     }
@@ -435,6 +475,7 @@ pub(crate) async fn update(State(sim): State<Arc<Shared>>, Id(id): Id, Json(body
         t.insert("updated_at".into(), json!(ts(now)));
     }
     let aid = audit_id.unwrap_or_else(|| store.new_audit_id());
+    sim.hooks.emit(&sim.client, actor, webhooks::from_audit(&store, &t, &events));
     let audit = audit(&store, aid, id, actor, now, events);
     let rec = Rec::new(t);
     let out = format!("{{\"ticket\":{},\"audit\":{audit}}}", rec.json());
@@ -451,6 +492,10 @@ pub(crate) async fn destroy(State(sim): State<Arc<Shared>>, Id(id): Id) -> Reply
     }
     let now = store.now();
     soft_delete(&mut store, id, now);
+    if let Some(t) = store.table(Kind::Tickets).get(id) {
+        let deleted = TicketEvent { kind: "ticket.soft_deleted", ticket: t.value().clone(), event: json!({}) };
+        sim.hooks.emit(&sim.client, acting_user(&store), vec![deleted]);
+    }
     Reply::no_content()
 }
 
@@ -490,7 +535,11 @@ enum TagOp {
 fn requested_tags(body: &Value, p: &Params) -> Result<Vec<String>, Reply> {
     match body.get("tags") {
         Some(v) => normalize_tags(v),
-        None => Ok(p.get("tags").map(|s| normalize_tags(&json!(s.split(',').collect::<Vec<_>>()))).transpose()?.unwrap_or_default()),
+        None => Ok(p
+            .get("tags")
+            .map(|s| normalize_tags(&json!(s.split(',').collect::<Vec<_>>())))
+            .transpose()?
+            .unwrap_or_default()),
     }
 }
 
@@ -505,8 +554,11 @@ fn tag_op(sim: &Shared, id: i64, op: TagOp, body: &Value, p: &Params) -> Reply {
     if let Err(e) = closed(current).and_then(|()| safe_update(&safe, current)) {
         return e;
     }
-    let mut tags: Vec<String> =
-        current.get("tags").and_then(Value::as_array).map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect()).unwrap_or_default();
+    let mut tags: Vec<String> = current
+        .get("tags")
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(|t| t.as_str().map(str::to_owned)).collect())
+        .unwrap_or_default();
     let before = tags.clone();
     match op {
         TagOp::Set => tags = names,
@@ -520,6 +572,12 @@ fn tag_op(sim: &Shared, id: i64, op: TagOp, body: &Value, p: &Params) -> Reply {
         TagOp::Remove => tags.retain(|t| !names.contains(t)),
     }
     if tags != before {
+        let change = change("tags", &json!(tags), Some(&json!(before)));
+        if let Some(t) = store.table(Kind::Tickets).get(id) {
+            let mut after = t.value().clone();
+            after.insert("tags".into(), json!(tags));
+            sim.hooks.emit(&sim.client, acting_user(&store), webhooks::from_audit(&store, &after, &[change]));
+        }
         let now = store.now();
         store.table_mut(Kind::Tickets).update(id, |r| {
             r.edit(|m| {
