@@ -293,6 +293,21 @@ fn listing() {
         let n = adapter_listing(&c, ListQuery::new().updated_after(since).page_size(100)).await;
         figure("listing.export_updated_after_tickets", n);
         figure("listing.export_updated_after_ms", format!("{:.1}", t.elapsed().as_secs_f64() * 1e3));
+        // What tap-zendesk extracts from the same data (scripts/tap-zendesk): every ticket from the
+        // incremental export, deleted ones included, and every user; this process's CPU for it.
+        let c0 = cpu_seconds();
+        let epoch = chrono::DateTime::<chrono::Utc>::UNIX_EPOCH;
+        let q = ListQuery::new().updated_after(epoch).include_deleted(true).page_size(1000);
+        let tickets = adapter_listing(&c, q).await;
+        let people = ListQuery::new().include_deleted(true).page_size(100);
+        let contacts = c
+            .stream_contacts(people.clone())
+            .try_fold(0usize, |n, _| async move { Ok(n + 1) })
+            .await
+            .expect("contacts");
+        let users = c.stream_users(people).try_fold(0usize, |n, _| async move { Ok(n + 1) }).await.expect("users");
+        figure("listing.tap_equivalent_records", format!("{tickets} tickets, {} users", contacts + users));
+        figure("listing.tap_equivalent_cpu_ms", format!("{:.0}", (cpu_seconds() - c0) * 1e3));
     });
 }
 
