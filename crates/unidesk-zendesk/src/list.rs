@@ -52,9 +52,14 @@ const MAX_PAGES_PER_CALL: usize = 10_000;
 /// Reads Zendesk's pages from `start` until `want` records pass `keep` and one more is known
 /// to follow (then the returned state continues there), or until the end (no state).
 /// `key` names a record (ascending in Zendesk's order), `fetch` reads the page at a cursor.
+///
+/// `exact`: `keep` accepts every record Zendesk serves (no local filter), so Zendesk's own
+/// "more follow" is the truth: a page that fills at the end of a Zendesk page continues at the
+/// next one without reading it first (callers then fetch `want` records a page, not `want + 1`).
 pub(crate) async fn scan<T, K, F, Fut>(
     start: State<K>,
     want: usize,
+    exact: bool,
     key: impl Fn(&T) -> K,
     keep: impl Fn(&T) -> bool,
     mut fetch: F,
@@ -90,6 +95,9 @@ where
             state.n = i + 1;
             state.k = Some(k);
         }
+        if exact && out.len() == want {
+            return Ok((out, page.next.map(|c| State { c: Some(c), n: 0, k: None })));
+        }
         match page.next {
             None => return Ok((out, None)),
             Some(next) => state = State { c: Some(next), n: 0, k: None },
@@ -110,12 +118,13 @@ mod tests {
         Ok(Fetched { items, next })
     }
 
-    async fn walk(data: &[i64], per: usize, want: usize, keep: fn(&i64) -> bool) -> Vec<Vec<i64>> {
+    async fn walk(data: &[i64], per: usize, want: usize, keep: fn(&i64) -> bool, exact: bool) -> Vec<Vec<i64>> {
         let mut state = State::default();
         let mut out = Vec::new();
         loop {
-            let (items, next) =
-                scan(state, want, |x: &i64| *x, keep, |c| async move { pages(data, per, c) }).await.expect("scans");
+            let (items, next) = scan(state, want, exact, |x: &i64| *x, keep, |c| async move { pages(data, per, c) })
+                .await
+                .expect("scans");
             out.push(items);
             match next {
                 Some(s) => state = s,
@@ -130,7 +139,7 @@ mod tests {
         for per in [1, 2, 7, 8, 23, 100] {
             for want in [1, 3, 7, 23, 24] {
                 for keep in [(|_: &i64| true) as fn(&i64) -> bool, |x: &i64| x % 3 == 0, |x: &i64| *x > 20] {
-                    let got = walk(&data, per, want, keep).await;
+                    let got = walk(&data, per, want, keep, false).await;
                     let flat: Vec<i64> = got.iter().flatten().copied().collect();
                     let expect: Vec<i64> = data.iter().copied().filter(keep).collect();
                     assert_eq!(flat, expect, "per {per} want {want}");
@@ -142,13 +151,32 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn exact_listings_trust_zendesk_and_read_no_page_twice() {
+        let data: Vec<i64> = (1..=23).collect();
+        for per in [1, 7, 23, 30] {
+            for want in [1, 7, 23, 24] {
+                let got = walk(&data, per, want, |_| true, true).await;
+                let flat: Vec<i64> = got.iter().flatten().copied().collect();
+                assert_eq!(flat, data, "per {per} want {want}");
+                assert!(got.iter().all(|p| p.len() <= want && !p.is_empty()), "per {per} want {want}: {got:?}");
+            }
+        }
+    }
+
+    #[tokio::test]
     async fn a_changed_page_is_resumed_by_key() {
         let state = State { c: None, n: 2, k: Some(5) };
         // The page now starts elsewhere: records up to 5 are skipped by key.
-        let (items, _) =
-            scan(state, 10, |x: &i64| *x, |_| true, |_| async { Ok(Fetched { items: vec![4, 5, 6, 7], next: None }) })
-                .await
-                .expect("scans");
+        let (items, _) = scan(
+            state,
+            10,
+            false,
+            |x: &i64| *x,
+            |_| true,
+            |_| async { Ok(Fetched { items: vec![4, 5, 6, 7], next: None }) },
+        )
+        .await
+        .expect("scans");
         assert_eq!(items, vec![6, 7]);
     }
 
@@ -157,6 +185,7 @@ mod tests {
         let r = scan(
             State::<i64>::default(),
             10,
+            false,
             |x| *x,
             |_| false,
             |_| async { Ok(Fetched { items: vec![1], next: Some("same".into()) }) },

@@ -104,7 +104,7 @@ impl ZendeskClient {
             Some(id) => id,
             None => {
                 let keep = |t: &unidesk_core::Ticket| !t.remote_was_deleted && tq.matches_times(None, t.updated_at);
-                let (tickets, next) = self.scan_tickets(&tq, st.t.clone(), 1, keep).await?;
+                let (tickets, next) = self.scan_tickets(&tq, st.t.clone(), 1, true, keep).await?;
                 let Some(t) = tickets.first() else { return Ok(Fetched { items: Vec::new(), next: None }) };
                 let id =
                     t.id.parse::<i64>().map_err(|_| Error::decode("/tickets.json", "a ticket id that is no number"))?;
@@ -161,9 +161,14 @@ impl Comments for ZendeskClient {
             Some(ticket) => {
                 let n = zendesk_id(ticket, Resource::Ticket)?;
                 let raw = q.include_remote_data;
-                list::scan(start, want, key, keep, |c| self.comment_page(n, ticket, c, want + 1, raw)).await?
+                {
+                    // Without time filters every comment is kept: Zendesk's "more follow" decides.
+                    let exact = q.updated_after.is_none() && q.created_after.is_none();
+                    let size = if exact { want } else { want + 1 };
+                    list::scan(start, want, exact, key, keep, |c| self.comment_page(n, ticket, c, size, raw)).await?
+                }
             }
-            None => list::scan(start, want, key, keep, |c| self.nested_page(q, c, want + 1)).await?,
+            None => list::scan(start, want, false, key, keep, |c| self.nested_page(q, c, want + 1)).await?,
         };
         self.page(q, Resource::Comment, items.into_iter().map(|(_, c)| c).collect(), next)
     }

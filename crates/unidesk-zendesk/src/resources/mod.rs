@@ -246,6 +246,7 @@ impl ZendeskClient {
         let (items, next) = list::scan(
             start,
             want,
+            false,
             |(k, _): &(K, R)| k.clone(),
             |(_, r)| keep(r),
             |after| async move {

@@ -17,15 +17,17 @@ impl Tags for ZendeskClient {
         let base = &base;
         let raw = q.include_remote_data;
         // Ordered by popularity, not by name: a page is resumed by position (the name there checked).
+        // Every tag Zendesk serves is kept: its own "more follow" decides.
         let (items, next) = list::scan(
             start,
             want,
+            true,
             |t: &Tag| t.id.clone(),
             // Zendesk tags carry no timestamps: a time filter cannot narrow them, so it keeps
             // every tag (an incremental sync re-reads them all).
             |_| true,
             |c| async move {
-                let page = self.cbp::<wire::TagCount>(base, want + 1, c, raw).await?;
+                let page = self.cbp::<wire::TagCount>(base, want, c, raw).await?;
                 Ok(Fetched { items: page.items.into_iter().map(|(t, v)| map::tag(&t, v)).collect(), next: page.next })
             },
         )
@@ -42,6 +44,7 @@ impl Tags for ZendeskClient {
             let (found, next) = list::scan(
                 s,
                 1000,
+                false,
                 |t: &Tag| t.id.clone(),
                 |t| t.id == id,
                 |c| {

@@ -73,6 +73,7 @@ impl ZendeskClient {
         q: &ListQuery,
         start: State<TicketKey>,
         want: usize,
+        exact_cbp: bool,
         keep: impl Fn(&Ticket) -> bool,
     ) -> Result<(Vec<Ticket>, Option<State<TicketKey>>)> {
         let raw = q.include_remote_data;
@@ -86,7 +87,7 @@ impl ZendeskClient {
                 (a, b) => a.or(b),
             };
             let start_time = export_start(since, Utc::now());
-            list::scan(start, want, key, keep, |c| async move {
+            list::scan(start, want, false, key, keep, |c| async move {
                 let page = self.export_page(start_time, c, want + 1, raw).await?;
                 let items = page
                     .items
@@ -102,8 +103,9 @@ impl ZendeskClient {
         } else {
             let base = Call::get("/tickets.json", "/tickets.json");
             let base = &base;
-            list::scan(start, want, key, keep, |c| async move {
-                let page = self.cbp::<wire::Ticket>(base, want + 1, c, raw).await?;
+            let size = if exact_cbp { want } else { want + 1 };
+            list::scan(start, want, exact_cbp, key, keep, |c| async move {
+                let page = self.cbp::<wire::Ticket>(base, size, c, raw).await?;
                 let items = page.items.into_iter().map(|(w, v)| ((0, w.id), map::ticket(w, v, root))).collect();
                 Ok(Fetched { items, next: page.next })
             })
@@ -272,7 +274,8 @@ impl Tickets for ZendeskClient {
                 && q.matches_times(t.created_at, t.updated_at)
                 && contact.as_ref().is_none_or(|c| t.contact_id.as_ref() == Some(c))
         };
-        let (items, next) = self.scan_tickets(q, start, want, keep).await?;
+        // `/tickets` serves live tickets only: without a contact filter it keeps every one.
+        let (items, next) = self.scan_tickets(q, start, want, q.contact_id.is_none(), keep).await?;
         self.page(q, Resource::Ticket, items, next)
     }
 
