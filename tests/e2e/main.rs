@@ -13,6 +13,7 @@ mod reliability;
 mod serve;
 mod support;
 mod tombstones;
+mod zendesk;
 
 use support::{RESOURCES, SimChild, ids_in, records_in, unidesk};
 

@@ -45,7 +45,7 @@ fn providers_lists_each_with_a_capability_summary() {
     let rows: Vec<serde_json::Value> =
         String::from_utf8_lossy(&out.stdout).lines().map(|l| serde_json::from_str(l).expect("json")).collect();
     let names: Vec<&str> = rows.iter().filter_map(|r| r["name"].as_str()).collect();
-    assert_eq!(names, ["kustomer", "memory", "rt"]);
+    assert_eq!(names, ["kustomer", "memory", "rt", "zendesk"]);
     let kustomer = &rows[0];
     assert_eq!(kustomer["simulator"], true);
     assert!(kustomer["unsupported"].as_array().expect("list").iter().any(|v| v == "accounts.delete"));

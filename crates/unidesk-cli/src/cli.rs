@@ -381,8 +381,8 @@ pub(crate) struct SimArgs {
     /// Data seed.
     #[arg(long, default_value_t = 42)]
     pub(crate) seed: u64,
-    /// Conversations to generate.
-    #[arg(long, default_value_t = 2000)]
+    /// Conversations (Kustomer) or tickets (Zendesk) to generate.
+    #[arg(long, visible_alias = "tickets", default_value_t = 2000)]
     pub(crate) conversations: usize,
     /// Requests per minute.
     #[arg(long, default_value_t = 1000)]

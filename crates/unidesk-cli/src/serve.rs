@@ -87,7 +87,11 @@ async fn from_file(file: &std::path::Path) -> Result<Vec<Served>, CliError> {
             ))
         })?;
         let secret = source.read(&spec.name).map_err(|e| CliError::usage(e.to_string()))?;
-        let at = Location { base_url: spec.base_url.as_deref(), org: spec.org.as_deref() };
+        let at = Location {
+            base_url: spec.base_url.as_deref(),
+            org: spec.org.as_deref(),
+            subdomain: spec.options.get("subdomain").map(String::as_str),
+        };
         let verifier = webhooks::source(&spec.provider, secret, &at)?;
         let desk = RegistryConnect
             .connect(spec)
@@ -128,7 +132,8 @@ async fn single(cli: &Cli, args: &ServeArgs, matches: &ArgMatches) -> Result<Ser
     })
     .await?;
     let org = matches.try_get_one::<String>("org").ok().flatten().cloned();
-    let at = Location { base_url: cli.base_url.as_deref(), org: org.as_deref() };
+    let subdomain = matches.try_get_one::<String>("zendesk-subdomain").ok().flatten().cloned();
+    let at = Location { base_url: cli.base_url.as_deref(), org: org.as_deref(), subdomain: subdomain.as_deref() };
     let source = webhooks::source(provider.name, SecretString::from(secret), &at)?;
     Ok(Served {
         webhook: WebhookAccount { provider: provider.name.to_owned(), name: args.account.clone(), source },

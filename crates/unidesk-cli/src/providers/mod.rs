@@ -20,6 +20,8 @@ mod memory;
 mod rt;
 #[cfg(feature = "serve")]
 pub(crate) mod webhooks;
+#[cfg(feature = "zendesk")]
+mod zendesk;
 
 /// What every provider is given to connect: the shared flags and the parsed command line.
 pub(crate) struct ConnectArgs<'a> {
@@ -80,6 +82,8 @@ pub(crate) const REGISTRY: &[Provider] = &[
     memory::PROVIDER,
     #[cfg(feature = "rt")]
     rt::PROVIDER,
+    #[cfg(feature = "zendesk")]
+    zendesk::PROVIDER,
 ];
 
 /// The provider called `name`; an unknown name is a usage error naming the known ones.
@@ -109,7 +113,10 @@ pub(crate) fn secrets(provider: &Provider, token: Option<&str>, matches: &ArgMat
 }
 
 /// `value`, else the environment variable `var`.
-#[cfg_attr(not(feature = "kustomer"), allow(dead_code, reason = "only HTTP providers read env vars"))]
+#[cfg_attr(
+    not(any(feature = "kustomer", feature = "zendesk")),
+    allow(dead_code, reason = "only HTTP providers read env vars")
+)]
 pub(crate) fn or_env(value: &Option<String>, var: &str) -> Option<String> {
     value.clone().or_else(|| std::env::var(var).ok().filter(|v| !v.is_empty()))
 }
