@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::input::JsonInput;
+
 /// Normalized helpdesk data from any provider (Kustomer by default), or from an embedded simulator.
 #[derive(Debug, Parser)]
 #[command(name = "unidesk", version, about)]
@@ -80,7 +82,7 @@ pub(crate) enum Command {
     #[cfg(feature = "kustomer")]
     Kustomer(crate::kustomer_cmd::KustomerArgs),
     /// Send one request to the provider's API (its passthrough) and print the response body.
-    Raw(crate::raw::RawArgs),
+    Raw(RawArgs),
     /// Write the JSON Schemas of the normalized models.
     Schema {
         /// Output folder.
@@ -187,14 +189,6 @@ pub(crate) struct ListArgs {
 /// No writes for this resource.
 #[derive(Debug, Subcommand)]
 pub(crate) enum NoWrite {}
-
-/// A JSON input: a file path, or `-` for stdin.
-#[derive(Debug, Args)]
-pub(crate) struct JsonInput {
-    /// The JSON input file, or - for stdin.
-    #[arg(long)]
-    pub(crate) json: String,
-}
 
 /// Ticket writes.
 #[derive(Debug, Subcommand)]
@@ -390,4 +384,19 @@ pub(crate) struct SimArgs {
     /// Share of requests that fail with injected faults.
     #[arg(long, default_value_t = 0.0)]
     pub(crate) fault_rate: f64,
+}
+
+/// `raw` arguments.
+#[derive(Debug, Args)]
+pub(crate) struct RawArgs {
+    /// The HTTP method: GET, HEAD, POST, PUT, PATCH or DELETE.
+    pub(crate) method: String,
+    /// The API path (`/v1/klasses/order`); query parameters go in --query.
+    pub(crate) path: String,
+    /// A query parameter `KEY=VALUE` (repeatable).
+    #[arg(long = "query", value_name = "KEY=VALUE")]
+    pub(crate) query: Vec<String>,
+    /// The JSON body: a file, or - for stdin.
+    #[arg(long)]
+    pub(crate) json: Option<String>,
 }

@@ -3,10 +3,18 @@
 use std::io::Read;
 
 use chrono::{DateTime, Utc};
+use clap::Args;
 use serde::de::DeserializeOwned;
 
-use crate::cli::JsonInput;
 use crate::error::CliError;
+
+/// A JSON input: a file path, or `-` for stdin.
+#[derive(Debug, Args)]
+pub(crate) struct JsonInput {
+    /// The JSON input file, or - for stdin.
+    #[arg(long)]
+    pub(crate) json: String,
+}
 
 /// The largest `--json` document read, from a file or stdin.
 pub(crate) const MAX_JSON_INPUT: u64 = 16 * 1024 * 1024;

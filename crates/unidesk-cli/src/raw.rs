@@ -2,29 +2,14 @@
 //! adapter's passthrough (same auth, retries, rate limiting, path validation and token
 //! redaction as typed calls), printing the response body.
 
-use clap::{ArgMatches, Args};
+use clap::ArgMatches;
 use serde_json::Value;
 
-use crate::cli::{Cli, Format, JsonInput};
+use crate::cli::{Cli, Format, RawArgs};
 use crate::error::{CliError, exit_code};
-use crate::input::read_json;
+use crate::input::{JsonInput, read_json};
 use crate::output;
 use crate::providers::ConnectArgs;
-
-/// `raw` arguments.
-#[derive(Debug, Args)]
-pub(crate) struct RawArgs {
-    /// The HTTP method: GET, HEAD, POST, PUT, PATCH or DELETE.
-    pub(crate) method: String,
-    /// The API path (`/v1/klasses/order`); query parameters go in --query.
-    pub(crate) path: String,
-    /// A query parameter `KEY=VALUE` (repeatable).
-    #[arg(long = "query", value_name = "KEY=VALUE")]
-    pub(crate) query: Vec<String>,
-    /// The JSON body: a file, or - for stdin.
-    #[arg(long)]
-    pub(crate) json: Option<String>,
-}
 
 /// The answer of a passthrough: status and JSON body.
 #[cfg_attr(not(feature = "kustomer"), allow(dead_code))]

@@ -18,6 +18,7 @@ pub mod accounts;
 pub mod engine;
 pub mod error;
 pub mod jobs;
+mod redact;
 #[cfg(feature = "serve")]
 pub mod serve;
 pub mod spec;

@@ -3,6 +3,7 @@
 use std::path::PathBuf;
 
 use crate::error::{MirrorError, Result};
+pub use crate::redact::redact_url;
 use crate::store::Store;
 
 /// A parsed `--to` value.
@@ -62,20 +63,6 @@ impl StoreSpec {
 /// Opens the Postgres store at `url` (see [`crate::store::postgres`]).
 async fn open_postgres(url: &str) -> Result<Box<dyn Store>> {
     Ok(Box::new(crate::store::postgres::PostgresStore::open(url).await?))
-}
-
-/// `scheme://user:password@host…` with the password replaced by `***`.
-pub fn redact_url(url: &str) -> String {
-    let Some((scheme, rest)) = url.split_once("://") else { return url.to_owned() };
-    let end = rest.find(['/', '?']).unwrap_or(rest.len());
-    let (authority, tail) = rest.split_at(end);
-    match authority.rsplit_once('@') {
-        Some((userinfo, host)) => match userinfo.split_once(':') {
-            Some((user, _)) => format!("{scheme}://{user}:***@{host}{tail}"),
-            None => url.to_owned(),
-        },
-        None => url.to_owned(),
-    }
 }
 
 #[cfg(test)]

@@ -383,6 +383,25 @@ pub(crate) fn field(
     m
 }
 
+/// A new user with defaults for everything but its name, email and role.
+pub(crate) fn new_user(name: String, email: Value, role: &str, now: i64) -> UserInit {
+    UserInit {
+        name,
+        email,
+        role: role.into(),
+        active: true,
+        suspended: false,
+        organization_id: Value::Null,
+        default_group_id: Value::Null,
+        tags: Vec::new(),
+        user_fields: json!({ "plan": null, "vip": false, "loyalty_points": null, "birthday": null, "nickname": null }),
+        phone: Value::Null,
+        external_id: Value::Null,
+        created: now,
+        updated: now,
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -186,7 +186,7 @@ impl Hooks {
     /// Builds the payloads of `events` and posts each to every active webhook subscribed to
     /// its type, in the background.
     pub(crate) fn emit(&self, client: &reqwest::Client, actor: i64, events: Vec<TicketEvent>) {
-        let hooks = crate::state::lock(&self.list).clone();
+        let hooks = self.list.lock().unwrap_or_else(std::sync::PoisonError::into_inner).clone();
         if hooks.is_empty() {
             return;
         }

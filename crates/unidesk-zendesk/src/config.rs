@@ -17,6 +17,9 @@ use crate::retry::RetryConfig;
 /// The largest page Zendesk's cursor-paginated lists serve.
 pub const MAX_PAGE_SIZE: u32 = 100;
 
+/// The largest attachment a download streams by default.
+pub(crate) const MAX_DOWNLOAD_BYTES: u64 = 64 * 1024 * 1024;
+
 /// How the client authenticates.
 #[derive(Clone)]
 pub enum Credentials {
@@ -100,7 +103,7 @@ impl Default for ZendeskConfig {
             pacing: true,
             export_per_minute: Some(crate::ratelimit::EXPORT_PER_MINUTE),
             max_body_bytes: MAX_BODY_BYTES,
-            max_download_bytes: crate::resources::MAX_DOWNLOAD_BYTES,
+            max_download_bytes: MAX_DOWNLOAD_BYTES,
         }
     }
 }

@@ -8,7 +8,7 @@ use clap::{Args, Subcommand};
 
 pub(crate) use exec::run;
 
-use crate::cli::JsonInput;
+use crate::input::JsonInput;
 
 /// `kustomer` subcommands.
 #[derive(Debug, Args)]

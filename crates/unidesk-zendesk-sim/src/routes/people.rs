@@ -12,30 +12,11 @@ use crate::record::{Rec, ts};
 use crate::reply::Reply;
 use crate::routes::tickets::{acting_user, normalize_tags, ordered, page_of, single};
 use crate::routes::{Id, Json};
-use crate::shapes::{self, UserInit};
+use crate::shapes;
 use crate::state::{Shared, lock};
 use crate::store::{Kind, Store};
 
 const ROLES: [&str; 3] = ["end-user", "agent", "admin"];
-
-/// A new user with defaults for everything but its name, email and role.
-pub(crate) fn new_user(name: String, email: Value, role: &str, now: i64) -> UserInit {
-    UserInit {
-        name,
-        email,
-        role: role.into(),
-        active: true,
-        suspended: false,
-        organization_id: Value::Null,
-        default_group_id: Value::Null,
-        tags: Vec::new(),
-        user_fields: json!({ "plan": null, "vip": false, "loyalty_points": null, "birthday": null, "nickname": null }),
-        phone: Value::Null,
-        external_id: Value::Null,
-        created: now,
-        updated: now,
-    }
-}
 
 /// `GET /api/v2/users`, filtered by `role=` or `role[]=` (several).
 pub(crate) async fn list_users(State(sim): State<Arc<Shared>>, p: Params, uri: Uri) -> Reply {
@@ -191,7 +172,7 @@ pub(crate) async fn create_user(State(sim): State<Arc<Shared>>, Json(body): Json
         return Reply::invalid("name", "BlankValue", "Name: cannot be blank");
     }
     let id = store.new_id(Kind::Users);
-    let mut u = shapes::user(&store, id, &new_user(name, Value::Null, "end-user", now));
+    let mut u = shapes::user(&store, id, &shapes::new_user(name, Value::Null, "end-user", now));
     if let Err(e) = apply_user(&store, id, input, &mut u) {
         return e;
     }

@@ -408,7 +408,7 @@ fn requester_from(store: &mut Store, req: &Map<String, Value>, now: i64) -> Resu
         return Err(Reply::invalid("requester", "InvalidValue", "Requester: needs a name or an email"));
     };
     let id = store.new_id(Kind::Users);
-    let init = crate::routes::people::new_user(name, email.map(Value::from).unwrap_or(Value::Null), "end-user", now);
+    let init = shapes::new_user(name, email.map(Value::from).unwrap_or(Value::Null), "end-user", now);
     let rec = Rec::new(shapes::user(store, id, &init));
     store.table_mut(Kind::Users).put(id, rec);
     Ok(id)

@@ -10,9 +10,6 @@ use unidesk_core::{AttachmentUpload, Attachments, ByteStream, Error, Resource, R
 use super::zendesk_id;
 use crate::client::{Call, ZendeskClient};
 
-/// The largest attachment a download streams by default.
-pub(crate) const MAX_DOWNLOAD_BYTES: u64 = 64 * 1024 * 1024;
-
 #[derive(Deserialize)]
 struct UploadAnswer {
     upload: Upload,

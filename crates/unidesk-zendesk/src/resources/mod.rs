@@ -21,8 +21,6 @@ use crate::config::MAX_PAGE_SIZE;
 use crate::list::{self, Fetched, State};
 use crate::wire::{Listing, One};
 
-pub(crate) use attachments::MAX_DOWNLOAD_BYTES;
-
 /// A record and, when asked for, its JSON.
 pub(crate) type Raw<T> = (T, Option<Value>);
 

@@ -19,7 +19,7 @@ use unidesk_core::{AnyRecord, Resource};
 
 use crate::error::{MirrorError, Result};
 use crate::jobs::Lease;
-use crate::spec::redact_url;
+use crate::redact::redact_url;
 use crate::store::rows::{self, Row, row_of};
 use crate::store::sqlite::StoredRecord;
 use crate::store::{Applied, Change, Checkpoint, PassStart, Reconciled, ResourceStatus, Store, StoreCapabilities};
