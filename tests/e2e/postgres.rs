@@ -262,9 +262,19 @@ fn sync_accounts_reports_a_failing_account_and_syncs_the_others_into_sqlite_and_
                 .into_iter()
                 .flatten()
                 .find(|r| r["account"] == account && r["resource"] == "tickets")
-                .map(|r| r["records"].clone())
+                .cloned()
+                .unwrap_or_default()
         };
-        assert_eq!((tickets("small"), tickets("large")), (Some(30.into()), Some(300.into())), "{to}");
-        assert_eq!(tickets("broken"), None, "{to}: nothing stored for the failed account");
+        assert_eq!(
+            (tickets("small")["records"].as_u64(), tickets("large")["records"].as_u64()),
+            (Some(30), Some(300)),
+            "{to}"
+        );
+        let broken = tickets("broken");
+        assert_eq!(broken["records"].as_u64(), Some(0), "{to}: nothing stored for the failed account");
+        assert!(
+            broken["last_error"].as_str().is_some_and(|e| e.contains("UNIDESK_E2E_SURELY_UNSET")),
+            "{to}: {broken}"
+        );
     }
 }

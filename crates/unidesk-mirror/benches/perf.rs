@@ -5,6 +5,8 @@
 //! - `sqlite_commit_records_per_s`: the store's cost alone: pages of the memory adapter's
 //!   sample records (listed beforehand) committed into a fresh SQLite file through
 //!   `Store::commit`, each page in one transaction with its checkpoint (best of 3).
+//! - `row_build_records_per_s`: of that, the records turned into rows (JSON text, typed
+//!   columns) without SQLite.
 //! - `jsonl_commit_records_per_s`: the same pages into a JSONL folder, for comparison.
 //! - `sqlite_sync_records_per_s`: a whole `Mirror::sync` from the memory adapter (its listing
 //!   included) into SQLite.
@@ -157,6 +159,15 @@ fn main() {
     let records: usize = pages.iter().map(|(_, p)| p.len()).sum();
     figure("commit_records", records);
     figure("commit_page_size", PAGE);
+
+    // The part of a commit spent turning records into rows (JSON text and typed columns).
+    let started = Instant::now();
+    for (r, items) in &pages {
+        for t in items {
+            std::hint::black_box(unidesk_mirror::store::rows::row_of(*r, t).expect("row"));
+        }
+    }
+    figure("row_build_records_per_s", format!("{:.0}", records as f64 / started.elapsed().as_secs_f64()));
 
     let mut sqlite = Vec::new();
     let mut jsonl = Vec::new();

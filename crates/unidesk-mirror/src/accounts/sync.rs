@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use futures::StreamExt;
-use unidesk_core::Helpdesk;
+use unidesk_core::{Helpdesk, Resource};
 
 use super::{AccountSpec, AccountsFile};
 use crate::engine::{Event, Mirror, SyncOptions, SyncReport};
@@ -72,7 +72,17 @@ async fn sync_one(
     options: &SyncOptions,
     on_event: Option<AccountEventFn<'_>>,
 ) -> Result<SyncReport, AccountError> {
-    let desk = connect.connect(spec).await.map_err(AccountError::Connect)?;
+    let desk = match connect.connect(spec).await {
+        Ok(d) => d,
+        Err(e) => {
+            // Shown by `mirror status` until a pass of the account completes.
+            let message = format!("connecting: {e}");
+            for r in Resource::ALL {
+                let _ = store.record_error(&spec.name, r, &message).await;
+            }
+            return Err(AccountError::Connect(e));
+        }
+    };
     let forward = |e: &Event| {
         if let Some(f) = on_event {
             f(&spec.name, e);

@@ -12,6 +12,7 @@ use super::Lease;
 use super::worker::{JobRunner, RunError};
 use crate::accounts::{AccountsFile, Connect};
 use crate::engine::{Mirror, SyncOptions};
+use crate::store::Store;
 use crate::store::postgres::PostgresStore;
 
 /// Runs mirror jobs for the accounts of an accounts file (see the module docs). Each account
@@ -69,8 +70,15 @@ impl MirrorJobs {
 impl JobRunner for MirrorJobs {
     async fn run(&self, lease: &Lease) -> Result<(), RunError> {
         let resource: Resource = lease.resource.parse()?;
-        let desk = self.desk(&lease.account).await?;
         let store = self.store.with_lease(lease.clone());
+        let desk = match self.desk(&lease.account).await {
+            Ok(d) => d,
+            Err(e) => {
+                // Shown by `mirror status` until a pass of the resource completes.
+                let _ = store.record_error(&lease.account, resource, &format!("connecting: {e}")).await;
+                return Err(e);
+            }
+        };
         Mirror::new(desk.as_ref(), &store, lease.account.clone())
             .options(self.options.clone())
             .sync_resources(&[resource])

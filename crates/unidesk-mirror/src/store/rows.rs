@@ -3,8 +3,7 @@
 //! normalized record as JSON.
 
 use chrono::{DateTime, Utc};
-use serde_json::Value;
-use unidesk_core::{AnyRecord, Resource};
+use unidesk_core::{AnyRecord, Record, Resource};
 
 use crate::error::{MirrorError, Result};
 
@@ -118,7 +117,7 @@ pub struct Row {
     pub updated_at: Option<DateTime<Utc>>,
     /// It is a tombstone (`remote_was_deleted`).
     pub deleted: bool,
-    /// The normalized record as JSON text (the bytes `--format jsonl` prints).
+    /// The normalized record as JSON text (the fields in the model's order).
     pub json: String,
 }
 
@@ -130,30 +129,54 @@ pub fn row_of(resource: Resource, record: &AnyRecord) -> Result<Row> {
             message: format!("a {} record given as a {}", record.resource(), resource),
         });
     }
-    let v = serde_json::to_value(record)
+    let json = serde_json::to_string(record)
         .map_err(|e| MirrorError::store(format!("serializing a {} record", resource.as_str()), e))?;
-    let cells = columns(resource).iter().map(|c| cell(c, v.get(c.name))).collect();
-    let json = v.to_string();
-    let id = v.get("id").and_then(Value::as_str).unwrap_or_default().to_owned();
-    let updated_at = v.get("updated_at").and_then(Value::as_str).and_then(parse_time);
-    let deleted = v.get("remote_was_deleted").and_then(Value::as_bool).unwrap_or(false);
-    Ok(Row { id, cells, updated_at, deleted, json })
+    Ok(Row {
+        id: record.id().to_owned(),
+        cells: cells_of(record),
+        updated_at: record.updated_at(),
+        deleted: record.remote_was_deleted(),
+        json,
+    })
 }
 
-fn cell(c: &Column, v: Option<&Value>) -> Cell {
-    let v = v.filter(|v| !v.is_null());
-    match c.kind {
-        ColumnKind::Text => Cell::Text(v.map(|v| match v {
-            Value::String(s) => s.clone(),
-            other => other.to_string(),
-        })),
-        ColumnKind::Bool => Cell::Bool(v.and_then(Value::as_bool)),
-        ColumnKind::Time => Cell::Time(v.and_then(Value::as_str).and_then(parse_time)),
+fn t(v: &Option<String>) -> Cell {
+    Cell::Text(v.clone())
+}
+
+/// The typed columns of `record`, read from its fields, in [`columns`] order (a test checks
+/// them against the record's JSON).
+fn cells_of(record: &AnyRecord) -> Vec<Cell> {
+    use Cell::{Bool, Text, Time};
+    match record {
+        AnyRecord::Ticket(r) => vec![
+            Text(r.status.as_ref().map(|s| s.as_str().to_owned())),
+            Text(r.priority.as_ref().map(|p| p.as_str().to_owned())),
+            t(&r.contact_id),
+            t(&r.account_id),
+            t(&r.external_id),
+            Time(r.created_at),
+            Time(r.updated_at),
+            Time(r.closed_at),
+        ],
+        AnyRecord::Comment(r) => vec![
+            t(&r.ticket_id),
+            t(&r.author_user_id),
+            t(&r.author_contact_id),
+            Bool(Some(r.is_private)),
+            Time(r.created_at),
+            Time(r.updated_at),
+        ],
+        AnyRecord::Contact(r) => {
+            vec![t(&r.email), t(&r.name), t(&r.account_id), t(&r.external_id), Time(r.created_at), Time(r.updated_at)]
+        }
+        AnyRecord::Account(r) => vec![t(&r.name), t(&r.external_id), Time(r.created_at), Time(r.updated_at)],
+        AnyRecord::Tag(r) => vec![t(&r.name), Time(r.created_at), Time(r.updated_at)],
+        AnyRecord::Team(r) => vec![t(&r.name), Time(r.created_at), Time(r.updated_at)],
+        AnyRecord::User(r) => {
+            vec![t(&r.email), t(&r.name), Bool(Some(r.is_active)), Time(r.created_at), Time(r.updated_at)]
+        }
     }
-}
-
-fn parse_time(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_rfc3339(s).ok().map(|t| t.with_timezone(&Utc))
 }
 
 /// An instant as fixed-width RFC 3339 text (microseconds, `Z`), so text order is time order.
@@ -164,7 +187,47 @@ pub fn time_text(t: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde_json::Value;
     use unidesk_core::{Ticket, TicketStatus};
+
+    /// A typed column read from the record's JSON (what the column promises to copy).
+    fn cell_from_json(c: &Column, v: Option<&Value>) -> Cell {
+        let v = v.filter(|v| !v.is_null());
+        match c.kind {
+            ColumnKind::Text => Cell::Text(v.map(|v| v.as_str().map_or_else(|| v.to_string(), str::to_owned))),
+            ColumnKind::Bool => Cell::Bool(v.and_then(Value::as_bool)),
+            ColumnKind::Time => Cell::Time(
+                v.and_then(Value::as_str)
+                    .and_then(|s| DateTime::parse_from_rfc3339(s).ok())
+                    .map(|t| t.with_timezone(&Utc)),
+            ),
+        }
+    }
+
+    #[test]
+    fn every_typed_column_holds_the_json_field_of_its_name() {
+        let seed = unidesk_memory::Seed::sample(30);
+        let mut records: Vec<AnyRecord> = Vec::new();
+        records.extend(seed.tickets.into_iter().map(AnyRecord::Ticket));
+        records.extend(seed.comments.into_iter().map(AnyRecord::Comment));
+        records.extend(seed.contacts.into_iter().map(AnyRecord::Contact));
+        records.extend(seed.accounts.into_iter().map(AnyRecord::Account));
+        records.extend(seed.tags.into_iter().map(AnyRecord::Tag));
+        records.extend(seed.teams.into_iter().map(AnyRecord::Team));
+        records.extend(seed.users.into_iter().map(AnyRecord::User));
+        let mut seen = std::collections::BTreeSet::new();
+        for record in &records {
+            let r = record.resource();
+            seen.insert(r);
+            let row = row_of(r, record).expect("row");
+            let json: Value = serde_json::from_str(&row.json).expect("json");
+            assert_eq!(json, serde_json::to_value(record).expect("value"), "the record, whole");
+            let want: Vec<Cell> = columns(r).iter().map(|c| cell_from_json(c, json.get(c.name))).collect();
+            assert_eq!(row.cells, want, "{r} {}", row.id);
+            assert_eq!(row.cells.len(), columns(r).len());
+        }
+        assert_eq!(seen.len(), Resource::ALL.len(), "every resource checked");
+    }
 
     #[test]
     fn typed_columns_copy_the_json_fields_and_times_sort_as_text() {

@@ -52,6 +52,8 @@ impl SqliteStore {
             conn.busy_timeout(std::time::Duration::from_secs(30)).map_err(db)?;
             conn.pragma_update(None, "journal_mode", "WAL").map_err(db)?;
             conn.pragma_update(None, "synchronous", "NORMAL").map_err(db)?;
+            // 8 MiB of page cache (the default is 2 MiB): the indexes of a large account stay hot.
+            conn.pragma_update(None, "cache_size", -8_192).map_err(db)?;
             conn.set_prepared_statement_cache_capacity(64);
             embedded::migrations::runner()
                 .run(&mut conn)

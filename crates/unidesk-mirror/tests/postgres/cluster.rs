@@ -225,6 +225,37 @@ impl Cluster {
         self.url(&name)
     }
 
+    /// CPU seconds (user + system) used so far by the server's processes (the postmaster and
+    /// its children: backends, WAL writer, checkpointer…), from `/proc` (Linux only; 0 elsewhere).
+    pub(crate) fn server_cpu_seconds(&self) -> f64 {
+        let Some(postmaster) = std::fs::read_to_string(self.dir.join("data/postmaster.pid"))
+            .ok()
+            .and_then(|t| t.lines().next().and_then(|l| l.trim().parse::<u32>().ok()))
+        else {
+            return 0.0;
+        };
+        let ticks: f64 = Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8_lossy(&o.stdout).trim().parse().ok())
+            .unwrap_or(100.0);
+        let mut total = 0u64;
+        for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+            let Ok(stat) = std::fs::read_to_string(entry.path().join("stat")) else { continue };
+            // Fields after the command (which may hold spaces): state ppid … utime(14) stime(15).
+            let Some(rest) = stat.rsplit_once(')').map(|(_, r)| r) else { continue };
+            let f: Vec<&str> = rest.split_whitespace().collect();
+            let pid = entry.file_name().to_string_lossy().parse::<u32>().unwrap_or(0);
+            let ppid = f.get(1).and_then(|v| v.parse::<u32>().ok()).unwrap_or(0);
+            if pid == postmaster || ppid == postmaster {
+                total += f.get(11).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+                total += f.get(12).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+            }
+        }
+        total as f64 / ticks
+    }
+
     /// Stops the server at once (`-m immediate`); used on drop.
     fn stop(&self) {
         let mut stop = self.pg("pg_ctl");
