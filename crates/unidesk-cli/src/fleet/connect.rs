@@ -69,6 +69,7 @@ mod tests {
             token: Some(unidesk_mirror::accounts::SecretSource::Env("ACME_TOKEN".into())),
             webhook_secret: None,
             options: BTreeMap::from([("tags_field".to_owned(), "Tags".to_owned())]),
+            rate_limit_per_minute: None,
         };
         assert_eq!(flags(&spec), ["unidesk", "--provider", "rt", "--tags-field", "Tags", "providers"]);
     }
@@ -83,6 +84,7 @@ mod tests {
             token: None,
             webhook_secret: None,
             options: BTreeMap::from([("memory_tickets".to_owned(), "7".to_owned())]),
+            rate_limit_per_minute: None,
         };
         let desk = RegistryConnect.connect(&spec).await.expect("memory connects");
         let page = desk.tickets().list(&unidesk_core::ListQuery::new().page_size(100)).await.expect("list");
