@@ -3,6 +3,7 @@
 
 mod budget;
 mod cluster;
+mod concurrency;
 mod jobs;
 mod store;
 
