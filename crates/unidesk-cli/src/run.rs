@@ -39,6 +39,7 @@ pub(crate) async fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), CliError>
         base_url: cli.base_url.clone(),
         token: cli.token.clone(),
         matches,
+        rate_budget: None,
     })
     .await?;
     let hd: &dyn Helpdesk = conn.desk.as_ref();

@@ -71,6 +71,9 @@ async fn connect(a: &ConnectArgs<'_>) -> Result<Connection, CliError> {
         let token = token.ok_or_else(|| CliError::usage("give --token or KUSTOMER_API_KEY"))?;
         builder = builder.api_key(token);
     }
+    if let Some(shared) = &a.rate_budget {
+        builder = builder.rate_budget(shared.budget.clone(), shared.key.clone());
+    }
     let client = builder.build()?;
     let watched = client.clone();
     let status = Box::new(move || {
