@@ -59,16 +59,27 @@ pub struct Limit {
     pub refill_per_sec: f64,
 }
 
+/// The share of a provider's limit a bucket built by [`Limit::per_window`] leaves unused: room for
+/// the delay between a take and the moment the server counts the request (2 % of 600/min is 12
+/// requests, about 1.2 s of delay).
+pub const HEADROOM: f64 = 0.02;
+
 impl Limit {
-    /// A bucket for a provider limit of `n` requests per minute counted over any 60 s (a
-    /// rolling window, as Kustomer's simulator counts; a fixed window is then respected too): a
-    /// burst of one second's worth (at least one request) and a refill of the rest over the
-    /// minute, so that no 60 s ever holds more than `n` takes (burst + 60 s of refill = `n`).
-    /// For 600/min: a burst of 10 and 590/min in steady state, 98.3 % of the limit.
+    /// A bucket for a provider limit of `n` requests per minute (see [`Limit::per_window`]).
+    /// For 600/min: a burst of 6 and a refill of 582/min; no 60 s holds more than 588 takes.
     pub fn per_minute(n: u32) -> Limit {
+        Limit::per_window(n, Duration::from_secs(60))
+    }
+
+    /// A bucket for a provider limit of `n` requests in any `window` (a rolling window, as
+    /// Kustomer's simulator counts; a fixed window is then respected too): a burst of 1 % of
+    /// `n` (at least one request) and a refill such that no `window` ever holds more than
+    /// `n` less the [`HEADROOM`] (burst + one window of refill).
+    pub fn per_window(n: u32, window: Duration) -> Limit {
         let n = f64::from(n.max(2));
-        let capacity = (n / 60.0).floor().max(1.0);
-        Limit { capacity, refill_per_sec: (n - capacity) / 60.0 }
+        let capacity = (n / 100.0).floor().max(1.0);
+        let usable = (n * (1.0 - HEADROOM)).max(capacity + 0.5);
+        Limit { capacity, refill_per_sec: (usable - capacity) / window.as_secs_f64().max(0.001) }
     }
 
     /// The most takes any `window` can hold: the burst plus the window's refill.
@@ -112,7 +123,10 @@ mod tests {
             assert!(l.capacity >= 1.0 && l.refill_per_sec > 0.0, "{n}: {l:?}");
         }
         let l = Limit::per_minute(600);
-        assert_eq!((l.capacity, l.refill_per_sec * 60.0), (10.0, 590.0));
+        assert_eq!(l.capacity, 6.0);
+        assert!((l.refill_per_sec * 60.0 - 582.0).abs() < 1e-9, "{l:?}");
+        let scaled = Limit::per_window(150, Duration::from_secs(15));
+        assert!((scaled.allowance(Duration::from_secs(15)) - 147.0).abs() < 1e-9, "{scaled:?}");
     }
 
     #[test]
