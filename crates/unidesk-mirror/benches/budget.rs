@@ -119,10 +119,7 @@ fn main() {
     );
     let rt = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("runtime");
     let pg = Cluster::start(Durability::Default);
-    let url = match &pg {
-        Some(c) => Some(rt.block_on(c.fresh_database("budget_bench"))),
-        None => None,
-    };
+    let url = pg.as_ref().map(|c| rt.block_on(c.fresh_database("budget_bench")));
     figure("budget.workers", WORKERS);
     figure("budget.limit_per_min", PER_MINUTE);
     figure("budget.window_s", window.as_secs());
