@@ -18,21 +18,14 @@ use unidesk_mirror::jobs::{JobQueue, JobState, overlapping_claims};
 use unidesk_mirror::store::postgres::schema;
 use unidesk_mirror::{PostgresStore, Store};
 
-use crate::pg_cluster::{Cluster, Durability};
+use crate::pg_cluster::Cluster;
 use crate::support::{Contents, SimChild, assert_same_contents, comparable, sync_killed_three_times};
 
 static CLUSTER: OnceLock<Option<Cluster>> = OnceLock::new();
 
-/// This binary's PostgreSQL, started on first use (`None` after a loud message only when it
-/// is not installed and servers are not required).
+/// This binary's PostgreSQL (see `pg_cluster::shared`).
 fn cluster() -> Option<&'static Cluster> {
-    CLUSTER
-        .get_or_init(|| {
-            let c = Cluster::start(Durability::Relaxed)?;
-            eprintln!("e2e: PostgreSQL started in {:.1}s on port {}", c.startup_seconds, c.port);
-            Some(c)
-        })
-        .as_ref()
+    crate::pg_cluster::shared(&CLUSTER, "e2e")
 }
 
 fn runtime() -> tokio::runtime::Runtime {

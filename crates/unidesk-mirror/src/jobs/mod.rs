@@ -18,13 +18,19 @@
 //!
 //! The worker loop itself is in [`worker`].
 
+mod claims;
+mod lease;
 pub mod runner;
 pub mod worker;
+
+pub use claims::{ClaimRecord, overlapping_claims};
+pub use lease::Lease;
+use lease::secs;
 
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use tokio_postgres::{Client, GenericClient};
+use tokio_postgres::Client;
 
 /// What went wrong with a job or the queue.
 #[derive(Debug, thiserror::Error)]
@@ -94,95 +100,6 @@ pub struct JobRow {
     pub last_error: Option<String>,
     /// When it last finished.
     pub finished_at: Option<DateTime<Utc>>,
-}
-
-/// One row of `mirror_job_claims`: a worker's hold on a job.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ClaimRecord {
-    /// The account.
-    pub account: String,
-    /// The resource (plural name).
-    pub resource: String,
-    /// The claim's lease epoch.
-    pub epoch: i64,
-    /// The worker.
-    pub worker_id: String,
-    /// When it claimed the job.
-    pub claimed_at: DateTime<Utc>,
-    /// The latest its lease was renewed to.
-    pub lease_until: DateTime<Utc>,
-    /// When it ended the claim; `None` when the worker died holding it.
-    pub ended_at: Option<DateTime<Utc>>,
-    /// `done`, `failed`, `released`, `expired` (taken over after the lease ran out), or `None`
-    /// while held.
-    pub outcome: Option<String>,
-}
-
-impl ClaimRecord {
-    /// The last instant the claim could write: its end, or its lease's end when it died.
-    pub fn held_until(&self) -> DateTime<Utc> {
-        match self.ended_at {
-            Some(e) => e.min(self.lease_until),
-            None => self.lease_until,
-        }
-    }
-}
-
-/// A held job: the proof a worker shows with every write.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Lease {
-    /// The account.
-    pub account: String,
-    /// The resource (plural name).
-    pub resource: String,
-    /// The holder.
-    pub worker_id: String,
-    /// The claim's epoch (each claim of the job increments it).
-    pub epoch: i64,
-    /// How long each renewal holds the job.
-    pub ttl: Duration,
-    /// Claims of the job since it last finished, this one included.
-    pub attempt: i32,
-}
-
-fn secs(d: Duration) -> f64 {
-    d.as_secs_f64()
-}
-
-impl Lease {
-    /// Renews the lease inside `tx` and locks the job's row until `tx` ends; fails with
-    /// [`JobError::LeaseLost`] when the job is no longer held under this lease. Run it in
-    /// every transaction that writes on the job's behalf.
-    pub async fn fence(&self, tx: &impl GenericClient) -> Result<DateTime<Utc>, JobError> {
-        let row = tx
-            .query_opt(
-                "WITH j AS (
-                    UPDATE mirror_jobs SET lease_until = now() + make_interval(secs => $5)
-                     WHERE account = $1 AND resource = $2 AND worker_id = $3 AND lease_epoch = $4
-                       AND state = 'running'
-                 RETURNING lease_until)
-                 UPDATE mirror_job_claims c SET lease_until = j.lease_until FROM j
-                  WHERE c.account = $1 AND c.resource = $2 AND c.epoch = $4
-                 RETURNING c.lease_until",
-                &[&self.account, &self.resource, &self.worker_id, &self.epoch, &secs(self.ttl)],
-            )
-            .await?;
-        row.map(|r| r.get(0)).ok_or_else(|| self.lost())
-    }
-
-    /// Renews the lease on its own (the holder's heartbeat between writes).
-    pub async fn renew(&self, client: &Client) -> Result<DateTime<Utc>, JobError> {
-        self.fence(client).await
-    }
-
-    fn lost(&self) -> JobError {
-        JobError::LeaseLost {
-            account: self.account.clone(),
-            resource: self.resource.clone(),
-            worker_id: self.worker_id.clone(),
-            epoch: self.epoch,
-        }
-    }
 }
 
 /// When a finished job is due again.
@@ -421,17 +338,4 @@ impl JobQueue {
             .await?;
         Ok(row.get::<_, i64>(0) == 0)
     }
-}
-
-/// Two claims of the same job whose holds overlap in time (`held_until` of the earlier after
-/// the later's `claimed_at`); empty when no job was ever held by two workers at once.
-pub fn overlapping_claims(claims: &[ClaimRecord]) -> Vec<(ClaimRecord, ClaimRecord)> {
-    let mut sorted: Vec<&ClaimRecord> = claims.iter().collect();
-    sorted.sort_by(|a, b| (&a.account, &a.resource, a.claimed_at).cmp(&(&b.account, &b.resource, b.claimed_at)));
-    sorted
-        .windows(2)
-        .filter(|w| w[0].account == w[1].account && w[0].resource == w[1].resource)
-        .filter(|w| w[0].held_until() > w[1].claimed_at)
-        .map(|w| (w[0].clone(), w[1].clone()))
-        .collect()
 }

@@ -14,7 +14,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// Whether a missing or broken server must fail the run instead of skipping it.
 pub(crate) fn servers_required() -> bool {
@@ -275,11 +275,14 @@ impl Drop for Cluster {
     }
 }
 
-/// Waits until `f` holds, polling every 50 ms, or panics with `what` after `limit`.
-pub(crate) fn wait_until(limit: Duration, what: &str, mut f: impl FnMut() -> bool) {
-    let t = Instant::now();
-    while !f() {
-        assert!(t.elapsed() < limit, "timed out after {limit:?} waiting for {what}");
-        std::thread::sleep(Duration::from_millis(50));
-    }
+/// The cluster kept in `cell` (one per test binary), started on first use with relaxed
+/// durability; `None` (after a loud message) only when PostgreSQL is not installed and servers
+/// are not required. `who` names the binary in the start-up line.
+pub(crate) fn shared(cell: &'static std::sync::OnceLock<Option<Cluster>>, who: &str) -> Option<&'static Cluster> {
+    cell.get_or_init(|| {
+        let c = Cluster::start(Durability::Relaxed)?;
+        eprintln!("{who}: PostgreSQL started in {:.1}s on port {}", c.startup_seconds, c.port);
+        Some(c)
+    })
+    .as_ref()
 }

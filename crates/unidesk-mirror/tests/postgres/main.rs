@@ -9,20 +9,13 @@ mod store;
 
 use std::sync::OnceLock;
 
-use cluster::{Cluster, Durability};
+use cluster::Cluster;
 
 static CLUSTER: OnceLock<Option<Cluster>> = OnceLock::new();
 
-/// The binary's cluster, started on first use; `None` (after a loud message) only when
-/// PostgreSQL is not installed and servers are not required.
+/// The binary's cluster (see [`cluster::shared`]).
 fn cluster() -> Option<&'static Cluster> {
-    CLUSTER
-        .get_or_init(|| {
-            let c = Cluster::start(Durability::Relaxed)?;
-            eprintln!("unidesk-mirror tests: PostgreSQL started in {:.1}s on port {}", c.startup_seconds, c.port);
-            Some(c)
-        })
-        .as_ref()
+    cluster::shared(&CLUSTER, "unidesk-mirror tests")
 }
 
 /// A fresh database in the binary's cluster, or `None` (skip) as [`cluster`] says.
