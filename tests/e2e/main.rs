@@ -9,6 +9,8 @@ mod pg_cluster;
 mod postgres;
 mod providers;
 mod reliability;
+#[cfg(feature = "serve")]
+mod serve;
 mod support;
 mod tombstones;
 

@@ -62,6 +62,9 @@ pub(crate) enum Command {
     Mirror(MirrorArgs),
     /// Run the sync jobs of an accounts file from a Postgres mirror, alongside other workers.
     Worker(WorkerArgs),
+    /// Keep a mirror fresh: receive the providers' webhooks and poll every account.
+    #[cfg(feature = "serve")]
+    Serve(ServeArgs),
     /// Serve the provider's simulator in the foreground.
     Sim(SimArgs),
     /// Print which operations the adapter supports.
@@ -303,6 +306,43 @@ pub(crate) struct WorkerArgs {
     #[arg(long, default_value_t = 100)]
     pub(crate) page_size: u32,
     /// No line per job on stderr.
+    #[arg(long)]
+    pub(crate) quiet: bool,
+}
+
+/// `serve` options.
+#[cfg(feature = "serve")]
+#[derive(Debug, Args)]
+pub(crate) struct ServeArgs {
+    /// The database to keep fresh: sqlite:PATH or postgres://…
+    #[arg(long)]
+    pub(crate) to: String,
+    /// Serve every account of this accounts file (TOML; docs/mirror.md), each verified with its
+    /// own webhook secret, instead of the one account the provider flags name.
+    #[arg(long)]
+    pub(crate) accounts: Option<PathBuf>,
+    /// The account's name in the store and the webhook URL (without --accounts).
+    #[arg(long, default_value = "default")]
+    pub(crate) account: String,
+    /// The webhook signing secret (without --accounts; Kustomer: the webhook's token); never printed.
+    #[arg(long, env = "UNIDESK_WEBHOOK_SECRET", hide_env_values = true)]
+    pub(crate) webhook_secret: Option<String>,
+    /// How often every account is synced incrementally, to catch missed events (30s, 5m, 1h; off).
+    #[arg(long, default_value = "5m")]
+    pub(crate) poll: String,
+    /// The address to listen on (put TLS in front of it: docs/mirror.md).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    pub(crate) listen: String,
+    /// Records per page for the polls.
+    #[arg(long, default_value_t = 100)]
+    pub(crate) page_size: u32,
+    /// On shutdown, seconds a poll under way may take to finish (it resumes from its checkpoint).
+    #[arg(long, default_value_t = 30)]
+    pub(crate) grace: u64,
+    /// Accounts polled at once, at most.
+    #[arg(long, default_value_t = 4)]
+    pub(crate) concurrency: usize,
+    /// No line per poll on stderr (failures are still shown).
     #[arg(long)]
     pub(crate) quiet: bool,
 }

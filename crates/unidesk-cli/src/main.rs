@@ -10,6 +10,8 @@ mod mirror;
 mod output;
 mod providers;
 mod run;
+#[cfg(feature = "serve")]
+mod serve;
 mod sync;
 
 use std::process::ExitCode;
@@ -31,6 +33,14 @@ fn main() -> ExitCode {
     let secrets = providers::find(&cli.provider)
         .map(|p| providers::secrets(p, cli.token.as_deref(), &matches))
         .unwrap_or_else(|_| cli.token.clone().into_iter().collect());
+    #[cfg(feature = "serve")]
+    let secrets = {
+        let mut secrets = secrets;
+        if let cli::Command::Serve(a) = &cli.command {
+            secrets.extend(a.webhook_secret.clone().filter(|s| !s.is_empty()));
+        }
+        secrets
+    };
     // Diagnostics on stderr, off unless asked for: `RUST_LOG=unidesk_kustomer=info` shows
     // each request's span and every retry. Spans carry method, path and status, never headers.
     let _ = tracing_subscriber::fmt()

@@ -29,6 +29,8 @@ pub(crate) async fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), CliError>
         Command::Providers => return list_providers(cli.format),
         Command::Mirror(m) => return crate::mirror::run(&m.op, cli.format).await,
         Command::Worker(w) => return crate::fleet::worker(w).await,
+        #[cfg(feature = "serve")]
+        Command::Serve(a) => return crate::serve::run(cli, a, matches).await,
         Command::Sync(a) if a.accounts.is_some() => {
             return crate::fleet::sync_accounts(a, a.accounts.as_deref().unwrap_or(Path::new(""))).await;
         }
@@ -102,6 +104,8 @@ pub(crate) async fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), CliError>
         Command::Sim(_) | Command::Schema { .. } | Command::Providers | Command::Mirror(_) | Command::Worker(_) => {
             Ok(())
         }
+        #[cfg(feature = "serve")]
+        Command::Serve(_) => Ok(()),
     }
 }
 

@@ -11,11 +11,44 @@ pub struct FaultConfig {
     pub seed: u64,
     /// Latency added to every request.
     pub latency: Duration,
+    /// Share of bulk-operation items that fail with an injected fault; `None`: `rate`.
+    pub item_rate: Option<f64>,
 }
 
 impl Default for FaultConfig {
     fn default() -> Self {
-        FaultConfig { rate: 0.0, seed: 7, latency: Duration::ZERO }
+        FaultConfig { rate: 0.0, seed: 7, latency: Duration::ZERO, item_rate: None }
+    }
+}
+
+/// How webhook deliveries are retried when the receiver is down or answers non-2xx.
+#[derive(Debug, Clone, PartialEq)]
+pub struct WebhookRetry {
+    /// Attempts in all, the first included (at least 1).
+    pub attempts: u32,
+    /// The wait after the first failed attempt; it doubles after each further failure.
+    pub first: Duration,
+    /// The longest wait between two attempts.
+    pub max: Duration,
+    /// How long one attempt may take before it counts as failed.
+    pub timeout: Duration,
+}
+
+impl Default for WebhookRetry {
+    fn default() -> Self {
+        WebhookRetry {
+            attempts: 5,
+            first: Duration::from_millis(200),
+            max: Duration::from_secs(3),
+            timeout: Duration::from_secs(5),
+        }
+    }
+}
+
+impl WebhookRetry {
+    /// The wait after failed attempt `n` (from 0): `first · 2ⁿ`, at most `max`.
+    pub fn backoff(&self, n: u32) -> Duration {
+        self.first.saturating_mul(1u32.checked_shl(n.min(31)).unwrap_or(u32::MAX)).min(self.max)
     }
 }
 
@@ -38,8 +71,15 @@ pub struct SimConfig {
     pub api_key: String,
     /// A key whose roles only allow reads (writes get 403).
     pub read_only_key: String,
-    /// Faults to inject.
+    /// Faults to inject (per request; bulk operations also draw one per item).
     pub faults: FaultConfig,
+    /// Outbound webhooks an org may have (Kustomer: 5); more get a 400.
+    pub max_webhooks: usize,
+    /// Retries of webhook deliveries.
+    pub webhook_retry: WebhookRetry,
+    /// How long a bulk operation takes per batch of items (its status moves from `queued`
+    /// through `running` to `complete` at this pace).
+    pub bulk_step: Duration,
 }
 
 impl Default for SimConfig {
@@ -54,6 +94,22 @@ impl Default for SimConfig {
             api_key: "sim-api-key".into(),
             read_only_key: "sim-read-only-key".into(),
             faults: FaultConfig::default(),
+            max_webhooks: 5,
+            webhook_retry: WebhookRetry::default(),
+            bulk_step: Duration::from_millis(10),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn webhook_backoff_doubles_up_to_the_cap() {
+        let r = WebhookRetry::default();
+        let waits: Vec<u128> = (0..6).map(|n| r.backoff(n).as_millis()).collect();
+        assert_eq!(waits, [200, 400, 800, 1600, 3000, 3000]);
+        assert_eq!(r.backoff(40), Duration::from_secs(3));
     }
 }

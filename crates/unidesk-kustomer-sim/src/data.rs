@@ -4,6 +4,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use serde_json::{Value, json};
 
 use crate::coll::Coll;
+use crate::data_objects;
 use crate::record::{Draft, Id, RelName, Target, ts};
 use crate::store::Store;
 
@@ -20,6 +21,7 @@ const STATUSES: [&str; 4] = ["open", "snoozed", "done", "open"];
 /// Fills `store` with `conversations` conversations and related records, from `seed`.
 pub(crate) fn seed(store: &mut Store, seed: u64, conversations: usize) {
     describe_custom_attributes(store);
+    data_objects::seed_sub_statuses(store);
     let mut rng = fastrand::Rng::with_seed(seed);
     let t0 = base();
     let users: Vec<Id> = (0..25)
@@ -182,6 +184,9 @@ pub(crate) fn seed(store: &mut Store, seed: u64, conversations: usize) {
         if status == "snoozed" {
             r = r.attr("snooze", json!({ "time": ts(updated + Duration::days(1)), "status": "scheduled" }));
         }
+        if let Some(sub) = data_objects::for_conversation(i, status) {
+            r = r.attr("subStatus", json!(sub));
+        }
         put(store, Coll::Conversations, &id, r);
         let n_messages = 1 + i % 3;
         for k in 0..n_messages {
@@ -228,6 +233,9 @@ pub(crate) fn seed(store: &mut Store, seed: u64, conversations: usize) {
             );
         }
     }
+    // A generator of its own, so the records above stay as they were before KObjects existed.
+    let mut objects_rng = fastrand::Rng::with_seed(seed ^ 0x0b1e);
+    data_objects::seed_kobjects(store, &mut objects_rng);
 }
 
 /// The metadata of every custom attribute the seeded records use (`GET /v1/metadata/{kind}`).

@@ -28,6 +28,21 @@ impl<S: Send + Sync> FromRequestParts<S> for PathId {
     }
 }
 
+/// The two `{…}` of a route (`/v1/klasses/{name}/{id}`), percent-decoded.
+#[derive(Debug)]
+pub(crate) struct PathPair(pub(crate) String, pub(crate) String);
+
+impl<S: Send + Sync> FromRequestParts<S> for PathPair {
+    type Rejection = Reply;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Reply> {
+        match Path::<(String, String)>::from_request_parts(parts, state).await {
+            Ok(Path((a, b))) => Ok(PathPair(a, b)),
+            Err(_) => Err(Reply::error(404, "not_found", "No record has that id")),
+        }
+    }
+}
+
 /// A query string deserialized into `T`; a malformed one is a JSON 400.
 #[derive(Debug)]
 pub(crate) struct Params<T>(pub(crate) T);

@@ -2,10 +2,13 @@
 //!
 //! An in-process simulator of the Kustomer REST API — our `stripe-mock`. It
 //! serves deterministic seeded data in Kustomer's envelope, with page-number
-//! listings, the search API (and its 100-page cap), writes that move
-//! `updatedAt`, bearer auth with a read-only key, a rolling-window rate limit
-//! with `x-ratelimit-*` headers, per-object write limits, seeded fault
-//! injection, and outbound webhooks signed like Kustomer's.
+//! listings, the search API (`and`/`or`/`not` criteria, sorts, its 100-page cap),
+//! writes that move `updatedAt`, bearer auth with a read-only key, a rolling-window
+//! rate limit with `x-ratelimit-*` headers, per-object write limits, seeded fault
+//! injection, klasses and KObjects, sub-statuses, asynchronous bulk operations,
+//! reply drafts, an audit log of its own writes, and outbound webhook subscriptions
+//! whose signed deliveries are retried with backoff. `ROUTES.md` (next to this
+//! crate's manifest) lists every route with its bodies and answers.
 //!
 //! ```no_run
 //! # async fn demo() -> std::io::Result<()> {
@@ -24,13 +27,25 @@
 //!   Kustomer's JSON error shape; `reply` and `render`: responses and envelopes.
 //! - `record` and `store`: records kept compactly (typed clock and relationships,
 //!   pre-serialized attributes), rendered byte for byte as Kustomer's JSON;
-//!   `data`: the seeded org; `state`, `limits`, `injection`: shared state.
+//!   `doc`: the records of the other resources (klasses, KObjects, sub-statuses,
+//!   drafts, audit entries, webhooks), each kept pre-serialized;
+//!   `data` and `data_objects`: the seeded org; `state`, `limits`, `injection`: shared state.
+//! - `events`: what every write announces (audit entry, webhook event); `hooks`: webhook
+//!   subscriptions and retried deliveries; `bulk`: bulk operations' progress;
+//!   `criteria`: search criteria trees; `fields`: checks of write bodies.
 
+mod bulk;
 mod coll;
 mod config;
+mod criteria;
 mod data;
+mod data_objects;
+mod doc;
+mod events;
 mod extract;
+mod fields;
 mod files;
+mod hooks;
 mod injection;
 mod limits;
 mod middleware;
@@ -42,5 +57,5 @@ mod server;
 mod state;
 mod store;
 
-pub use config::{FaultConfig, SimConfig};
+pub use config::{FaultConfig, SimConfig, WebhookRetry};
 pub use server::Simulator;

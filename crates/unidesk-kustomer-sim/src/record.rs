@@ -69,6 +69,13 @@ pub(crate) struct CustomerKeys {
     pub(crate) emails: Box<[Box<str>]>,
     /// `externalId`, when a string.
     pub(crate) external_id: Option<Box<str>>,
+    /// The `phone` of each entry of `phones`, normalized by [`phone_key`].
+    pub(crate) phones: Box<[Box<str>]>,
+}
+
+/// A phone number as lookups compare it: without spaces, dashes, dots and parentheses.
+pub(crate) fn phone_key(phone: &str) -> String {
+    phone.chars().filter(|c| !matches!(c, ' ' | '-' | '.' | '(' | ')')).collect()
 }
 
 /// A stored record.
@@ -163,7 +170,18 @@ impl Draft {
                 .map(|es| es.iter().filter_map(|e| e.get("email").and_then(Value::as_str)).map(Box::from).collect())
                 .unwrap_or_default();
             let external_id = self.attrs.get("externalId").and_then(Value::as_str).map(Box::from);
-            Box::new(CustomerKeys { emails, external_id })
+            let phones = self
+                .attrs
+                .get("phones")
+                .and_then(Value::as_array)
+                .map(|ps| {
+                    ps.iter()
+                        .filter_map(|p| p.get("phone").and_then(Value::as_str))
+                        .map(|p| phone_key(p).into_boxed_str())
+                        .collect()
+                })
+                .unwrap_or_default();
+            Box::new(CustomerKeys { emails, external_id, phones })
         });
         Rec {
             created: self.created,
@@ -198,6 +216,17 @@ impl Rec {
         d.deleted = true;
         d.updated = now;
         d.into_rec(coll)
+    }
+
+    /// Whether top-level attribute `key` is the string `value` (a scan of the serialized
+    /// attributes, no parsing).
+    pub(crate) fn attr_is(&self, key: &str, value: &str) -> bool {
+        let mut pat = Vec::with_capacity(key.len() + value.len() + 6);
+        push_str(&mut pat, key);
+        pat.push(b':');
+        push_str(&mut pat, value);
+        pat.push(b',');
+        std::str::from_utf8(&pat).is_ok_and(|p| self.attrs.starts_with(p) || self.attrs.contains(&format!(",{p}")))
     }
 
     /// The id a one-record relationship points at.

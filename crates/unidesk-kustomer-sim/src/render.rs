@@ -39,6 +39,15 @@ impl Page {
         rec.write_json(&mut self.data, coll, id);
     }
 
+    /// Appends an already rendered record to `data`.
+    pub(crate) fn push_raw(&mut self, json: &str) {
+        if self.count > 0 {
+            self.data.push(b',');
+        }
+        self.count += 1;
+        self.data.extend_from_slice(json.as_bytes());
+    }
+
     /// How many records `data` holds.
     pub(crate) fn len(&self) -> usize {
         self.count

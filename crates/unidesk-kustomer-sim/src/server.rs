@@ -97,6 +97,12 @@ impl Simulator {
         self.shared.set_fault_rate(rate);
     }
 
+    /// Sets the share of bulk-operation items that fail with an injected fault (not applied,
+    /// reported per item as retryable), apart from the request fault rate.
+    pub fn set_item_fault_rate(&self, rate: f64) {
+        self.shared.set_item_fault_rate(rate);
+    }
+
     /// Makes the server answer every request with `status` until cleared with `None`.
     pub fn force_status(&self, status: Option<u16>) {
         self.shared.force_status(status);

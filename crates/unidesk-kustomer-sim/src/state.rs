@@ -31,8 +31,12 @@ pub(crate) struct Shared {
     pub(crate) objects: Mutex<PerObject>,
     /// Fault injection.
     pub(crate) faults: Mutex<FaultPlan>,
-    /// Registered webhooks: URL and signing token.
-    pub(crate) webhooks: Mutex<Vec<(String, String)>>,
+    /// Outbound webhook subscriptions, by id.
+    pub(crate) webhooks: Mutex<std::collections::BTreeMap<crate::record::Id, crate::hooks::Hook>>,
+    /// The HTTP client webhook deliveries go out with.
+    pub(crate) http: reqwest::Client,
+    /// Bulk operations, by id.
+    pub(crate) bulks: Mutex<std::collections::BTreeMap<crate::record::Id, crate::bulk::Bulk>>,
     /// Counters.
     pub(crate) stats: Stats,
     /// Attachments created through `POST /v1/attachments`, by id.
@@ -54,7 +58,9 @@ impl Shared {
             objects: Mutex::new(PerObject::new(config.object_limit, config.object_window)),
             faults: Mutex::new(FaultPlan::new(config.faults.seed)),
             store: Mutex::new(store),
-            webhooks: Mutex::new(Vec::new()),
+            webhooks: Mutex::default(),
+            http: reqwest::Client::new(),
+            bulks: Mutex::default(),
             stats: Stats::default(),
             files: Mutex::default(),
             links: Mutex::default(),
@@ -80,6 +86,11 @@ impl Shared {
     /// See [`crate::Simulator::set_fault_rate`].
     pub(crate) fn set_fault_rate(&self, rate: f64) {
         lock(&self.faults).set_rate(rate);
+    }
+
+    /// See [`crate::Simulator::set_item_fault_rate`].
+    pub(crate) fn set_item_fault_rate(&self, rate: f64) {
+        lock(&self.faults).set_item_rate(rate);
     }
 
     /// See [`crate::Simulator::force_status`].

@@ -12,6 +12,8 @@ use crate::record::{Id, Rec, RelName};
 #[derive(Debug, Default)]
 pub(crate) struct Store {
     colls: [BTreeMap<Id, Rec>; 8],
+    /// Klasses, KObjects, sub-statuses, drafts and the audit log.
+    pub(crate) docs: crate::doc::Docs,
     /// Attachments by id, each its rendered JSON.
     pub(crate) attachments: BTreeMap<Id, Box<str>>,
     /// Custom-attribute metadata (`GET /v1/metadata/{kind}`): per record kind, each custom

@@ -19,6 +19,8 @@ pub mod budget;
 pub mod engine;
 pub mod error;
 pub mod jobs;
+#[cfg(feature = "serve")]
+pub mod serve;
 pub mod spec;
 pub mod store;
 

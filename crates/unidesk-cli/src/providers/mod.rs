@@ -18,6 +18,8 @@ mod kustomer;
 mod memory;
 #[cfg(feature = "rt")]
 mod rt;
+#[cfg(feature = "serve")]
+pub(crate) mod webhooks;
 
 /// What every provider is given to connect: the shared flags and the parsed command line.
 pub(crate) struct ConnectArgs<'a> {

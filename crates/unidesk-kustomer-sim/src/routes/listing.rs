@@ -27,6 +27,21 @@ pub(crate) async fn of_customer(sim: State<Arc<Shared>>, PathId(id): PathId, q: 
     list(&sim, Coll::Conversations, &q.0, of, false, uri.path()).unwrap_or_else(|r| r)
 }
 
+/// `GET /v1/customers/{id}/notes`: the customer's notes (in conversations or not), oldest
+/// first; 404 for an unknown customer.
+pub(crate) async fn notes_of_customer(
+    sim: State<Arc<Shared>>,
+    PathId(id): PathId,
+    q: Params<Paging>,
+    uri: Uri,
+) -> Reply {
+    if !lock(&sim.store).contains(Coll::Customers, &id) {
+        return Reply::error(404, "not_found", "Customer not found");
+    }
+    let of = |r: &Rec| r.rel_id(RelName::Customer) == Some(id.as_str());
+    list(&sim, Coll::Notes, &q.0, of, true, uri.path()).unwrap_or_else(|r| r)
+}
+
 /// `GET /v1/conversations/{id}/<messages|notes>`: oldest first; 404 for an unknown conversation.
 pub(crate) async fn of_conversation(
     coll: Coll,
@@ -87,11 +102,11 @@ fn include_attachments(store: &Store, rec: &Rec, doc: &mut Page) {
     }
 }
 
-/// `GET /v1/<coll>/{id}`; customers are also found by `email=…` or `externalId=…`.
+/// `GET /v1/<coll>/{id}`; customers are also found by `email=…`, `externalId=…` or `phone=…`.
 pub(crate) async fn one(coll: Coll, State(sim): State<Arc<Shared>>, PathId(id): PathId) -> Reply {
     if coll == Coll::Customers
         && let Some((key, value)) = id.split_once('=')
-        && matches!(key, "email" | "externalId")
+        && matches!(key, "email" | "externalId" | "phone")
     {
         return lookup_customer(&sim, key, value);
     }
@@ -113,6 +128,7 @@ fn lookup_customer(sim: &Shared, key: &str, value: &str) -> Reply {
         let Some(keys) = r.customer_keys().filter(|_| !r.is_deleted()) else { return false };
         match key {
             "email" => keys.emails.iter().any(|e| e.eq_ignore_ascii_case(value)),
+            "phone" => !value.is_empty() && keys.phones.iter().any(|p| **p == *crate::record::phone_key(value)),
             _ => keys.external_id.as_deref() == Some(value),
         }
     });

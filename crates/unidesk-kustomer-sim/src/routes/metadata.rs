@@ -1,6 +1,7 @@
 //! `GET /v1/metadata/{resource}`: the custom-attribute definitions of conversations,
 //! customers, companies and messages, in the shape of the OAS example: `data.attributes.properties`
 //! maps each attribute name to `{type, displayName}` (plus `enumeration`, the values of a list).
+//! `kobject.<klass>` answers the klass's `metadata.properties`.
 
 use std::sync::Arc;
 
@@ -16,10 +17,24 @@ const DESCRIBED: [&str; 4] = ["company", "conversation", "customer", "message"];
 
 /// The handler: 404 for a resource without metadata.
 pub(crate) async fn metadata(State(sim): State<Arc<Shared>>, PathId(resource): PathId) -> Reply {
-    if !DESCRIBED.contains(&resource.as_str()) {
+    let properties = {
+        let store = lock(&sim.store);
+        if let Some(klass) = resource.strip_prefix("kobject.") {
+            match store.docs.klass_named(klass) {
+                Some(k) => {
+                    k.attrs.get("metadata").and_then(|m| m.get("properties")).and_then(|p| p.as_object()).cloned()
+                }
+                None => None,
+            }
+        } else if DESCRIBED.contains(&resource.as_str()) {
+            Some(store.metadata(&resource).cloned().unwrap_or_default())
+        } else {
+            None
+        }
+    };
+    let Some(properties) = properties else {
         return Reply::error(404, "not_found", &format!("no metadata for {resource}"));
-    }
-    let properties = lock(&sim.store).metadata(&resource).cloned().unwrap_or_default();
+    };
     Reply::json(
         200,
         &json!({ "data": {

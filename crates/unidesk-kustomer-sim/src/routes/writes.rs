@@ -10,11 +10,11 @@ use axum::extract::State;
 use serde_json::{Map, Value, json};
 
 use crate::coll::Coll;
-use crate::extract::{JsonBody, PathId};
+use crate::extract::{JsonBody, Params, PathId};
 use crate::limits::Scope;
 use crate::record::{Draft, Id, Rec, RelName, Target, ts};
-use crate::render;
 use crate::reply::Reply;
+use crate::routes::sub_statuses;
 use crate::routes::webhooks::notify;
 use crate::state::{Shared, lock};
 
@@ -23,9 +23,10 @@ type Attrs = Map<String, Value>;
 /// Relationships a create or update may set by id, with the type they point at.
 const RECORD_RELS: [(&str, RelName, &str); 2] =
     [("customer", RelName::Customer, "customer"), ("company", RelName::Company, "company")];
-const COMMENT_RELS: [(&str, RelName, &str); 1] = [("createdBy", RelName::CreatedBy, "user")];
+pub(crate) const COMMENT_RELS: [(&str, RelName, &str); 1] = [("createdBy", RelName::CreatedBy, "user")];
 
-fn obj(body: Option<Value>) -> Result<Attrs, Reply> {
+/// The body as a JSON object, or a 400.
+pub(crate) fn obj(body: Option<Value>) -> Result<Attrs, Reply> {
     match body {
         Some(Value::Object(m)) => Ok(m),
         _ => Err(Reply::error(400, "bad_request", "body must be a JSON object")),
@@ -33,7 +34,7 @@ fn obj(body: Option<Value>) -> Result<Attrs, Reply> {
 }
 
 /// Spends one unit of the per-object budget for `key`, returning its headers or a 429.
-fn object_budget(sim: &Shared, key: &str) -> Result<Vec<(&'static str, String)>, Reply> {
+pub(crate) fn object_budget(sim: &Shared, key: &str) -> Result<Vec<(&'static str, String)>, Reply> {
     let v = lock(&sim.objects).hit(key, Instant::now());
     let headers = v.headers(Scope::Object);
     if v.allowed {
@@ -55,6 +56,11 @@ fn check_conversation_fields(m: &Attrs) -> Result<(), Reply> {
     {
         return Err(Reply::invalid("priority", "priority must be an integer from 1 to 5"));
     }
+    check_custom(m)
+}
+
+/// 400 unless every key of `custom` ends in a type suffix.
+pub(crate) fn check_custom(m: &Attrs) -> Result<(), Reply> {
     if let Some(c) = m.get("custom").and_then(Value::as_object) {
         for key in c.keys() {
             if !["Str", "Num", "At", "Txt", "Bool", "Url", "Tree"].iter().any(|s| key.ends_with(s)) {
@@ -68,7 +74,8 @@ fn check_conversation_fields(m: &Attrs) -> Result<(), Reply> {
     Ok(())
 }
 
-fn apply(rec: &mut Draft, m: &Attrs, rel_fields: &[(&str, RelName, &'static str)]) {
+/// Sets the attributes of `m` on `rec`; keys in `rel_fields` set relationships instead.
+pub(crate) fn apply(rec: &mut Draft, m: &Attrs, rel_fields: &[(&str, RelName, &'static str)]) {
     for (k, v) in m {
         if let Some((_, name, kind)) = rel_fields.iter().find(|(f, _, _)| f == k) {
             if let Some(id) = v.as_str() {
@@ -107,8 +114,9 @@ fn email_taken(sim: &Shared, m: &Attrs, except: Option<&str>) -> Option<String> 
         .find_map(|(_, r)| r.customer_keys()?.emails.iter().map(|e| e.to_lowercase()).find(|x| wanted.contains(x)))
 }
 
-/// `{"data": record}` with the given status and headers, after notifying webhooks.
-fn written(
+/// `{"data": record}` with the given status and headers, after announcing the write (audit
+/// log and webhooks).
+pub(crate) fn written(
     sim: &Shared,
     coll: Coll,
     verb: &str,
@@ -117,8 +125,27 @@ fn written(
     status: u16,
     headers: Vec<(&'static str, String)>,
 ) -> Reply {
-    notify(sim, coll, verb, id, rec);
-    Reply::raw(status, render::single(rec, coll, id, &[])).with_headers(headers)
+    written_with(sim, coll, verb, id, rec, status, None).with_headers(headers)
+}
+
+/// As [`written`] without headers, the audit entry carrying the attributes' `changes`.
+fn written_with(
+    sim: &Shared,
+    coll: Coll,
+    verb: &str,
+    id: &str,
+    rec: &Rec,
+    status: u16,
+    changes: Option<Value>,
+) -> Reply {
+    let mut data = Vec::new();
+    rec.write_json(&mut data, coll, id);
+    crate::events::publish(sim, coll.kind(), verb, id, &data, changes);
+    let mut out = Vec::with_capacity(data.len() + 10);
+    out.extend_from_slice(b"{\"data\":");
+    out.extend_from_slice(&data);
+    out.push(b'}');
+    Reply::raw(status, out)
 }
 
 /// `POST /v1/<conversations|customers|companies>`.
@@ -126,7 +153,8 @@ pub(crate) async fn create(coll: Coll, State(sim): State<Arc<Shared>>, JsonBody(
     create_in(&sim, coll, body).unwrap_or_else(|r| r)
 }
 
-fn create_in(sim: &Shared, coll: Coll, body: Option<Value>) -> Result<Reply, Reply> {
+/// Creates a record of `coll` from `body` (see [`create`]).
+pub(crate) fn create_in(sim: &Shared, coll: Coll, body: Option<Value>) -> Result<Reply, Reply> {
     let m = obj(body)?;
     let mut headers = Vec::new();
     match coll {
@@ -151,7 +179,11 @@ fn create_in(sim: &Shared, coll: Coll, body: Option<Value>) -> Result<Reply, Rep
             }
         }
     }
+    let mut m = m;
     let mut store = lock(&sim.store);
+    if coll == Coll::Conversations {
+        sub_statuses::check(&store, "conversation", &mut m, None)?;
+    }
     let now = store.tick();
     let id = store.new_id(0xf00d_0001);
     let mut draft = Draft::new(now, now);
@@ -159,6 +191,7 @@ fn create_in(sim: &Shared, coll: Coll, body: Option<Value>) -> Result<Reply, Rep
         draft.attrs.insert("status".into(), json!("open"));
     }
     apply(&mut draft, &m, &RECORD_RELS);
+    drop_nulls(&mut draft);
     store.define_new(coll, draft.attrs.get("custom"));
     if is_done(&draft) {
         draft.attrs.insert("ended".into(), json!(true));
@@ -170,20 +203,68 @@ fn create_in(sim: &Shared, coll: Coll, body: Option<Value>) -> Result<Reply, Rep
     Ok(written(sim, coll, "create", &id, &rec, 201, headers))
 }
 
-/// `PATCH`/`PUT /v1/<conversations|customers|companies>/{id}`.
+/// `PATCH /v1/<conversations|customers|companies|notes>/{id}`, `PUT /v1/companies/{id}` and
+/// `PUT /v1/notes/{id}`: the given attributes merged in (`custom` key by key).
 pub(crate) async fn update(
     coll: Coll,
     State(sim): State<Arc<Shared>>,
     PathId(id): PathId,
     JsonBody(body): JsonBody,
 ) -> Reply {
-    update_in(&sim, coll, &id, body).unwrap_or_else(|r| r)
+    update_in(&sim, coll, &id, body, false).unwrap_or_else(|r| r)
 }
 
-fn update_in(sim: &Shared, coll: Coll, id: &str, body: Option<Value>) -> Result<Reply, Reply> {
-    let m = obj(body)?;
+/// The query of a `PUT`: `replace=false` asks for a merge instead of a replacement.
+#[derive(Debug, Default, serde::Deserialize)]
+pub(crate) struct ReplaceQuery {
+    replace: Option<String>,
+}
+
+/// `PUT /v1/<conversations|customers>/{id}`: full replacement. The writable attributes become
+/// the body's (those not in it are removed; `custom` is replaced, not merged); `createdAt`,
+/// the relationships the body does not name and the `ended` bookkeeping are kept, and a
+/// conversation without `status` in the body is `open`. `?replace=false` merges as `PATCH`.
+pub(crate) async fn replace(
+    coll: Coll,
+    State(sim): State<Arc<Shared>>,
+    PathId(id): PathId,
+    Params(q): Params<ReplaceQuery>,
+    JsonBody(body): JsonBody,
+) -> Reply {
+    let replace = q.replace.as_deref() != Some("false");
+    update_in(&sim, coll, &id, body, replace).unwrap_or_else(|r| r)
+}
+
+/// Attributes a full replacement keeps: the system's bookkeeping, not the caller's.
+const KEPT_ON_REPLACE: [&str; 3] = ["ended", "endedAt", "deleted"];
+
+/// Removes a `subStatus` set to `null` (cleared by [`sub_statuses::check`]).
+fn drop_nulls(d: &mut Draft) {
+    if d.attrs.get("subStatus").is_some_and(Value::is_null) {
+        d.attrs.remove("subStatus");
+    }
+}
+
+/// Updates record `id` of `coll` (see [`update`] and [`replace`]).
+pub(crate) fn update_in(
+    sim: &Shared,
+    coll: Coll,
+    id: &str,
+    body: Option<Value>,
+    replace: bool,
+) -> Result<Reply, Reply> {
+    let mut m = obj(body)?;
     if coll == Coll::Conversations {
         check_conversation_fields(&m)?;
+        if replace && !m.contains_key("status") {
+            m.insert("status".into(), json!("open"));
+        }
+    }
+    if coll == Coll::Notes
+        && let Some(b) = m.get("body")
+        && b.as_str().is_none_or(str::is_empty)
+    {
+        return Err(Reply::invalid("body", "body must be a non-empty string"));
     }
     if coll == Coll::Customers
         && let Some(e) = email_taken(sim, &m, Some(id))
@@ -196,11 +277,20 @@ fn update_in(sim: &Shared, coll: Coll, id: &str, body: Option<Value>) -> Result<
     }
     let headers = object_budget(sim, &format!("{}:{id}", coll.path()))?;
     let mut store = lock(&sim.store);
+    if coll == Coll::Conversations {
+        let current = store.live(coll, id).ok_or_else(not_found)?.draft().attrs;
+        sub_statuses::check(&store, "conversation", &mut m, (!replace).then_some(&current))?;
+    }
     let now = store.tick();
     let rec = store.live_mut(coll, id).ok_or_else(not_found)?;
     let mut draft = rec.draft();
-    let was_done = is_done(&draft);
+    let before = draft.attrs.clone();
+    if replace {
+        draft.attrs.retain(|k, _| KEPT_ON_REPLACE.contains(&k.as_str()));
+    }
+    let was_done = before.get("status").and_then(Value::as_str) == Some("done");
     apply(&mut draft, &m, &RECORD_RELS);
+    drop_nulls(&mut draft);
     let done = is_done(&draft);
     if done && !was_done {
         draft.attrs.insert("ended".into(), json!(true));
@@ -210,11 +300,12 @@ fn update_in(sim: &Shared, coll: Coll, id: &str, body: Option<Value>) -> Result<
     }
     draft.updated = now;
     let custom = draft.attrs.get("custom").cloned();
+    let changes = crate::events::changes(&before, &draft.attrs);
     *rec = draft.into_rec(coll);
     let rec = rec.clone();
     store.define_new(coll, custom.as_ref());
     drop(store);
-    Ok(written(sim, coll, "update", id, &rec, 200, headers))
+    Ok(written_with(sim, coll, "update", id, &rec, 200, changes).with_headers(headers))
 }
 
 /// `DELETE /v1/<conversations|customers>/{id}`: see [`delete_record`]; 404 for a record that
@@ -298,7 +389,8 @@ pub(crate) async fn comment(
     comment_in(&sim, coll, &id, body).unwrap_or_else(|r| r)
 }
 
-fn comment_in(sim: &Shared, coll: Coll, conversation: &str, body: Option<Value>) -> Result<Reply, Reply> {
+/// Adds a message or note to `conversation` (see [`comment`]).
+pub(crate) fn comment_in(sim: &Shared, coll: Coll, conversation: &str, body: Option<Value>) -> Result<Reply, Reply> {
     let mut m = obj(body)?;
     let attachments = match m.remove("attachments") {
         Some(_) if coll != Coll::Messages => return Err(Reply::invalid("attachments", "notes take no attachments")),
@@ -339,9 +431,15 @@ fn comment_in(sim: &Shared, coll: Coll, conversation: &str, body: Option<Value>)
     store.define_new(coll, draft.attrs.get("custom"));
     let rec = draft.into_rec(coll);
     store.insert(coll, id.clone(), rec.clone());
-    if let Some(conv) = store.coll_mut(Coll::Conversations).get_mut(conversation) {
+    let bumped = store.coll_mut(Coll::Conversations).get_mut(conversation).map(|conv| {
         conv.updated = now;
-    }
+        conv.clone()
+    });
     drop(store);
-    Ok(written(sim, coll, "create", &id, &rec, 201, headers))
+    let reply = written(sim, coll, "create", &id, &rec, 201, headers);
+    // The conversation changed too (its updatedAt): announced like any conversation update.
+    if let Some(conv) = bumped {
+        notify(sim, Coll::Conversations, "update", conversation, &conv);
+    }
+    Ok(reply)
 }
