@@ -4,10 +4,20 @@
 //! that would wait too long is refused.
 
 use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use async_trait::async_trait;
+use unidesk_core::Helpdesk;
 use unidesk_core::budget::{RateBudget, ServerSignal};
-use unidesk_mirror::budget::{Limit, PostgresRateBudget};
+use unidesk_memory::MemoryHelpdesk;
+use unidesk_mirror::PostgresStore;
+use unidesk_mirror::accounts::{AccountSpec, AccountsFile, Connect};
+use unidesk_mirror::budget::{Limit, PostgresRateBudget, SharedBudget};
+use unidesk_mirror::error::BoxError;
+use unidesk_mirror::jobs::runner::MirrorJobs;
+use unidesk_mirror::jobs::worker::{self, Outcome, WorkerOptions};
+use unidesk_mirror::jobs::{Again, JobQueue};
 use unidesk_mirror::store::postgres::schema;
 
 use crate::fresh_database;
@@ -30,8 +40,8 @@ const CHILD_NAME: &str = "UNIDESK_BUDGET_CHILD_NAME";
 async fn child_takes_from_the_shared_bucket() {
     let url = std::env::var(CHILD_URL).expect("run as a child, with its database URL");
     let name = std::env::var(CHILD_NAME).expect("the child's name");
-    let budget = std::sync::Arc::new(PostgresRateBudget::open(&url).await.expect("open").with_limit("acme", LIMIT));
-    let log = std::sync::Arc::new(schema::connect(&url).await.expect("connect"));
+    let budget = Arc::new(PostgresRateBudget::open(&url).await.expect("open").with_limit("acme", LIMIT));
+    let log = Arc::new(schema::connect(&url).await.expect("connect"));
     let start = Instant::now();
     let mut tasks = Vec::new();
     for _ in 0..TAKERS {
@@ -137,4 +147,62 @@ async fn a_429_seen_by_one_worker_holds_off_the_others_and_too_long_a_wait_is_re
     seen.observe("acme", ServerSignal::Exhausted { retry_after: Some(Duration::from_millis(1000)) }).await;
     let t = seen.reserve("acme", 1).await.expect("take").expect("limited");
     assert!(t.reservation.wait.as_secs_f64() <= 1.8, "{:?}", t.reservation.wait);
+}
+
+/// Records which accounts were connected with which budget key.
+struct Recording {
+    desk: Arc<MemoryHelpdesk>,
+    budgeted: Mutex<Vec<(String, String)>>,
+    plain: Mutex<Vec<String>>,
+}
+
+#[async_trait]
+impl Connect for Recording {
+    async fn connect(&self, account: &AccountSpec) -> Result<Arc<dyn Helpdesk>, BoxError> {
+        self.plain.lock().expect("lock").push(account.name.clone());
+        Ok(self.desk.clone())
+    }
+
+    async fn connect_budgeted(
+        &self,
+        account: &AccountSpec,
+        shared: SharedBudget,
+    ) -> Result<Arc<dyn Helpdesk>, BoxError> {
+        shared.budget.acquire(&shared.key, 1).await?;
+        self.budgeted.lock().expect("lock").push((account.name.clone(), shared.key));
+        Ok(self.desk.clone())
+    }
+}
+
+#[tokio::test]
+async fn accounts_with_a_rate_limit_are_connected_with_the_shared_budget_under_their_name() {
+    let Some(url) = fresh_database("budget_accounts").await else { return };
+    let text = "[[accounts]]\nname = \"acme\"\nprovider = \"memory\"\nrate_limit_per_minute = 600\n\
+                [[accounts]]\nname = \"globex\"\nprovider = \"memory\"\n";
+    let accounts = AccountsFile::parse(text, std::path::Path::new("accounts.toml")).expect("accounts");
+    let budget = unidesk_mirror::budget::for_accounts(&url, &accounts).await.expect("budget").expect("one limited");
+    assert_eq!(budget.keys().collect::<Vec<_>>(), ["acme"]);
+    let connect = Arc::new(Recording {
+        desk: Arc::new(MemoryHelpdesk::with_sample_data(5)),
+        budgeted: Default::default(),
+        plain: Default::default(),
+    });
+    let store = PostgresStore::open(&url).await.expect("store");
+    let jobs =
+        MirrorJobs::new(store, accounts, connect.clone(), Default::default()).with_budget(Some(Arc::new(budget)));
+    let jobs = Arc::new(jobs);
+    let queue = Arc::new(JobQueue::new(schema::connect(&url).await.expect("connect")));
+    queue.enqueue(&jobs.all_jobs()).await.expect("enqueue");
+    let mut opts = WorkerOptions::new("w");
+    opts.drain = true;
+    opts.again = Again::Never;
+    let results = worker::run(queue, jobs, opts, std::future::pending(), &|_| {}).await.expect("worker");
+    assert!(results.iter().all(|r| r.outcome == Outcome::Done), "{results:?}");
+    assert_eq!(*connect.budgeted.lock().expect("lock"), [("acme".to_owned(), "acme".to_owned())]);
+    assert_eq!(*connect.plain.lock().expect("lock"), ["globex"]);
+    // The take went to the database: acme's bucket exists, one token short of full (plus refill).
+    let c = schema::connect(&url).await.expect("connect");
+    let row = c.query_one("SELECT capacity, tokens FROM rate_budgets WHERE key = 'acme'", &[]).await.expect("bucket");
+    let (capacity, tokens): (f64, f64) = (row.get(0), row.get(1));
+    assert!(tokens < capacity && tokens >= capacity - 1.0, "{tokens} of {capacity}");
 }
