@@ -11,6 +11,13 @@ CREATE TABLE rate_budgets (
     updated_at     timestamptz      NOT NULL
 );
 
+-- The tokens of bucket `b` at time `t` (not before its last take): refilled, up to its capacity.
+CREATE FUNCTION rate_budget_refilled(b rate_budgets, t timestamptz)
+RETURNS double precision
+LANGUAGE sql STABLE AS $$
+    SELECT least(b.capacity, b.tokens + b.refill_per_sec * extract(epoch FROM t - b.updated_at))
+$$;
+
 -- Takes `n` tokens from `key`'s bucket in one short transaction (the caller's statement): the
 -- row is locked (FOR UPDATE), refilled for the time since its last take by the database's
 -- clock, and `n` taken unless that would owe more than `max_wait_secs` of refill. Returns the
@@ -31,7 +38,7 @@ BEGIN
     END IF;
     -- Read after the lock is held; never before the last take (the clock may step back).
     t := greatest(b.updated_at, clock_timestamp());
-    avail := least(b.capacity, b.tokens + b.refill_per_sec * extract(epoch FROM t - b.updated_at));
+    avail := rate_budget_refilled(b, t);
     after := avail - p_n;
     taken := after >= -p_max_wait_secs * b.refill_per_sec;
     UPDATE rate_budgets SET tokens = CASE WHEN taken THEN after ELSE avail END, updated_at = t
@@ -39,26 +46,5 @@ BEGIN
     refill_per_sec := b.refill_per_sec;
     at := t;
     RETURN NEXT;
-END
-$$;
-
--- The server said the budget is spent (a 429, or no request remaining) for `wait_secs`: no new
--- take is granted before then. Takes already granted keep their times (they were counted).
-CREATE FUNCTION rate_budget_exhausted(p_key text, p_wait_secs double precision)
-RETURNS void
-LANGUAGE plpgsql AS $$
-DECLARE
-    b rate_budgets%ROWTYPE;
-    t timestamptz;
-    avail double precision;
-BEGIN
-    SELECT * INTO b FROM rate_budgets WHERE key = p_key FOR UPDATE;
-    IF NOT FOUND THEN
-        RETURN;
-    END IF;
-    t := greatest(b.updated_at, clock_timestamp());
-    avail := least(b.capacity, b.tokens + b.refill_per_sec * extract(epoch FROM t - b.updated_at));
-    UPDATE rate_budgets SET tokens = least(avail, -b.refill_per_sec * greatest(p_wait_secs, 0)), updated_at = t
-     WHERE key = p_key;
 END
 $$;

@@ -184,7 +184,17 @@ impl RateBudget for PostgresRateBudget {
         let wait = retry_after.unwrap_or_default().as_secs_f64();
         let result = match self.client().await {
             Ok(c) => c
-                .execute("SELECT rate_budget_exhausted($1, $2)", &[&key, &wait])
+                .execute(
+                    // No new take before `wait` has passed; takes already granted keep their
+                    // times. The row is locked by the UPDATE, and re-read if another took it
+                    // meanwhile, so the refill is that of the latest take.
+                    "UPDATE rate_budgets b
+                        SET tokens = least(rate_budget_refilled(b, greatest(b.updated_at, clock_timestamp())),
+                                           -b.refill_per_sec * $2),
+                            updated_at = greatest(b.updated_at, clock_timestamp())
+                      WHERE key = $1",
+                    &[&key, &wait],
+                )
                 .await
                 .map(|_| ())
                 .map_err(|e| transport("recording a 429", &self.described, e)),
