@@ -1,6 +1,7 @@
 //! End-to-end: the built `unidesk` binary against its embedded simulator.
 
 mod attachments;
+mod budget;
 mod drill;
 mod hostile;
 mod mirror;

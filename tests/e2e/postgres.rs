@@ -67,7 +67,7 @@ fn postgres_sync_killed_3_times_under_faults_holds_every_record_once_equal_to_a_
 }
 
 /// `unidesk ARGS` with the simulators' key in the environment the accounts file names.
-fn spawn(args: &[&str], key: &str) -> Child {
+pub(crate) fn spawn(args: &[&str], key: &str) -> Child {
     Command::new(env!("CARGO_BIN_EXE_unidesk"))
         .args(args)
         .env("UNIDESK_E2E_SIM_KEY", key)

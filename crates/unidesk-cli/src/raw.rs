@@ -32,7 +32,13 @@ pub(crate) async fn run(cli: &Cli, matches: &ArgMatches, args: &RawArgs, format:
         Some(j) => Some(read_json(&JsonInput { json: j.clone() })?),
         None => None,
     };
-    let connect = ConnectArgs { sim: cli.sim, base_url: cli.base_url.clone(), token: cli.token.clone(), matches };
+    let connect = ConnectArgs {
+        sim: cli.sim,
+        base_url: cli.base_url.clone(),
+        token: cli.token.clone(),
+        matches,
+        rate_budget: None,
+    };
     let reply = passthrough(&cli.provider, &connect, args, query, body).await?;
     let shown = if format == Format::Jsonl { Format::Jsonl } else { Format::Json };
     if !reply.body.is_null() {

@@ -44,6 +44,7 @@ pub(crate) async fn run(cli: &Cli, matches: &ArgMatches) -> Result<(), CliError>
         base_url: cli.base_url.clone(),
         token: cli.token.clone(),
         matches,
+        rate_budget: None,
     })
     .await?;
     let hd: &dyn Helpdesk = conn.desk.as_ref();
@@ -122,7 +123,13 @@ async fn kustomer(cli: &Cli, matches: &ArgMatches, args: &crate::kustomer_cmd::K
     if cli.provider != "kustomer" {
         return Err(CliError::usage(format!("`kustomer` commands need --provider kustomer, not {:?}", cli.provider)));
     }
-    let connect = ConnectArgs { sim: cli.sim, base_url: cli.base_url.clone(), token: cli.token.clone(), matches };
+    let connect = ConnectArgs {
+        sim: cli.sim,
+        base_url: cli.base_url.clone(),
+        token: cli.token.clone(),
+        matches,
+        rate_budget: None,
+    };
     let (client, _keep) = providers::kustomer::client(&connect).await?;
     crate::kustomer_cmd::run(&client, args, output::resolve(cli.format)).await
 }

@@ -129,6 +129,7 @@ async fn single(cli: &Cli, args: &ServeArgs, matches: &ArgMatches) -> Result<Ser
         base_url: cli.base_url.clone(),
         token: cli.token.clone(),
         matches,
+        rate_budget: None,
     })
     .await?;
     let org = matches.try_get_one::<String>("org").ok().flatten().cloned();

@@ -15,6 +15,7 @@
 
 pub mod any;
 mod attachments;
+pub mod budget;
 mod capability;
 pub mod cursor;
 mod enums;

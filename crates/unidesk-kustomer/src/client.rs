@@ -10,6 +10,7 @@ use reqwest::header::HeaderMap;
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use tracing::Instrument;
+use unidesk_core::budget::{RateBudget, ServerSignal};
 use unidesk_core::{Error, Id, Resource, Result};
 
 use crate::errors;
@@ -56,6 +57,9 @@ pub(crate) struct Inner {
     pub user_teams_ttl: Duration,
     /// The last team inversion built.
     pub team_index: Mutex<Option<Arc<crate::team_index::TeamIndex>>>,
+    /// An external budget every attempt is taken from, and its key (see
+    /// [`crate::KustomerBuilder::rate_budget`]); `None`: in-process pacing only.
+    pub budget: Option<(Arc<dyn RateBudget>, String)>,
 }
 
 impl fmt::Debug for KustomerClient {
@@ -275,7 +279,14 @@ impl KustomerClient {
             if !waited.is_zero() {
                 span.record("wait_ms", waited.as_millis() as u64);
             }
-            let failure = match self.once(call).await {
+            if let Some((budget, key)) = &self.inner.budget {
+                budget.acquire(key, 1).await?;
+            }
+            let sent = self.once(call).await;
+            if let (Some((budget, key)), Ok(resp)) = (&self.inner.budget, &sent) {
+                report_exhaustion(budget.as_ref(), key, resp).await;
+            }
+            let failure = match sent {
                 Ok(resp) if resp.status < 300 || !matches!(resp.status, 408 | 429 | 500..=599) => {
                     span.record("status", resp.status);
                     self.observe_object(call, &resp.headers);
@@ -408,6 +419,21 @@ impl KustomerClient {
             map.insert(key.clone(), Instant::now() + reset);
         }
     }
+}
+
+/// Tells an external budget when the server says its budget is spent: a 429, or a response
+/// reporting no request remaining (so the other clients sharing it hold off too).
+async fn report_exhaustion(budget: &dyn RateBudget, key: &str, resp: &RawResponse) {
+    let retry_after = if resp.status == 429 {
+        ratelimit::wait_after_429(&resp.headers)
+    } else {
+        let snap = ratelimit::snapshot(&resp.headers);
+        if snap.remaining != Some(0) {
+            return;
+        }
+        snap.reset_in
+    };
+    budget.observe(key, ServerSignal::Exhausted { retry_after }).await;
 }
 
 /// Whether requests with `method` follow redirects: only GET and HEAD, which are safe to

@@ -5,6 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use secrecy::SecretString;
+use unidesk_core::budget::RateBudget;
 use unidesk_core::{Error, Result};
 
 use crate::client::{Inner, KustomerClient, MAX_BODY_BYTES, MAX_REDIRECTS};
@@ -27,6 +28,7 @@ pub struct KustomerBuilder {
     max_download_bytes: u64,
     user_teams: bool,
     user_teams_ttl: Duration,
+    budget: Option<(Arc<dyn RateBudget>, String)>,
 }
 
 impl fmt::Debug for KustomerBuilder {
@@ -42,6 +44,7 @@ impl fmt::Debug for KustomerBuilder {
             .field("max_download_bytes", &self.max_download_bytes)
             .field("user_teams", &self.user_teams)
             .field("user_teams_ttl", &self.user_teams_ttl)
+            .field("budget", &self.budget.as_ref().map(|(b, key)| (b, key)))
             .finish()
     }
 }
@@ -62,6 +65,7 @@ impl Default for KustomerBuilder {
             max_download_bytes: crate::resources::attachments::MAX_DOWNLOAD_BYTES,
             user_teams: true,
             user_teams_ttl: crate::team_index::DEFAULT_TTL,
+            budget: None,
         }
     }
 }
@@ -158,6 +162,17 @@ impl KustomerBuilder {
         self
     }
 
+    /// Takes every request (each attempt, retries included) from an external rate budget
+    /// first, under `key` (the org, or the account's name), and reports the server's 429s and
+    /// spent budgets to it ([`unidesk_core::budget`]): several clients — processes, machines —
+    /// sharing one budget stay under the org's limit together. Without it (the default) the
+    /// client paces itself alone on the `x-ratelimit-*` headers; with it, that pacing still
+    /// applies on top.
+    pub fn rate_budget(mut self, budget: Arc<dyn RateBudget>, key: impl Into<String>) -> Self {
+        self.budget = Some((budget, key.into()));
+        self
+    }
+
     /// Builds the client. Fails with `InvalidInput` without a key or a target, or with a bad URL or org.
     pub fn build(self) -> Result<KustomerClient> {
         let api_key = self.api_key.ok_or_else(|| Error::invalid_input("an API key is required"))?;
@@ -226,6 +241,7 @@ impl KustomerBuilder {
                 user_teams: self.user_teams,
                 user_teams_ttl: self.user_teams_ttl,
                 team_index: std::sync::Mutex::new(None),
+                budget: self.budget,
             }),
         })
     }

@@ -15,6 +15,7 @@
 //! The guarantees (what one commit covers, what a crash loses) are in `docs/mirror.md`.
 
 pub mod accounts;
+pub mod budget;
 pub mod engine;
 pub mod error;
 pub mod jobs;

@@ -10,7 +10,9 @@ use async_trait::async_trait;
 use clap::CommandFactory;
 use secrecy::ExposeSecret;
 use unidesk_core::Helpdesk;
+use unidesk_core::budget::RateBudget;
 use unidesk_mirror::accounts::{AccountSpec, Connect};
+use unidesk_mirror::budget::SharedBudget;
 use unidesk_mirror::error::BoxError;
 
 use crate::cli::Cli;
@@ -33,24 +35,45 @@ fn flags(spec: &AccountSpec) -> Vec<String> {
     argv
 }
 
+/// The shared rate budget of the accounts of `accounts` that name a `rate_limit_per_minute`,
+/// in the Postgres database at `url` (`None` when none does).
+pub(crate) async fn budget(
+    url: &str,
+    accounts: &unidesk_mirror::accounts::AccountsFile,
+) -> Result<Option<Arc<dyn RateBudget>>, crate::error::CliError> {
+    let budget = unidesk_mirror::budget::for_accounts(url, accounts)
+        .await
+        .map_err(|e| crate::error::CliError::other(format!("the rate budget: {e}")))?;
+    Ok(budget.map(|b| Arc::new(b) as Arc<dyn RateBudget>))
+}
+
 #[async_trait]
 impl Connect for RegistryConnect {
     async fn connect(&self, spec: &AccountSpec) -> Result<Arc<dyn Helpdesk>, BoxError> {
-        let provider = providers::find(&spec.provider).map_err(|e| e.message)?;
-        let mut command = Cli::command();
-        for p in REGISTRY {
-            command = command.args((p.args)());
-        }
-        let matches =
-            command.try_get_matches_from(flags(spec)).map_err(|e| format!("the account's settings: {}", e.kind()))?;
-        let token = match &spec.token {
-            Some(source) => Some(source.read(&spec.name)?.expose_secret().to_owned()),
-            None => None,
-        };
-        let args = ConnectArgs { sim: false, base_url: spec.base_url.clone(), token, matches: &matches };
-        let conn = (provider.connect)(&args).await.map_err(|e| e.message)?;
-        Ok(Arc::from(conn.desk))
+        connect(spec, None).await
     }
+
+    async fn connect_budgeted(&self, spec: &AccountSpec, budget: SharedBudget) -> Result<Arc<dyn Helpdesk>, BoxError> {
+        connect(spec, Some(budget)).await
+    }
+}
+
+/// Connects `spec` through the registry, its client taking from `rate_budget` when given.
+async fn connect(spec: &AccountSpec, rate_budget: Option<SharedBudget>) -> Result<Arc<dyn Helpdesk>, BoxError> {
+    let provider = providers::find(&spec.provider).map_err(|e| e.message)?;
+    let mut command = Cli::command();
+    for p in REGISTRY {
+        command = command.args((p.args)());
+    }
+    let matches =
+        command.try_get_matches_from(flags(spec)).map_err(|e| format!("the account's settings: {}", e.kind()))?;
+    let token = match &spec.token {
+        Some(source) => Some(source.read(&spec.name)?.expose_secret().to_owned()),
+        None => None,
+    };
+    let args = ConnectArgs { sim: false, base_url: spec.base_url.clone(), token, matches: &matches, rate_budget };
+    let conn = (provider.connect)(&args).await.map_err(|e| e.message)?;
+    Ok(Arc::from(conn.desk))
 }
 
 #[cfg(test)]
@@ -69,6 +92,7 @@ mod tests {
             token: Some(unidesk_mirror::accounts::SecretSource::Env("ACME_TOKEN".into())),
             webhook_secret: None,
             options: BTreeMap::from([("tags_field".to_owned(), "Tags".to_owned())]),
+            rate_limit_per_minute: None,
         };
         assert_eq!(flags(&spec), ["unidesk", "--provider", "rt", "--tags-field", "Tags", "providers"]);
     }
@@ -83,6 +107,7 @@ mod tests {
             token: None,
             webhook_secret: None,
             options: BTreeMap::from([("memory_tickets".to_owned(), "7".to_owned())]),
+            rate_limit_per_minute: None,
         };
         let desk = RegistryConnect.connect(&spec).await.expect("memory connects");
         let page = desk.tickets().list(&unidesk_core::ListQuery::new().page_size(100)).await.expect("list");

@@ -99,7 +99,9 @@ async fn by_jobs(
         schema::connect(url).await.map_err(|e| CliError::other(format!("{}: {e}", store_name(&store))))?,
     ));
     let names: Vec<String> = accounts.accounts.iter().map(|a| a.name.clone()).collect();
-    let jobs = Arc::new(MirrorJobs::new(store.clone(), accounts, Arc::new(RegistryConnect), options));
+    let budget = connect::budget(url, &accounts).await?;
+    let jobs =
+        Arc::new(MirrorJobs::new(store.clone(), accounts, Arc::new(RegistryConnect), options).with_budget(budget));
     queue.enqueue(&jobs.all_jobs()).await.map_err(CliError::other)?;
     let mut opts = WorkerOptions::new(default_worker_id());
     opts.concurrency = concurrency;

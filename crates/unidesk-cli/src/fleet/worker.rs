@@ -61,7 +61,8 @@ pub(crate) async fn worker(args: &WorkerArgs) -> Result<(), CliError> {
     let queue =
         Arc::new(JobQueue::new(schema::connect(&url).await.map_err(|e| CliError::other(format!("{described}: {e}")))?));
     let options = SyncOptions { page_size: args.page_size, ..SyncOptions::default() };
-    let jobs = Arc::new(MirrorJobs::new(store, accounts, Arc::new(RegistryConnect), options));
+    let budget = super::connect::budget(&url, &accounts).await?;
+    let jobs = Arc::new(MirrorJobs::new(store, accounts, Arc::new(RegistryConnect), options).with_budget(budget));
     queue.register(&jobs.all_jobs()).await.map_err(CliError::other)?;
     let mut opts = WorkerOptions::new(args.worker_id.clone().unwrap_or_else(default_worker_id));
     opts.concurrency = concurrency;

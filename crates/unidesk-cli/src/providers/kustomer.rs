@@ -75,6 +75,9 @@ pub(crate) async fn client(
         let token = token.ok_or_else(|| CliError::usage("give --token or KUSTOMER_API_KEY"))?;
         builder = builder.api_key(token);
     }
+    if let Some(shared) = &a.rate_budget {
+        builder = builder.rate_budget(shared.budget.clone(), shared.key.clone());
+    }
     Ok((builder.build()?, keep))
 }
 

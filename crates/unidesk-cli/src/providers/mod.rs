@@ -33,6 +33,10 @@ pub(crate) struct ConnectArgs<'a> {
     pub(crate) token: Option<String>,
     /// Everything parsed, for the provider's own flags.
     pub(crate) matches: &'a ArgMatches,
+    /// A rate budget shared with other workers, for the providers whose clients take one
+    /// (Kustomer); the others ignore it.
+    #[cfg_attr(not(feature = "kustomer"), allow(dead_code, reason = "only the Kustomer client takes a budget"))]
+    pub(crate) rate_budget: Option<unidesk_mirror::budget::SharedBudget>,
 }
 
 /// A live status line for progress bars (rate-limit budget, a wait in progress).

@@ -8,6 +8,7 @@
 //! org = "acme"                       # provider-specific: Kustomer's org
 //! token_env = "ACME_KUSTOMER_KEY"    # the API token is read from this environment variable…
 //! webhook_secret_file = "/run/secrets/acme-hook"   # …or from a file (`*_file`)
+//! rate_limit_per_minute = 600        # optional: one budget shared by every worker (Postgres)
 //!
 //! [[accounts]]
 //! name = "globex"
@@ -172,6 +173,10 @@ pub struct AccountSpec {
     pub webhook_secret: Option<SecretSource>,
     /// Provider-specific settings that are not secrets (scalars, kept as their text).
     pub options: BTreeMap<String, String>,
+    /// The provider's rate limit for this account, in requests per minute: every worker's
+    /// client then takes its requests from one budget shared through the store's database
+    /// (Postgres: [`crate::budget::PostgresRateBudget`]). `None`: each client paces alone.
+    pub rate_limit_per_minute: Option<u32>,
 }
 
 /// A loaded accounts file.
@@ -209,6 +214,8 @@ struct RawAccount {
     webhook_secret_file: Option<PathBuf>,
     #[serde(default)]
     options: BTreeMap<String, Scalar>,
+    #[serde(default)]
+    rate_limit_per_minute: Option<u32>,
     /// Any other key: refused, and checked for inline secrets first.
     #[serde(flatten)]
     other: BTreeMap<String, toml::Value>,
@@ -296,13 +303,20 @@ impl AccountsFile {
             if let Some(key) = inline {
                 return Err(AccountsError::InlineSecret { account: a.name, key: key.clone() });
             }
+            if a.rate_limit_per_minute == Some(0) {
+                return Err(AccountsError::Parse {
+                    path: path.to_owned(),
+                    line: None,
+                    message: format!("account {:?}: rate_limit_per_minute must be at least 1", a.name),
+                });
+            }
             if let Some(key) = a.other.keys().next() {
                 return Err(AccountsError::Parse {
                     path: path.to_owned(),
                     line: None,
                     message: format!(
                         "account {:?}: unknown key `{key}` (known: name, provider, base_url, org, token_env, \
-                         token_file, webhook_secret_env, webhook_secret_file, options)",
+                         token_file, webhook_secret_env, webhook_secret_file, options, rate_limit_per_minute)",
                         a.name
                     ),
                 });
@@ -318,6 +332,7 @@ impl AccountsFile {
                 token,
                 webhook_secret,
                 options: a.options.into_iter().map(|(k, v)| (k, v.into_text())).collect(),
+                rate_limit_per_minute: a.rate_limit_per_minute,
             });
         }
         Ok(AccountsFile { path: path.to_owned(), accounts })
@@ -349,6 +364,7 @@ mod tests {
             org = "acme"
             token_env = "ACME_KEY"
             webhook_secret_file = "secrets/acme-hook"
+            rate_limit_per_minute = 600
 
             [[accounts]]
             name = "globex.eu-1"
@@ -367,7 +383,9 @@ mod tests {
             Some(SecretSource::File(PathBuf::from("/etc/unidesk/secrets/acme-hook"))),
             "relative to the accounts file"
         );
+        assert_eq!(acme.rate_limit_per_minute, Some(600));
         let globex = f.get("globex.eu-1").expect("globex");
+        assert_eq!(globex.rate_limit_per_minute, None);
         assert_eq!(globex.base_url.as_deref(), Some("https://rt.globex.example"));
         assert_eq!(globex.options.get("page_size").map(String::as_str), Some("99"));
         assert_eq!(globex.options.get("strict").map(String::as_str), Some("true"));

@@ -8,6 +8,7 @@ use futures::StreamExt;
 use unidesk_core::{Helpdesk, Resource};
 
 use super::{AccountSpec, AccountsFile};
+use crate::budget::SharedBudget;
 use crate::engine::{Event, Mirror, SyncOptions, SyncReport};
 use crate::error::{BoxError, MirrorError};
 use crate::store::Store;
@@ -18,6 +19,19 @@ use crate::store::Store;
 pub trait Connect: Send + Sync {
     /// Connects `account` (reading its secrets now).
     async fn connect(&self, account: &AccountSpec) -> Result<Arc<dyn Helpdesk>, BoxError>;
+
+    /// Connects `account` with every request its client sends taken from `budget` first (a
+    /// rate budget shared with other workers: [`crate::budget`]). Override it for the
+    /// providers whose clients take a budget (Kustomer: `KustomerBuilder::rate_budget`); the
+    /// default connects without it, and the provider's own pacing and retries apply alone.
+    async fn connect_budgeted(
+        &self,
+        account: &AccountSpec,
+        budget: SharedBudget,
+    ) -> Result<Arc<dyn Helpdesk>, BoxError> {
+        let _ = budget;
+        self.connect(account).await
+    }
 }
 
 /// Why one account's sync did not complete.

@@ -6,11 +6,13 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use tokio::sync::Mutex;
+use unidesk_core::budget::RateBudget;
 use unidesk_core::{Helpdesk, Resource};
 
 use super::Lease;
 use super::worker::{JobRunner, RunError};
 use crate::accounts::{AccountsFile, Connect};
+use crate::budget::SharedBudget;
 use crate::engine::{Mirror, SyncOptions};
 use crate::store::Store;
 use crate::store::postgres::PostgresStore;
@@ -23,6 +25,7 @@ pub struct MirrorJobs {
     connect: Arc<dyn Connect>,
     options: SyncOptions,
     desks: Mutex<HashMap<String, Arc<dyn Helpdesk>>>,
+    budget: Option<Arc<dyn RateBudget>>,
 }
 
 impl std::fmt::Debug for MirrorJobs {
@@ -34,7 +37,15 @@ impl std::fmt::Debug for MirrorJobs {
 impl MirrorJobs {
     /// Jobs of `accounts` into `store`, connecting through `connect`, syncing with `options`.
     pub fn new(store: PostgresStore, accounts: AccountsFile, connect: Arc<dyn Connect>, options: SyncOptions) -> Self {
-        MirrorJobs { store, accounts, connect, options, desks: Mutex::new(HashMap::new()) }
+        MirrorJobs { store, accounts, connect, options, desks: Mutex::new(HashMap::new()), budget: None }
+    }
+
+    /// Takes the requests of every account that names a `rate_limit_per_minute` from `budget`
+    /// (keyed by account name; see [`crate::budget::for_accounts`]), connecting them with
+    /// [`Connect::connect_budgeted`]. `None`: no shared budget.
+    pub fn with_budget(mut self, budget: Option<Arc<dyn RateBudget>>) -> Self {
+        self.budget = budget;
+        self
     }
 
     /// The accounts' names (to claim only their jobs: [`super::worker::WorkerOptions::accounts`]).
@@ -60,7 +71,13 @@ impl MirrorJobs {
             .accounts
             .get(account)
             .ok_or_else(|| format!("account {account:?} is not in {}", self.accounts.path.display()))?;
-        let desk = self.connect.connect(spec).await?;
+        let desk = match (&self.budget, spec.rate_limit_per_minute) {
+            (Some(budget), Some(_)) => {
+                let shared = SharedBudget { budget: budget.clone(), key: spec.name.clone() };
+                self.connect.connect_budgeted(spec, shared).await?
+            }
+            _ => self.connect.connect(spec).await?,
+        };
         desks.insert(account.to_owned(), desk.clone());
         Ok(desk)
     }

@@ -1,7 +1,9 @@
 //! The Postgres store, jobs and workers against a real PostgreSQL: a throwaway cluster the
 //! tests start themselves ([`cluster`]), one per test binary, one database per test.
 
+mod budget;
 mod cluster;
+mod concurrency;
 mod jobs;
 mod store;
 
