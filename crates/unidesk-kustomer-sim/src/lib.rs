@@ -56,6 +56,7 @@ mod routes;
 mod server;
 mod state;
 mod store;
+mod table;
 
 pub use config::{FaultConfig, SimConfig, WebhookRetry};
-pub use server::Simulator;
+pub use server::{Org, Simulator};
