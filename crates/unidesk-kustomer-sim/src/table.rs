@@ -24,6 +24,12 @@ impl Table {
         self.position(id).ok()
     }
 
+    /// Room for `more` records without growing (seeding knows its counts up front; growing a
+    /// vector of millions of rows would briefly hold it twice).
+    pub(crate) fn reserve(&mut self, more: usize) {
+        self.rows.reserve_exact(more);
+    }
+
     /// The record `id`, deleted or not.
     pub(crate) fn get(&self, id: &str) -> Option<&Rec> {
         self.position(id).ok().map(|i| &self.rows[i].1)
@@ -53,6 +59,12 @@ impl Table {
 
     /// Adds `rec` as `id`, or replaces the record `id` holds.
     pub(crate) fn insert(&mut self, id: Id, rec: Rec) {
+        // New ids sort last: append without searching.
+        if self.rows.last().is_none_or(|(last, _)| *last < id) {
+            self.deleted += usize::from(rec.is_deleted());
+            self.rows.push((id, rec));
+            return;
+        }
         match self.position(&id) {
             Ok(i) => self.replace(i, rec),
             Err(i) => {

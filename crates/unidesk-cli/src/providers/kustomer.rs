@@ -88,7 +88,11 @@ async fn connect(a: &ConnectArgs<'_>) -> Result<Connection, CliError> {
 
 #[cfg(feature = "sim")]
 mod sim {
-    use unidesk_kustomer_sim::{SimConfig, Simulator};
+    use std::fmt::Write as _;
+    use std::io::Write as _;
+    use std::path::{Path, PathBuf};
+
+    use unidesk_kustomer_sim::{Org, SimConfig, Simulator};
 
     use crate::cli::SimArgs;
     use crate::error::CliError;
@@ -109,15 +113,64 @@ mod sim {
             ..SimConfig::default()
         };
         config.faults.rate = args.fault_rate;
+        config.orgs = usize::from(args.orgs);
         let addr = std::net::SocketAddr::from(([127, 0, 0, 1], args.port));
+        let started = std::time::Instant::now();
         let sim = Simulator::bind(config, addr).await.map_err(|e| CliError::other(format!("binding {addr}: {e}")))?;
-        crate::output::announce(&[
-            ("base_url", sim.base_url().as_str()),
-            ("api_key", sim.api_key()),
-            ("read_only_key", sim.read_only_key()),
-        ]);
-        eprintln!("serving the Kustomer simulator; Ctrl-C to stop");
+        if let [org] = sim.orgs() {
+            crate::output::announce(&[
+                ("base_url", org.base_url.as_str()),
+                ("api_key", org.api_key.as_str()),
+                ("read_only_key", org.read_only_key.as_str()),
+            ]);
+        } else {
+            // One line per org: `org: NAME base_url: URL key: KEY`.
+            let mut out = std::io::stdout().lock();
+            for org in sim.orgs() {
+                let _ = writeln!(out, "org: {} base_url: {} key: {}", org.name, org.base_url, org.api_key);
+            }
+            let _ = out.flush();
+        }
+        if let Some(path) = &args.write_accounts {
+            write_accounts(path, sim.orgs())?;
+        }
+        eprintln!(
+            "serving the Kustomer simulator ({} orgs, seeded in {:.1?}); Ctrl-C to stop",
+            sim.orgs().len(),
+            started.elapsed()
+        );
         tokio::signal::ctrl_c().await.map_err(CliError::other)?;
         Ok(())
+    }
+
+    /// Writes `path`, an accounts file naming every org (`provider = "kustomer"`, its
+    /// `base_url`, and `token_file`), and each org's key in `<path>.keys/<org>` (mode 0600):
+    /// the accounts file takes no inline secrets.
+    fn write_accounts(path: &Path, orgs: &[Org]) -> Result<(), CliError> {
+        let keys = PathBuf::from(format!("{}.keys", path.display()));
+        std::fs::create_dir_all(&keys).map_err(|e| CliError::other(format!("creating {}: {e}", keys.display())))?;
+        let mut toml = String::from("# Written by `unidesk sim --write-accounts`: the simulator's orgs.\n");
+        for org in orgs {
+            let key_file = keys.join(&org.name);
+            write_private(&key_file, &org.api_key)?;
+            let _ = write!(
+                toml,
+                "\n[[accounts]]\nname = {:?}\nprovider = \"kustomer\"\nbase_url = {:?}\ntoken_file = {:?}\n",
+                org.name,
+                org.base_url,
+                key_file.display().to_string()
+            );
+        }
+        std::fs::write(path, toml).map_err(|e| CliError::other(format!("writing {}: {e}", path.display())))
+    }
+
+    /// Writes `text` to `path`, readable by its owner only.
+    fn write_private(path: &Path, text: &str) -> Result<(), CliError> {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(path).map_err(|e| CliError::other(format!("writing {}: {e}", path.display())))?;
+        file.write_all(text.as_bytes()).map_err(|e| CliError::other(format!("writing {}: {e}", path.display())))
     }
 }
