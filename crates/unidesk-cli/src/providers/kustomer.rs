@@ -173,4 +173,33 @@ mod sim {
         let mut file = options.open(path).map_err(|e| CliError::other(format!("writing {}: {e}", path.display())))?;
         file.write_all(text.as_bytes()).map_err(|e| CliError::other(format!("writing {}: {e}", path.display())))
     }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[tokio::test]
+        async fn the_accounts_file_names_every_org_and_keeps_keys_in_files() {
+            let config = SimConfig { orgs: 2, conversations: 5, ..SimConfig::default() };
+            let sim = Simulator::start(config).await.expect("simulator starts");
+            let dir = tempfile::tempdir().expect("temp dir");
+            let path = dir.path().join("accounts.toml");
+            write_accounts(&path, sim.orgs()).expect("written");
+            let text = std::fs::read_to_string(&path).expect("read back");
+            assert_eq!(text.matches("[[accounts]]").count(), 2);
+            for org in sim.orgs() {
+                assert!(text.contains(&format!("name = \"{}\"", org.name)), "{text}");
+                assert!(text.contains(&format!("base_url = \"{}\"", org.base_url)), "{text}");
+                assert!(!text.contains(&org.api_key), "no key inline: {text}");
+                let key_file = dir.path().join("accounts.toml.keys").join(&org.name);
+                assert_eq!(std::fs::read_to_string(&key_file).expect("key file"), org.api_key);
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    let mode = std::fs::metadata(&key_file).expect("metadata").permissions().mode();
+                    assert_eq!(mode & 0o777, 0o600);
+                }
+            }
+        }
+    }
 }
