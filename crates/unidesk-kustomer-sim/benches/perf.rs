@@ -30,7 +30,9 @@ fn main() {
     let n: usize = env_or("SIM_PERF_CONVERSATIONS", 1_000_000);
     let orgs: usize = env_or("SIM_PERF_ORGS", 200);
     for line in run_child(n, 1) {
-        println!("{}", line.replace("sim.run.", "sim.1m."));
+        // The page figures are named without the scale: `sim.page_render_us`.
+        let scale = if line.contains("page_render") { "sim." } else { "sim.1m." };
+        println!("{}", line.replace("sim.run.", scale));
     }
     for line in run_child(2000, orgs) {
         if !line.contains("page_render") {
