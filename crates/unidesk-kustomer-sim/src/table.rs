@@ -110,3 +110,55 @@ impl Table {
         self.iter().filter(|(_, r)| !r.is_deleted()).skip(skip).take(take).collect()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use chrono::{TimeZone, Utc};
+
+    use super::*;
+    use crate::coll::Coll;
+    use crate::record::Draft;
+
+    fn rec(n: i64) -> Rec {
+        let t = Utc.timestamp_opt(1_700_000_000 + n, 0).single().unwrap_or_default();
+        Draft::new(t, t).into_rec(Coll::Notes)
+    }
+
+    fn ids(page: &[(&Id, &Rec)]) -> Vec<String> {
+        page.iter().map(|(id, _)| id.to_string()).collect()
+    }
+
+    #[test]
+    fn pages_skip_deleted_records_and_inserts_keep_id_order() {
+        let mut t = Table::default();
+        for k in [1, 2, 4, 5, 6] {
+            t.insert(format!("id{k}").into(), rec(k));
+        }
+        // Out of order: lands in place; the same id again replaces.
+        t.insert("id3".into(), rec(3));
+        t.insert("id0".into(), rec(0));
+        t.insert("id3".into(), rec(33));
+        assert_eq!(
+            t.keys().map(|k| k.to_string()).collect::<Vec<_>>(),
+            ["id0", "id1", "id2", "id3", "id4", "id5", "id6"]
+        );
+        assert_eq!(t.get("id3").map(|r| r.created.timestamp()), Some(1_700_000_033));
+        assert_eq!(ids(&t.live_page(2, 3)), ["id2", "id3", "id4"]);
+        assert_eq!(ids(&t.live_page(6, 3)), ["id6"]);
+        assert!(t.live_page(9, 3).is_empty());
+
+        for id in ["id1", "id4"] {
+            let i = t.find(id).unwrap_or_default();
+            let gone = t.at(i).deleted_at(Coll::Notes, Utc::now());
+            t.replace(i, gone);
+        }
+        assert_eq!(t.live_len(), 5);
+        assert_eq!(ids(&t.live_page(0, 3)), ["id0", "id2", "id3"]);
+        assert_eq!(ids(&t.live_page(3, 3)), ["id5", "id6"]);
+        // Replacing a deleted record with a live one counts it live again.
+        let i = t.find("id4").unwrap_or_default();
+        t.replace(i, rec(4));
+        assert_eq!((t.live_len(), ids(&t.live_page(3, 1))), (6, vec!["id4".to_owned()]));
+        assert_eq!(t.live_positions(|r| r.created.timestamp() % 2 == 0).len(), 4);
+    }
+}
