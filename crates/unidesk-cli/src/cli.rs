@@ -384,6 +384,14 @@ pub(crate) struct SimArgs {
     /// Share of requests that fail with injected faults.
     #[arg(long, default_value_t = 0.0)]
     pub(crate) fault_rate: f64,
+    /// Orgs to host in this process, each with its own data seed (`--seed` plus its index),
+    /// keys and rate limit, served under `/org-001`, `/org-002`…
+    #[arg(long, default_value_t = 1, value_parser = clap::value_parser!(u16).range(1..))]
+    pub(crate) orgs: u16,
+    /// Also write an accounts file for `sync --accounts` naming every org (each key in a file
+    /// of its own, in a `<FILE>.keys` folder next to it).
+    #[arg(long, value_name = "FILE")]
+    pub(crate) write_accounts: Option<PathBuf>,
 }
 
 /// `raw` arguments.

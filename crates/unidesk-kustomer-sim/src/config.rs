@@ -80,6 +80,35 @@ pub struct SimConfig {
     /// How long a bulk operation takes per batch of items (its status moves from `queued`
     /// through `running` to `complete` at this pace).
     pub bulk_step: Duration,
+    /// How many orgs the process hosts. With one (the default) the org is served at the
+    /// root; with more, org `i` (from 0) is named [`SimConfig::org_name`] and served under
+    /// `/{name}` (Kustomer's per-org host `https://{name}.api.kustomerapp.com` becomes a
+    /// path prefix), with its own data (seed [`SimConfig::org_seed`], `conversations` of
+    /// them), its own keys ([`SimConfig::org_keys`]) and its own rate limit of `rate_limit`
+    /// per `window`.
+    pub orgs: usize,
+}
+
+impl SimConfig {
+    /// The name of org `i` when the process hosts several: `org-001`, `org-002`…
+    pub fn org_name(i: usize) -> String {
+        format!("org-{:03}", i + 1)
+    }
+
+    /// The data seed of org `i`: the base seed plus the org's index.
+    pub fn org_seed(&self, i: usize) -> u64 {
+        self.seed.wrapping_add(i as u64)
+    }
+
+    /// The full and read-only keys of org `i`: the configured keys, suffixed with the org's
+    /// name when the process hosts several orgs.
+    pub fn org_keys(&self, i: usize) -> (String, String) {
+        if self.orgs <= 1 {
+            return (self.api_key.clone(), self.read_only_key.clone());
+        }
+        let name = Self::org_name(i);
+        (format!("{}-{name}", self.api_key), format!("{}-{name}", self.read_only_key))
+    }
 }
 
 impl Default for SimConfig {
@@ -97,6 +126,7 @@ impl Default for SimConfig {
             max_webhooks: 5,
             webhook_retry: WebhookRetry::default(),
             bulk_step: Duration::from_millis(10),
+            orgs: 1,
         }
     }
 }

@@ -92,6 +92,16 @@ pub(crate) fn seed(store: &mut Store, seed: u64, conversations: usize) {
         })
         .collect();
     let n_companies = conversations / 20 + 1;
+    let n_customers = conversations / 2 + 1;
+    for (coll, n) in [
+        (Coll::Companies, n_companies),
+        (Coll::Customers, n_customers),
+        (Coll::Conversations, conversations),
+        (Coll::Messages, (0..conversations).map(|i| 1 + i % 3).sum()),
+        (Coll::Notes, conversations / 2),
+    ] {
+        store.coll_mut(coll).reserve(n);
+    }
     let companies: Vec<Id> = (0..n_companies)
         .map(|i| {
             let id = store.new_id(0xc0a0_0001);
@@ -110,7 +120,6 @@ pub(crate) fn seed(store: &mut Store, seed: u64, conversations: usize) {
             id
         })
         .collect();
-    let n_customers = conversations / 2 + 1;
     let customers: Vec<Id> = (0..n_customers)
         .map(|i| {
             let id = store.new_id(0xc057_0001);

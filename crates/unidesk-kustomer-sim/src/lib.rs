@@ -7,7 +7,9 @@
 //! rate limit with `x-ratelimit-*` headers, per-object write limits, seeded fault
 //! injection, klasses and KObjects, sub-statuses, asynchronous bulk operations,
 //! reply drafts, an audit log of its own writes, and outbound webhook subscriptions
-//! whose signed deliveries are retried with backoff. `ROUTES.md` (next to this
+//! whose signed deliveries are retried with backoff. One process can host many orgs
+//! ([`SimConfig::orgs`]), each under its own path with its own data, keys and rate limit
+//! ([`Simulator::orgs`]). `ROUTES.md` (next to this
 //! crate's manifest) lists every route with its bodies and answers.
 //!
 //! ```no_run
@@ -25,8 +27,8 @@
 //!   the org-wide window, `x-ratelimit-*`), `faults` (latency and injected faults).
 //! - `extract`: path, query and body extractors that answer malformed requests in
 //!   Kustomer's JSON error shape; `reply` and `render`: responses and envelopes.
-//! - `record` and `store`: records kept compactly (typed clock and relationships,
-//!   pre-serialized attributes), rendered byte for byte as Kustomer's JSON;
+//! - `record`, `table` and `store`: records kept compactly (typed clock and relationships,
+//!   pre-serialized attributes) in id-sorted vectors, rendered byte for byte as Kustomer's JSON;
 //!   `doc`: the records of the other resources (klasses, KObjects, sub-statuses,
 //!   drafts, audit entries, webhooks), each kept pre-serialized;
 //!   `data` and `data_objects`: the seeded org; `state`, `limits`, `injection`: shared state.
@@ -56,6 +58,7 @@ mod routes;
 mod server;
 mod state;
 mod store;
+mod table;
 
 pub use config::{FaultConfig, SimConfig, WebhookRetry};
-pub use server::Simulator;
+pub use server::{Org, Simulator};

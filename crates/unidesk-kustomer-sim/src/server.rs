@@ -24,13 +24,26 @@ use crate::store::Store;
 /// `keepAliveTimeout`, also 5 s); clients reconnect.
 pub(crate) const HEADER_READ_TIMEOUT: Duration = Duration::from_secs(5);
 
+/// One org a simulator hosts: where it is served and its keys.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Org {
+    /// Its name (`org-001`…; `default` when the process hosts one org).
+    pub name: String,
+    /// The base URL to give the adapter (`http://127.0.0.1:PORT/org-001`).
+    pub base_url: String,
+    /// The key with every role.
+    pub api_key: String,
+    /// The key that may only read.
+    pub read_only_key: String,
+}
+
 /// A running simulator. Dropping it shuts the server down.
 #[derive(Debug)]
 pub struct Simulator {
     addr: SocketAddr,
-    api_key: String,
-    read_only_key: String,
-    shared: Arc<Shared>,
+    orgs: Vec<Org>,
+    /// Each org's state, in the order of `orgs`; the first is the one the methods below act on.
+    shared: Vec<Arc<Shared>>,
     shutdown: Option<oneshot::Sender<()>>,
 }
 
@@ -40,44 +53,72 @@ impl Simulator {
         Self::bind(config, SocketAddr::from(([127, 0, 0, 1], 0))).await
     }
 
-    /// Seeds the data and serves it on `addr`.
+    /// Seeds the data of every org (see [`SimConfig::orgs`]) and serves it on `addr`.
     pub async fn bind(config: SimConfig, addr: SocketAddr) -> std::io::Result<Simulator> {
-        let mut store = Store::default();
-        data::seed(&mut store, config.seed, config.conversations);
-        let (api_key, read_only_key) = (config.api_key.clone(), config.read_only_key.clone());
-        let shared = Arc::new(Shared::new(config, store));
+        let shared = seed_orgs(&config);
         let listener = TcpListener::bind(addr).await?;
         let addr = listener.local_addr()?;
-        let app = routes::router(Arc::clone(&shared));
+        let app = if let [only] = &shared[..] {
+            routes::router(Arc::clone(only))
+        } else {
+            shared
+                .iter()
+                .fold(Router::new(), |app, org| app.nest(&org.prefix, routes::router(Arc::clone(org))))
+                .fallback(routes::not_found)
+        };
+        let orgs = shared
+            .iter()
+            .map(|org| Org {
+                name: org.prefix.strip_prefix('/').filter(|n| !n.is_empty()).unwrap_or("default").to_owned(),
+                base_url: format!("http://{addr}{}", org.prefix),
+                api_key: org.config.api_key.clone(),
+                read_only_key: org.config.read_only_key.clone(),
+            })
+            .collect();
         let (tx, rx) = oneshot::channel::<()>();
         tokio::spawn(serve(listener, app, rx));
-        Ok(Simulator { addr, api_key, read_only_key, shared, shutdown: Some(tx) })
+        Ok(Simulator { addr, orgs, shared, shutdown: Some(tx) })
     }
 
-    /// The base URL to give the adapter (`http://127.0.0.1:PORT`).
+    /// The orgs the simulator hosts (one unless [`SimConfig::orgs`] asked for more).
+    pub fn orgs(&self) -> &[Org] {
+        &self.orgs
+    }
+
+    /// The base URL of the first org (`http://127.0.0.1:PORT`, or `…/org-001` when the
+    /// process hosts several orgs).
     pub fn base_url(&self) -> String {
-        format!("http://{}", self.addr)
+        self.orgs.first().map_or_else(|| format!("http://{}", self.addr), |o| o.base_url.clone())
     }
 
-    /// The key with every role.
+    /// The first org's key with every role.
     pub fn api_key(&self) -> &str {
-        &self.api_key
+        self.orgs.first().map_or("", |o| &o.api_key)
     }
 
-    /// The key that may only read (writes get 403).
+    /// The first org's key that may only read (writes get 403).
     pub fn read_only_key(&self) -> &str {
-        &self.read_only_key
+        self.orgs.first().map_or("", |o| &o.read_only_key)
     }
 
-    /// Requests served so far, and how many of them were answered 429.
+    /// Requests the first org served so far, and how many of them were answered 429.
     pub fn stats(&self) -> (u64, u64) {
-        self.shared.stats()
+        self.first().stats()
+    }
+
+    /// Requests org `i` served so far, and how many were answered 429 (`None` past the last org).
+    pub fn org_stats(&self, i: usize) -> Option<(u64, u64)> {
+        self.shared.get(i).map(|s| s.stats())
+    }
+
+    fn first(&self) -> &Shared {
+        &self.shared[0]
     }
 
     /// How many records of `collection` (`conversations`, `messages`…) exist now, deleted ones
     /// left out.
     pub fn count(&self, collection: &str) -> usize {
-        self.shared.count(collection)
+        self.first().count(collection)
     }
 
     /// Deletes record `id` of `collection` (`conversations`, `customers`, `companies`,
@@ -89,35 +130,35 @@ impl Simulator {
     /// deleted already).
     pub fn delete(&self, collection: &str, id: &str) -> bool {
         crate::coll::Coll::from_path(collection)
-            .is_some_and(|c| crate::routes::writes::delete_record(&self.shared, c, id))
+            .is_some_and(|c| crate::routes::writes::delete_record(self.first(), c, id))
     }
 
     /// Sets the share of requests that fail with injected faults (0.0 turns faults off).
     pub fn set_fault_rate(&self, rate: f64) {
-        self.shared.set_fault_rate(rate);
+        self.first().set_fault_rate(rate);
     }
 
     /// Sets the share of bulk-operation items that fail with an injected fault (not applied,
     /// reported per item as retryable), apart from the request fault rate.
     pub fn set_item_fault_rate(&self, rate: f64) {
-        self.shared.set_item_fault_rate(rate);
+        self.first().set_item_fault_rate(rate);
     }
 
     /// Makes the server answer every request with `status` until cleared with `None`.
     pub fn force_status(&self, status: Option<u16>) {
-        self.shared.force_status(status);
+        self.first().force_status(status);
     }
 
     /// Answers the next `count` authenticated requests with `status` (429s carry
     /// rate-limit headers), then serves normally. Queued after any earlier ones.
     pub fn fail_next(&self, status: u16, count: u32) {
-        self.shared.fail_next(status, count);
+        self.first().fail_next(status, count);
     }
 
     /// Serves the next authenticated request with a complete HTTP response whose
     /// JSON body is cut in half (a malformed body, not a broken connection).
     pub fn malform_next(&self) {
-        self.shared.malform_next();
+        self.first().malform_next();
     }
 }
 
@@ -127,6 +168,40 @@ impl Drop for Simulator {
             let _ = tx.send(());
         }
     }
+}
+
+/// Every org's state, seeded on as many threads as the machine has cores.
+fn seed_orgs(config: &SimConfig) -> Vec<Arc<Shared>> {
+    let n = config.orgs.max(1);
+    let http = reqwest::Client::new();
+    let threads = std::thread::available_parallelism().map_or(1, |t| t.get()).min(n);
+    let mut stores: Vec<Option<Store>> = (0..n).map(|_| None).collect();
+    std::thread::scope(|scope| {
+        let mut slots: Vec<Vec<(usize, &mut Option<Store>)>> = (0..threads).map(|_| Vec::new()).collect();
+        for (i, slot) in stores.iter_mut().enumerate() {
+            slots[i % threads].push((i, slot));
+        }
+        for mine in slots {
+            scope.spawn(move || {
+                for (i, slot) in mine {
+                    // Ids of org i start at i·2⁴⁰: no two orgs share an id.
+                    let mut store = Store::with_ids_from((i as u64) << 40);
+                    data::seed(&mut store, config.org_seed(i), config.conversations);
+                    *slot = Some(store);
+                }
+            });
+        }
+    });
+    stores
+        .into_iter()
+        .enumerate()
+        .map(|(i, store)| {
+            let (api_key, read_only_key) = config.org_keys(i);
+            let org = SimConfig { seed: config.org_seed(i), api_key, read_only_key, ..config.clone() };
+            let prefix = if n == 1 { String::new() } else { format!("/{}", SimConfig::org_name(i)) };
+            Arc::new(Shared::new(org, store.unwrap_or_default(), prefix, http.clone()))
+        })
+        .collect()
 }
 
 /// Accepts connections until `shutdown` fires, then lets open ones finish gracefully.

@@ -43,6 +43,8 @@ pub(crate) struct Shared {
     pub(crate) files: Mutex<std::collections::BTreeMap<crate::record::Id, crate::files::File>>,
     /// Download links handed out, by signature.
     pub(crate) links: Mutex<std::collections::HashMap<String, crate::files::Link>>,
+    /// The path the org is served under (`/org-001`), empty when the process hosts one org.
+    pub(crate) prefix: String,
 }
 
 /// Locks `m`, carrying on past a poisoned lock (a panicking request must not stop the server).
@@ -51,19 +53,21 @@ pub(crate) fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 }
 
 impl Shared {
-    /// Seeds the store from `config` and sets up limits and faults.
-    pub(crate) fn new(config: SimConfig, store: Store) -> Self {
+    /// One org's state: its settings, its seeded store, the path it is served under and
+    /// the client its webhook deliveries go out with (shared by every org).
+    pub(crate) fn new(config: SimConfig, store: Store, prefix: String, http: reqwest::Client) -> Self {
         Shared {
             limiter: Mutex::new(Rolling::new(config.rate_limit, config.window)),
             objects: Mutex::new(PerObject::new(config.object_limit, config.object_window)),
             faults: Mutex::new(FaultPlan::new(config.faults.seed)),
             store: Mutex::new(store),
             webhooks: Mutex::default(),
-            http: reqwest::Client::new(),
+            http,
             bulks: Mutex::default(),
             stats: Stats::default(),
             files: Mutex::default(),
             links: Mutex::default(),
+            prefix,
             config,
         }
     }

@@ -7,11 +7,12 @@ use serde_json::{Map, Value, json};
 
 use crate::coll::Coll;
 use crate::record::{Id, Rec, RelName};
+use crate::table::Table;
 
 /// The collections, each keyed (and listed) by id.
 #[derive(Debug, Default)]
 pub(crate) struct Store {
-    colls: [BTreeMap<Id, Rec>; 8],
+    colls: [Table; 8],
     /// Klasses, KObjects, sub-statuses, drafts and the audit log.
     pub(crate) docs: crate::doc::Docs,
     /// Attachments by id, each its rendered JSON.
@@ -25,12 +26,12 @@ pub(crate) struct Store {
 
 impl Store {
     /// The records of `coll`.
-    pub(crate) fn coll(&self, coll: Coll) -> &BTreeMap<Id, Rec> {
+    pub(crate) fn coll(&self, coll: Coll) -> &Table {
         &self.colls[coll.index()]
     }
 
     /// The records of `coll`, to change.
-    pub(crate) fn coll_mut(&mut self, coll: Coll) -> &mut BTreeMap<Id, Rec> {
+    pub(crate) fn coll_mut(&mut self, coll: Coll) -> &mut Table {
         &mut self.colls[coll.index()]
     }
 
@@ -51,22 +52,23 @@ impl Store {
 
     /// How many records of `coll` are not deleted.
     pub(crate) fn live_count(&self, coll: Coll) -> usize {
-        self.coll(coll).values().filter(|r| !r.is_deleted()).count()
+        self.coll(coll).live_len()
     }
 
     /// Deletes `id` of `coll` at `now` (kept, marked `deleted`; see [`Rec::deleted_at`]); a
     /// conversation takes its messages and notes along. Returns the deleted record, or `None`
     /// when there is no such record or it is deleted already.
     pub(crate) fn delete(&mut self, coll: Coll, id: &str, now: DateTime<Utc>) -> Option<Rec> {
-        let rec = self.live_mut(coll, id)?;
-        *rec = rec.deleted_at(coll, now);
-        let deleted = rec.clone();
+        let table = self.coll_mut(coll);
+        let i = table.find(id).filter(|&i| !table.at(i).is_deleted())?;
+        let deleted = table.at(i).deleted_at(coll, now);
+        table.replace(i, deleted.clone());
         if coll == Coll::Conversations {
             for sub in [Coll::Messages, Coll::Notes] {
-                for r in self.coll_mut(sub).values_mut() {
-                    if !r.is_deleted() && r.rel_id(RelName::Conversation) == Some(id) {
-                        *r = r.deleted_at(sub, now);
-                    }
+                let table = self.coll_mut(sub);
+                for i in table.live_positions(|r| r.rel_id(RelName::Conversation) == Some(id)) {
+                    let gone = table.at(i).deleted_at(sub, now);
+                    table.replace(i, gone);
                 }
             }
         }
@@ -98,6 +100,12 @@ impl Store {
     /// Adds (or replaces) a record.
     pub(crate) fn insert(&mut self, coll: Coll, id: Id, rec: Rec) {
         self.coll_mut(coll).insert(id, rec);
+    }
+
+    /// An empty store whose ids start after `first` (an org's ids differ from every other
+    /// org's when each starts at its own `first`).
+    pub(crate) fn with_ids_from(first: u64) -> Self {
+        Store { counter: first, ..Store::default() }
     }
 
     /// A new id: 24 hex digits, increasing.

@@ -99,7 +99,11 @@ async fn connect(a: &ConnectArgs<'_>) -> Result<Connection, CliError> {
 
 #[cfg(feature = "sim")]
 mod sim {
-    use unidesk_kustomer_sim::{SimConfig, Simulator};
+    use std::fmt::Write as _;
+    use std::io::Write as _;
+    use std::path::{Path, PathBuf};
+
+    use unidesk_kustomer_sim::{Org, SimConfig, Simulator};
 
     use crate::cli::SimArgs;
     use crate::error::CliError;
@@ -120,15 +124,93 @@ mod sim {
             ..SimConfig::default()
         };
         config.faults.rate = args.fault_rate;
+        config.orgs = usize::from(args.orgs);
         let addr = std::net::SocketAddr::from(([127, 0, 0, 1], args.port));
+        let started = std::time::Instant::now();
         let sim = Simulator::bind(config, addr).await.map_err(|e| CliError::other(format!("binding {addr}: {e}")))?;
-        crate::output::announce(&[
-            ("base_url", sim.base_url().as_str()),
-            ("api_key", sim.api_key()),
-            ("read_only_key", sim.read_only_key()),
-        ]);
-        eprintln!("serving the Kustomer simulator; Ctrl-C to stop");
+        if let [org] = sim.orgs() {
+            crate::output::announce(&[
+                ("base_url", org.base_url.as_str()),
+                ("api_key", org.api_key.as_str()),
+                ("read_only_key", org.read_only_key.as_str()),
+            ]);
+        } else {
+            // One line per org: `org: NAME base_url: URL key: KEY`.
+            let mut out = std::io::stdout().lock();
+            for org in sim.orgs() {
+                let _ = writeln!(out, "org: {} base_url: {} key: {}", org.name, org.base_url, org.api_key);
+            }
+            let _ = out.flush();
+        }
+        if let Some(path) = &args.write_accounts {
+            write_accounts(path, sim.orgs())?;
+        }
+        eprintln!(
+            "serving the Kustomer simulator ({} orgs, seeded in {:.1?}); Ctrl-C to stop",
+            sim.orgs().len(),
+            started.elapsed()
+        );
         tokio::signal::ctrl_c().await.map_err(CliError::other)?;
         Ok(())
+    }
+
+    /// Writes `path`, an accounts file naming every org (`provider = "kustomer"`, its
+    /// `base_url`, and `token_file`), and each org's key in `<path>.keys/<org>` (mode 0600):
+    /// the accounts file takes no inline secrets.
+    fn write_accounts(path: &Path, orgs: &[Org]) -> Result<(), CliError> {
+        let keys = PathBuf::from(format!("{}.keys", path.display()));
+        std::fs::create_dir_all(&keys).map_err(|e| CliError::other(format!("creating {}: {e}", keys.display())))?;
+        let mut toml = String::from("# Written by `unidesk sim --write-accounts`: the simulator's orgs.\n");
+        for org in orgs {
+            let key_file = keys.join(&org.name);
+            write_private(&key_file, &org.api_key)?;
+            let _ = write!(
+                toml,
+                "\n[[accounts]]\nname = {:?}\nprovider = \"kustomer\"\nbase_url = {:?}\ntoken_file = {:?}\n",
+                org.name,
+                org.base_url,
+                key_file.display().to_string()
+            );
+        }
+        std::fs::write(path, toml).map_err(|e| CliError::other(format!("writing {}: {e}", path.display())))
+    }
+
+    /// Writes `text` to `path`, readable by its owner only.
+    fn write_private(path: &Path, text: &str) -> Result<(), CliError> {
+        let mut options = std::fs::OpenOptions::new();
+        options.write(true).create(true).truncate(true);
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let mut file = options.open(path).map_err(|e| CliError::other(format!("writing {}: {e}", path.display())))?;
+        file.write_all(text.as_bytes()).map_err(|e| CliError::other(format!("writing {}: {e}", path.display())))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[tokio::test]
+        async fn the_accounts_file_names_every_org_and_keeps_keys_in_files() {
+            let config = SimConfig { orgs: 2, conversations: 5, ..SimConfig::default() };
+            let sim = Simulator::start(config).await.expect("simulator starts");
+            let dir = tempfile::tempdir().expect("temp dir");
+            let path = dir.path().join("accounts.toml");
+            write_accounts(&path, sim.orgs()).expect("written");
+            let text = std::fs::read_to_string(&path).expect("read back");
+            assert_eq!(text.matches("[[accounts]]").count(), 2);
+            for org in sim.orgs() {
+                assert!(text.contains(&format!("name = \"{}\"", org.name)), "{text}");
+                assert!(text.contains(&format!("base_url = \"{}\"", org.base_url)), "{text}");
+                assert!(!text.contains(&org.api_key), "no key inline: {text}");
+                let key_file = dir.path().join("accounts.toml.keys").join(&org.name);
+                assert_eq!(std::fs::read_to_string(&key_file).expect("key file"), org.api_key);
+                #[cfg(unix)]
+                {
+                    use std::os::unix::fs::PermissionsExt;
+                    let mode = std::fs::metadata(&key_file).expect("metadata").permissions().mode();
+                    assert_eq!(mode & 0o777, 0o600);
+                }
+            }
+        }
     }
 }

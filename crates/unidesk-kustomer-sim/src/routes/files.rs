@@ -31,10 +31,10 @@ fn token() -> String {
     format!("{:032x}", fastrand::u128(..))
 }
 
-/// `http://host` as the client addressed the server.
-fn base(headers: &HeaderMap) -> String {
+/// `http://host` as the client addressed the server, with the org's path prefix.
+fn base(headers: &HeaderMap, prefix: &str) -> String {
     let host = headers.get("host").and_then(|h| h.to_str().ok()).unwrap_or("127.0.0.1");
-    format!("http://{host}")
+    format!("http://{host}{prefix}")
 }
 
 /// Mints a download link for `id` (which must be uploaded) and remembers it.
@@ -93,7 +93,7 @@ pub(crate) async fn create(State(sim): State<Arc<Shared>>, headers: HeaderMap, J
     fields.insert("Content-Type".into(), json!(content_type));
     fields.insert("policy".into(), json!(token()));
     fields.insert("x-amz-signature".into(), json!(token()));
-    let base = base(&headers);
+    let base = base(&headers, &sim.prefix);
     let upload = json!({ "url": format!("{base}/sim-s3/upload"), "fields": fields });
     let file = File { attributes, fields, base, bytes: None };
     let doc = json!({ "data": object(&id, &file, None), "meta": { "upload": upload } });

@@ -131,6 +131,7 @@ pub(crate) fn router(sim: Sim) -> Router {
     s3.merge(api)
 }
 
-async fn not_found() -> Reply {
+/// Kustomer's JSON 404, for paths no route serves.
+pub(crate) async fn not_found() -> Reply {
     Reply::no_route()
 }

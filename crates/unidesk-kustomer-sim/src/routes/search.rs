@@ -81,7 +81,7 @@ fn run(sim: &Shared, query: &Paging, body: Option<Value>) -> Result<Reply, Reply
     let source = match coll {
         Some(coll) => {
             let mut recs = Vec::new();
-            for (id, r) in store.coll(coll) {
+            for (id, r) in store.coll(coll).iter() {
                 if !include_deleted && r.is_deleted() {
                     continue;
                 }
