@@ -9,6 +9,14 @@ use serde_json::Value;
 
 use crate::reply::Reply;
 
+/// The body as a JSON object, or a 400.
+pub(crate) fn obj(body: Option<Value>) -> Result<serde_json::Map<String, Value>, Reply> {
+    match body {
+        Some(Value::Object(m)) => Ok(m),
+        _ => Err(Reply::error(400, "bad_request", "body must be a JSON object")),
+    }
+}
+
 /// The largest request body accepted (axum's default); larger ones get a JSON 413.
 pub(crate) const BODY_LIMIT: usize = 2 * 1024 * 1024;
 

@@ -47,6 +47,7 @@ mod events;
 mod extract;
 mod fields;
 mod files;
+mod hook;
 mod hooks;
 mod injection;
 mod limits;

@@ -32,7 +32,7 @@ pub(crate) struct Shared {
     /// Fault injection.
     pub(crate) faults: Mutex<FaultPlan>,
     /// Outbound webhook subscriptions, by id.
-    pub(crate) webhooks: Mutex<std::collections::BTreeMap<crate::record::Id, crate::hooks::Hook>>,
+    pub(crate) webhooks: Mutex<std::collections::BTreeMap<crate::record::Id, crate::hook::Hook>>,
     /// The HTTP client webhook deliveries go out with.
     pub(crate) http: reqwest::Client,
     /// Bulk operations, by id.

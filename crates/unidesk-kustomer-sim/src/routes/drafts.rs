@@ -11,12 +11,12 @@ use serde_json::{Map, Value, json};
 
 use crate::coll::Coll;
 use crate::doc::Doc;
-use crate::extract::{JsonBody, Paging, Params, PathId};
+use crate::extract::{JsonBody, Paging, Params, PathId, obj};
 use crate::fields::{Spec, accept};
 use crate::record::{Id, RelName};
 use crate::reply::Reply;
 use crate::routes::paged;
-use crate::routes::writes::{obj, object_budget};
+use crate::routes::writes::object_budget;
 use crate::state::{Shared, lock};
 use crate::store::Store;
 

@@ -9,11 +9,10 @@ use axum::http::Uri;
 use serde_json::{Map, Value};
 
 use crate::doc::Doc;
-use crate::extract::{JsonBody, Paging, Params, PathId};
+use crate::extract::{JsonBody, Paging, Params, PathId, obj};
 use crate::reply::Reply;
 use crate::routes::kobjects::{self, KParams};
 use crate::routes::paged;
-use crate::routes::writes::obj;
 use crate::state::{Shared, lock};
 
 /// The attributes a klass body may set (besides `name`, which only a create sets).

@@ -13,11 +13,11 @@ use serde_json::{Map, Value};
 
 use crate::coll::Coll;
 use crate::doc::Doc;
-use crate::extract::{JsonBody, Paging, Params, PathId, PathPair};
+use crate::extract::{JsonBody, Paging, Params, PathId, PathPair, obj};
 use crate::fields::{Spec, accept};
 use crate::reply::Reply;
 use crate::routes::paged;
-use crate::routes::writes::{check_custom, obj, object_budget};
+use crate::routes::writes::{check_custom, object_budget};
 use crate::state::{Shared, lock};
 use crate::store::Store;
 

@@ -9,10 +9,10 @@ use axum::extract::State;
 use serde_json::Value;
 
 use crate::coll::Coll;
-use crate::extract::{JsonBody, PathId};
+use crate::extract::{JsonBody, PathId, obj};
 use crate::record::{Draft, RelName};
 use crate::reply::Reply;
-use crate::routes::writes::{COMMENT_RELS, apply, comment_in, create_in, obj, written};
+use crate::routes::writes::{COMMENT_RELS, apply, comment_in, create_in, written};
 use crate::state::{Shared, lock};
 
 /// `POST /v1/customers/{id}/conversations`: a conversation of that customer (404 if unknown).

@@ -11,10 +11,9 @@ use serde_json::{Map, Value, json};
 
 use crate::coll::Coll;
 use crate::doc::Doc;
-use crate::extract::{JsonBody, Paging, Params, PathId};
+use crate::extract::{JsonBody, Paging, Params, PathId, obj};
 use crate::reply::Reply;
 use crate::routes::paged;
-use crate::routes::writes::obj;
 use crate::state::{Shared, lock};
 use crate::store::Store;
 

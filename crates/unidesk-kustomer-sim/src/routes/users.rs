@@ -7,12 +7,12 @@ use axum::extract::State;
 use serde_json::{Map, Value, json};
 
 use crate::coll::Coll;
-use crate::extract::{JsonBody, PathId};
+use crate::extract::{JsonBody, PathId, obj};
 use crate::fields::{Spec, accept};
 use crate::record::{Draft, Rec};
 use crate::reply::Reply;
 use crate::routes::listing;
-use crate::routes::writes::{obj, written};
+use crate::routes::writes::written;
 use crate::state::{Shared, lock};
 use crate::store::Store;
 

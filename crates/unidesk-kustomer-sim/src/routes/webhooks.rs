@@ -11,7 +11,7 @@ use serde_json::{Map, Value, json};
 use crate::coll::Coll;
 use crate::doc::Doc;
 use crate::extract::{JsonBody, Paging, Params, PathId};
-use crate::hooks::Hook;
+use crate::hook::Hook;
 use crate::record::Rec;
 use crate::reply::Reply;
 use crate::routes::paged;

@@ -10,7 +10,7 @@ use axum::extract::State;
 use serde_json::{Map, Value, json};
 
 use crate::coll::Coll;
-use crate::extract::{JsonBody, Params, PathId};
+use crate::extract::{JsonBody, Params, PathId, obj};
 use crate::limits::Scope;
 use crate::record::{Draft, Id, Rec, RelName, Target, ts};
 use crate::reply::Reply;
@@ -24,14 +24,6 @@ type Attrs = Map<String, Value>;
 const RECORD_RELS: [(&str, RelName, &str); 2] =
     [("customer", RelName::Customer, "customer"), ("company", RelName::Company, "company")];
 pub(crate) const COMMENT_RELS: [(&str, RelName, &str); 1] = [("createdBy", RelName::CreatedBy, "user")];
-
-/// The body as a JSON object, or a 400.
-pub(crate) fn obj(body: Option<Value>) -> Result<Attrs, Reply> {
-    match body {
-        Some(Value::Object(m)) => Ok(m),
-        _ => Err(Reply::error(400, "bad_request", "body must be a JSON object")),
-    }
-}
 
 /// Spends one unit of the per-object budget for `key`, returning its headers or a 429.
 pub(crate) fn object_budget(sim: &Shared, key: &str) -> Result<Vec<(&'static str, String)>, Reply> {
