@@ -15,7 +15,8 @@
 //! - **Mapping**: one page of 99 tickets is fetched once, with the adapter's own query and
 //!   fields; the same bytes then go three ways, interleaved: into `serde_json::Value`, into the
 //!   wire types alone (`Collection` and one `TicketItem` per item, as the adapter reads them),
-//!   and into the wire types plus `map::ticket` (with the raw item kept, as `remote_data` needs).
+//!   and into the wire types plus `map::ticket` (the default, without `remote_data`; a fourth
+//!   figure keeps the raw item as `remote_data`).
 //! - **Listing**: `stream_tickets` at page size 99 against a bare `reqwest` loop over the same
 //!   REST 2.0 search (`GET /tickets?query=id > 0&orderby=id&page=N&per_page=99`, same fields)
 //!   that parses each body into `Value`; both are warmed, then alternated five times, medians.
@@ -169,16 +170,23 @@ fn mapping(rt: &Rt) {
     let b = runtime().block_on(first_page(rt));
     let records = parse_value(&b);
     assert!(records > 0, "RT holds no tickets: seed some with scripts/rt/seed-tickets.sh");
-    let ctx = Context { web: &rt.base_url, tags_field: Some("Tags"), external_id_field: None, include_remote_data: true };
-    let (mut value, mut wire, mut mapped) = (Vec::new(), Vec::new(), Vec::new());
+    let ctx = |include_remote_data| Context {
+        web: &rt.base_url,
+        tags_field: Some("Tags"),
+        external_id_field: None,
+        include_remote_data,
+    };
+    let (plain, remote) = (ctx(false), ctx(true));
+    let (mut value, mut wire, mut mapped, mut with_raw) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     // Many short interleaved samples; the fastest of each kind (noise only ever adds time).
     for _ in 0..80 {
         value.push(time_per_call(|| parse_value(&b), 30));
         wire.push(time_per_call(|| parse_wire(&b), 30));
-        mapped.push(time_per_call(|| map_normalized(&b, &ctx), 30));
+        mapped.push(time_per_call(|| map_normalized(&b, &plain), 30));
+        with_raw.push(time_per_call(|| map_normalized(&b, &remote), 30));
     }
     let min = |v: Vec<f64>| v.into_iter().fold(f64::INFINITY, f64::min);
-    let (v, w, m) = (min(value), min(wire), min(mapped));
+    let (v, w, m, r) = (min(value), min(wire), min(mapped), min(with_raw));
     figure("mapping.tickets.records", records);
     figure("mapping.tickets.body_kib", format!("{:.1}", b.len() as f64 / 1024.0));
     figure("mapping.tickets.value_parse_us", format!("{:.1}", v * 1e6));
@@ -186,6 +194,8 @@ fn mapping(rt: &Rt) {
     figure("mapping.tickets.map_normalized_us", format!("{:.1}", m * 1e6));
     figure("mapping.tickets.ratio_vs_wire", format!("{:.3}", m / w));
     figure("mapping.tickets.ratio_vs_value", format!("{:.3}", m / v));
+    figure("mapping.tickets.with_remote_data_us", format!("{:.1}", r * 1e6));
+    figure("mapping.tickets.with_remote_data_ratio_vs_wire", format!("{:.3}", r / w));
 }
 
 // ---------------------------------------------------------------- listing
