@@ -95,7 +95,8 @@ tap_tickets="$(sed -n 's/^records_tickets: //p' "$work/tap.counts")"
 tap_users="$(sed -n 's/^records_users: //p' "$work/tap.counts")"
 read -r tap_cpu tap_wall tap_rss <<<"$(usage "$work/tap.err")"
 
-# ---- unidesk: tickets (deleted included), users (agents/admins) and contacts (end users).
+# ---- unidesk: tickets, users (agents/admins) and contacts (end users), deleted or inactive
+# ones included (the tap emits inactive users too).
 # Deleted tickets come from the incremental export, which the client paces at Zendesk's 10
 # requests a minute whatever the server says; pages of 1000 (the export's largest, as the tap
 # asks) keep that to a few requests. The waits cost wall time, not CPU.
@@ -105,8 +106,8 @@ run_unidesk() { # name, then the command's arguments
     --format jsonl >"$work/$name.jsonl" 2>"$work/$name.err" || { tail -20 "$work/$name.err" >&2; exit 1; }
 }
 run_unidesk tickets tickets list --all --include-deleted --page-size 1000
-run_unidesk users users list --all
-run_unidesk contacts contacts list --all
+run_unidesk users users list --all --include-deleted
+run_unidesk contacts contacts list --all --include-deleted
 u_tickets="$(wc -l <"$work/tickets.jsonl")"
 u_users=$(( $(wc -l <"$work/users.jsonl") + $(wc -l <"$work/contacts.jsonl") ))
 u_cpu=0; u_wall=0; u_rss=0
