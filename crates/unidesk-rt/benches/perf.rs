@@ -1,0 +1,285 @@
+//! `perf`: the Request Tracker adapter's performance figures, one `name: value` line each.
+//!
+//! ```text
+//! cargo bench -p unidesk-rt --bench perf                        # starts and seeds its own RT
+//! UNIDESK_RT_DIR=/tmp/rt5.X cargo bench -p unidesk-rt --bench perf   # an RT start-rt.sh started
+//! PERF_ONLY=mapping cargo bench -p unidesk-rt --bench perf      # a subset (mapping, listing)
+//! ```
+//!
+//! Both figures run against a real RT 5 on loopback (`scripts/rt/start-rt.sh`). Without
+//! `UNIDESK_RT_DIR` the bench starts one itself (`--bcrypt-cost 4`), seeds
+//! `PERF_RT_TICKETS` tickets (default 300; RT creates a few per second) with
+//! `scripts/rt/seed-tickets.sh`, and stops it at the end. Figures are ratios measured in one
+//! run, so a noisy shared machine moves both sides together; absolute times are for context.
+//!
+//! - **Mapping**: one page of 99 tickets is fetched once, with the adapter's own query and
+//!   fields; the same bytes then go three ways, interleaved: into `serde_json::Value`, into the
+//!   wire types alone (`Collection` and one `TicketItem` per item, as the adapter reads them),
+//!   and into the wire types plus `map::ticket` (the default, without `remote_data`; a fourth
+//!   figure keeps the raw item as `remote_data`).
+//! - **Listing**: `stream_tickets` at page size 99 against a bare `reqwest` loop over the same
+//!   REST 2.0 search (`GET /tickets?query=id > 0&orderby=id&page=N&per_page=99`, same fields)
+//!   that parses each body into `Value`; both are warmed, then alternated five times, medians.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use futures::TryStreamExt;
+use serde::Deserialize;
+use serde_json::Value;
+use unidesk_core::{HelpdeskExt, ListQuery};
+use unidesk_rt::RtClient;
+use unidesk_rt::map::{self, Context};
+use unidesk_rt::wire::{Collection, TicketItem};
+
+/// The fields the adapter asks for on a ticket search (`resources/mod.rs`, `search_tickets`).
+const FIELDS: [(&str, &str); 5] = [
+    ("fields", "Subject,Status,Priority,Queue,Owner,Requestor,Creator,Created,LastUpdated,Resolved,CustomFields"),
+    ("fields[Owner]", "id,Name"),
+    ("fields[Creator]", "id,Name"),
+    ("fields[Requestor]", "id"),
+    ("fields[Queue]", "id"),
+];
+const PAGE: usize = 99;
+
+fn figure(name: &str, value: impl std::fmt::Display) {
+    println!("{name}: {value}");
+    let _ = std::io::stdout().flush();
+}
+
+fn median(mut v: Vec<f64>) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("tokio runtime")
+}
+
+fn script(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/rt").join(name)
+}
+
+// ---------------------------------------------------------------- the RT server
+
+/// An RT instance: one `UNIDESK_RT_DIR` names, or one this bench started (stopped on drop).
+struct Rt {
+    base_url: String,
+    token: String,
+    dir: PathBuf,
+    owned: bool,
+}
+
+impl Rt {
+    fn get() -> Rt {
+        if let Ok(dir) = std::env::var("UNIDESK_RT_DIR") {
+            let info = std::fs::read_to_string(Path::new(&dir).join("rt.info")).expect("UNIDESK_RT_DIR/rt.info");
+            return Rt::from_info(&info, false);
+        }
+        let out = Command::new("bash")
+            .arg(script("start-rt.sh"))
+            .args(["--bcrypt-cost", "4", "--workers", "2"])
+            .output()
+            .expect("run scripts/rt/start-rt.sh");
+        assert!(out.status.success(), "RT did not start: {}", String::from_utf8_lossy(&out.stderr));
+        let rt = Rt::from_info(&String::from_utf8_lossy(&out.stdout), true);
+        let n: usize = std::env::var("PERF_RT_TICKETS").ok().and_then(|s| s.parse().ok()).unwrap_or(300);
+        let seeded = Command::new("bash").arg(script("seed-tickets.sh")).arg(&rt.dir).arg(n.to_string()).status();
+        assert!(seeded.is_ok_and(|s| s.success()), "seed-tickets.sh failed");
+        rt
+    }
+
+    fn from_info(info: &str, owned: bool) -> Rt {
+        let get = |k: &str| {
+            info.lines()
+                .find_map(|l| l.strip_prefix(&format!("{k}: ")))
+                .map(|v| v.split_whitespace().next().unwrap_or_default().to_owned())
+                .unwrap_or_else(|| panic!("start-rt.sh printed no {k}"))
+        };
+        Rt { base_url: get("base_url"), token: get("token"), dir: PathBuf::from(get("dir")), owned }
+    }
+
+    fn client(&self) -> RtClient {
+        RtClient::builder().base_url(&self.base_url).token(&self.token).build().expect("RT client")
+    }
+
+    fn rest(&self) -> String {
+        format!("{}/REST/2.0", self.base_url)
+    }
+}
+
+impl Drop for Rt {
+    fn drop(&mut self) {
+        if self.owned {
+            let _ = Command::new("bash").arg(script("stop-rt.sh")).arg(&self.dir).arg("--rm").status();
+        }
+    }
+}
+
+// ---------------------------------------------------------------- mapping
+
+fn time_per_call(mut f: impl FnMut() -> usize, iters: u32) -> f64 {
+    let start = Instant::now();
+    let mut sink = 0usize;
+    for _ in 0..iters {
+        sink = sink.wrapping_add(std::hint::black_box(f()));
+    }
+    assert!(sink > 0, "the bench parsed nothing");
+    start.elapsed().as_secs_f64() / f64::from(iters)
+}
+
+fn parse_value(b: &[u8]) -> usize {
+    let v: Value = serde_json::from_slice(b).expect("json");
+    v["items"].as_array().map_or(0, Vec::len)
+}
+
+/// The wire types alone, read the way the adapter reads them.
+fn parse_wire(b: &[u8]) -> usize {
+    let c: Collection = serde_json::from_slice(b).expect("collection");
+    c.items.iter().map(|v| TicketItem::deserialize(v).expect("ticket item").id as usize).sum()
+}
+
+/// The wire types, then the mapping into normalized tickets.
+fn map_normalized(b: &[u8], ctx: &Context<'_>) -> usize {
+    let c: Collection = serde_json::from_slice(b).expect("collection");
+    c.items
+        .iter()
+        .map(|v| {
+            let item = TicketItem::deserialize(v).expect("ticket item");
+            map::ticket(&item, v, ctx).expect("mapped").id.len()
+        })
+        .sum()
+}
+
+async fn first_page(rt: &Rt) -> Vec<u8> {
+    let resp = reqwest::Client::new()
+        .get(format!("{}/tickets", rt.rest()))
+        .header("Authorization", format!("token {}", rt.token))
+        .query(&[("query", "id > 0"), ("orderby", "id"), ("order", "ASC"), ("per_page", "99")])
+        .query(&FIELDS)
+        .send()
+        .await
+        .expect("GET /tickets");
+    assert!(resp.status().is_success(), "GET /tickets: {}", resp.status());
+    resp.bytes().await.expect("body").to_vec()
+}
+
+fn mapping(rt: &Rt) {
+    let b = runtime().block_on(first_page(rt));
+    let records = parse_value(&b);
+    assert!(records > 0, "RT holds no tickets: seed some with scripts/rt/seed-tickets.sh");
+    let ctx = |include_remote_data| Context {
+        web: &rt.base_url,
+        tags_field: Some("Tags"),
+        external_id_field: None,
+        include_remote_data,
+    };
+    let (plain, remote) = (ctx(false), ctx(true));
+    let (mut value, mut wire, mut mapped, mut with_raw) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    // Many short interleaved samples; the fastest of each kind (noise only ever adds time).
+    for _ in 0..80 {
+        value.push(time_per_call(|| parse_value(&b), 30));
+        wire.push(time_per_call(|| parse_wire(&b), 30));
+        mapped.push(time_per_call(|| map_normalized(&b, &plain), 30));
+        with_raw.push(time_per_call(|| map_normalized(&b, &remote), 30));
+    }
+    let min = |v: Vec<f64>| v.into_iter().fold(f64::INFINITY, f64::min);
+    let (v, w, m, r) = (min(value), min(wire), min(mapped), min(with_raw));
+    figure("mapping.tickets.records", records);
+    figure("mapping.tickets.body_kib", format!("{:.1}", b.len() as f64 / 1024.0));
+    figure("mapping.tickets.value_parse_us", format!("{:.1}", v * 1e6));
+    figure("mapping.tickets.wire_parse_us", format!("{:.1}", w * 1e6));
+    figure("mapping.tickets.map_normalized_us", format!("{:.1}", m * 1e6));
+    figure("mapping.tickets.ratio_vs_wire", format!("{:.3}", m / w));
+    figure("mapping.tickets.ratio_vs_value", format!("{:.3}", m / v));
+    figure("mapping.tickets.with_remote_data_us", format!("{:.1}", r * 1e6));
+    figure("mapping.tickets.with_remote_data_ratio_vs_wire", format!("{:.3}", r / w));
+}
+
+// ---------------------------------------------------------------- listing
+
+async fn adapter_listing(c: &RtClient) -> usize {
+    c.stream_tickets(ListQuery::new().page_size(PAGE as u32))
+        .try_fold(0usize, |n, t| async move {
+            std::hint::black_box(&t);
+            Ok(n + 1)
+        })
+        .await
+        .expect("adapter listing")
+}
+
+/// The floor: the same search, page by page, each body parsed into `Value`, until a short page.
+async fn bare_listing(http: &reqwest::Client, rt: &Rt) -> usize {
+    let (mut n, mut page) = (0usize, 1usize);
+    loop {
+        let body: Value = http
+            .get(format!("{}/tickets", rt.rest()))
+            .header("Authorization", format!("token {}", rt.token))
+            .query(&[("query", "id > 0"), ("orderby", "id"), ("order", "ASC")])
+            .query(&[("per_page", PAGE), ("page", page)])
+            .query(&FIELDS)
+            .send()
+            .await
+            .expect("GET /tickets")
+            .json()
+            .await
+            .expect("json page");
+        let count = body["items"].as_array().map_or(0, Vec::len);
+        n += count;
+        if count < PAGE {
+            return n;
+        }
+        page += 1;
+    }
+}
+
+fn cpu_seconds() -> f64 {
+    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0.0 };
+    let Some(after) = stat.rsplit_once(')').map(|(_, a)| a) else { return 0.0 };
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // Fields 14 and 15 of /proc/pid/stat (utime, stime), counted after the `)`: 11 and 12.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+fn listing(rt: &Rt) {
+    runtime().block_on(async {
+        let http = reqwest::Client::new();
+        let c = rt.client();
+        let total = bare_listing(&http, rt).await;
+        assert!(total > 0, "RT holds no tickets: seed some with scripts/rt/seed-tickets.sh");
+        assert_eq!(adapter_listing(&c).await, total, "the adapter lists what the search holds");
+        let (mut a, mut b, mut cpu) = (Vec::new(), Vec::new(), Vec::new());
+        for _ in 0..5 {
+            let (t, c0) = (Instant::now(), cpu_seconds());
+            assert_eq!(adapter_listing(&c).await, total);
+            a.push(t.elapsed().as_secs_f64());
+            cpu.push(cpu_seconds() - c0);
+            let t = Instant::now();
+            assert_eq!(bare_listing(&http, rt).await, total);
+            b.push(t.elapsed().as_secs_f64());
+        }
+        let (a, b, cpu) = (median(a), median(b), median(cpu));
+        figure("listing.tickets", total);
+        figure("listing.page_size", PAGE);
+        figure("listing.adapter_stream_ms", format!("{:.1}", a * 1e3));
+        figure("listing.bare_reqwest_value_ms", format!("{:.1}", b * 1e3));
+        figure("listing.ratio_vs_bare", format!("{:.3}", a / b));
+        figure("listing.adapter_cpu_ms", format!("{:.0}", cpu * 1e3));
+    });
+}
+
+fn main() {
+    let only = std::env::var("PERF_ONLY").unwrap_or_default();
+    let wanted = |name: &str| only.is_empty() || only.split(',').any(|s| s.trim() == name);
+    figure("perf.provider", "rt");
+    let rt = Rt::get();
+    if wanted("mapping") {
+        mapping(&rt);
+    }
+    if wanted("listing") {
+        listing(&rt);
+    }
+}
