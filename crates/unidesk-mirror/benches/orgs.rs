@@ -24,6 +24,8 @@
 //!   the window; `orgs.N.client_base_rss_mib`: its `VmRSS` just before the sync started (runtime,
 //!   SQLite store open, accounts loaded); `orgs.N.rss_per_org_mib`: (peak − base) ÷ N, the
 //!   memory each concurrently syncing org costs (target ≤ 1 MiB);
+//! - `orgs.rss_slope_mib_per_org_1_to_200`: (peak at 200 − peak at 1) ÷ 199, the cost of one
+//!   more org above the one-org client (the fixed base: runtime, SQLite, first connections);
 //! - `orgs.N.orgs_done_early`: orgs whose sync ended inside the window (0, or the window
 //!   measured idle orgs and the ratio is meaningless).
 //!
@@ -64,7 +66,9 @@ fn rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
-            s.lines().find_map(|l| l.strip_prefix("VmRSS:")).and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmRSS:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
         })
         .unwrap_or(0)
 }
@@ -158,7 +162,15 @@ fn client(args: &[String]) {
 }
 
 /// One N: a simulator of `n` orgs, the client run against it; prints the figures.
-fn measure(rt: &tokio::runtime::Runtime, n: usize, window: Duration, per_min: u32, conversations: usize, page: u32) {
+/// Returns the client's peak RSS in KiB.
+fn measure(
+    rt: &tokio::runtime::Runtime,
+    n: usize,
+    window: Duration,
+    per_min: u32,
+    conversations: usize,
+    page: u32,
+) -> u64 {
     let limit = (f64::from(per_min) * window.as_secs_f64() / 60.0).round() as u32;
     let config = SimConfig { orgs: n, conversations, rate_limit: limit, window, ..SimConfig::default() };
     let sim = rt.block_on(Simulator::start(config)).expect("simulator");
@@ -205,6 +217,7 @@ fn measure(rt: &tokio::runtime::Runtime, n: usize, window: Duration, per_min: u3
     figure(&format!("orgs.{n}.rss_per_org_mib"), format!("{:.3}", mib(peak.saturating_sub(base)) / n as f64));
     figure(&format!("orgs.{n}.orgs_done_early"), reported.get("done").copied().unwrap_or(0));
     figure(&format!("orgs.{n}.orgs_failed"), reported.get("failed").copied().unwrap_or(0));
+    peak
 }
 
 fn main() {
@@ -229,7 +242,13 @@ fn main() {
     figure("orgs.limit_per_min_per_org", per_min);
     figure("orgs.page_size", page);
     figure("orgs.conversations_per_org", conversations);
-    for n in ns {
-        measure(&rt, n, window, per_min, conversations, page);
+    let peaks: Vec<(usize, u64)> =
+        ns.into_iter().map(|n| (n, measure(&rt, n, window, per_min, conversations, page))).collect();
+    // The cost of one more org: the peak's growth from the smallest N to the largest.
+    if let (Some(&(n0, p0)), Some(&(n1, p1))) = (peaks.iter().min(), peaks.iter().max())
+        && n1 > n0
+    {
+        let slope = p1.saturating_sub(p0) as f64 / 1024.0 / (n1 - n0) as f64;
+        figure(&format!("orgs.rss_slope_mib_per_org_{n0}_to_{n1}"), format!("{slope:.3}"));
     }
 }

@@ -99,7 +99,11 @@ async fn orgs_of_one_simulator_sync_under_a_bound_each_equal_to_its_own_sync() {
     for (i, spec) in file.accounts.iter().enumerate() {
         assert_eq!(sim.org_stats(i).expect("org").1, 0, "{}: no 429", spec.name);
         let desk = counting.connect(spec).await.expect("connect");
-        Mirror::new(desk.as_ref(), &alone, spec.name.clone()).options(options.clone()).sync().await.expect("sync alone");
+        Mirror::new(desk.as_ref(), &alone, spec.name.clone())
+            .options(options.clone())
+            .sync()
+            .await
+            .expect("sync alone");
         for r in Resource::ALL {
             let shared = store.records(&spec.name, r).await.expect("records");
             let own = alone.records(&spec.name, r).await.expect("records");
