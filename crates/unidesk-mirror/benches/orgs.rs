@@ -36,17 +36,19 @@
 //! the same machine; at 100 per page the same rate would be 100,000 records/s, a CPU bound, not
 //! the client's pacing.
 
+#[path = "../tests/support/orgs.rs"]
+mod orgs;
+
 use std::io::{BufRead, BufReader, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
-use secrecy::ExposeSecret;
+use orgs::{connect_kustomer, write_accounts};
 use unidesk_core::{Helpdesk, Resource};
-use unidesk_kustomer::KustomerClient;
 use unidesk_kustomer_sim::{SimConfig, Simulator};
 use unidesk_mirror::accounts::{AccountSpec, AccountsFile, Connect, sync_all};
 use unidesk_mirror::error::BoxError;
@@ -79,31 +81,8 @@ struct KustomerConnect;
 #[async_trait]
 impl Connect for KustomerConnect {
     async fn connect(&self, spec: &AccountSpec) -> Result<Arc<dyn Helpdesk>, BoxError> {
-        let token = spec.token.as_ref().ok_or("no token")?.read(&spec.name)?;
-        let client = KustomerClient::builder()
-            .base_url(spec.base_url.clone().ok_or("no base_url")?)
-            .api_key(token.expose_secret())
-            .build()?;
-        Ok(Arc::new(client))
+        connect_kustomer(spec)
     }
-}
-
-/// The accounts file of every org `sim` hosts, written into `dir` (keys in token files).
-fn write_accounts(sim: &Simulator, dir: &Path) -> PathBuf {
-    let mut toml = String::new();
-    for org in sim.orgs() {
-        let key = dir.join(format!("{}.key", org.name));
-        std::fs::write(&key, &org.api_key).expect("key file");
-        toml.push_str(&format!(
-            "[[accounts]]\nname = \"{}\"\nprovider = \"kustomer\"\nbase_url = \"{}\"\ntoken_file = \"{}\"\n\n",
-            org.name,
-            org.base_url,
-            key.display()
-        ));
-    }
-    let path = dir.join("accounts.toml");
-    std::fs::write(&path, toml).expect("accounts file");
-    path
 }
 
 /// The client: `__client ACCOUNTS DB RUN_MS PAGE_SIZE`. Prints `start`, syncs every account at

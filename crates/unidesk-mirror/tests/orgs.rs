@@ -3,15 +3,16 @@
 //! than the bound ever run at once, the bound is reached, and every org ends up mirrored, equal
 //! record for record to a sync of that org alone.
 
+#[path = "support/orgs.rs"]
+mod orgs;
+
 use std::collections::HashMap;
-use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use secrecy::ExposeSecret;
+use orgs::{connect_kustomer, write_accounts};
 use unidesk_core::{Helpdesk, Resource};
-use unidesk_kustomer::KustomerClient;
 use unidesk_kustomer_sim::{SimConfig, Simulator};
 use unidesk_mirror::accounts::{AccountSpec, AccountsFile, Connect, sync_all};
 use unidesk_mirror::error::BoxError;
@@ -47,29 +48,8 @@ impl Connect for Counting {
     async fn connect(&self, spec: &AccountSpec) -> Result<Arc<dyn Helpdesk>, BoxError> {
         let now = self.live.fetch_add(1, Ordering::SeqCst) + 1;
         self.most.fetch_max(now, Ordering::SeqCst);
-        let token = spec.token.as_ref().ok_or("no token")?.read(&spec.name)?;
-        let client = KustomerClient::builder()
-            .base_url(spec.base_url.clone().ok_or("no base_url")?)
-            .api_key(token.expose_secret())
-            .build()?;
-        Ok(Arc::new(client))
+        connect_kustomer(spec)
     }
-}
-
-/// The accounts file of every org of `sim`, each key in its own token file under `dir`.
-fn accounts(sim: &Simulator, dir: &Path) -> AccountsFile {
-    let mut text = String::new();
-    for org in sim.orgs() {
-        let key = dir.join(format!("{}.key", org.name));
-        std::fs::write(&key, &org.api_key).expect("key file");
-        text.push_str(&format!(
-            "[[accounts]]\nname = \"{}\"\nprovider = \"kustomer\"\nbase_url = \"{}\"\ntoken_file = \"{}\"\n",
-            org.name,
-            org.base_url,
-            key.display()
-        ));
-    }
-    AccountsFile::parse(&text, &dir.join("accounts.toml")).expect("accounts file")
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -77,7 +57,7 @@ async fn orgs_of_one_simulator_sync_under_a_bound_each_equal_to_its_own_sync() {
     let sim =
         Simulator::start(SimConfig { orgs: ORGS, conversations: 40, ..SimConfig::default() }).await.expect("simulator");
     let dir = tempfile::tempdir().expect("temp dir");
-    let file = accounts(&sim, dir.path());
+    let file = AccountsFile::load(write_accounts(&sim, dir.path())).expect("accounts file");
     let options = SyncOptions { page_size: 10, ..SyncOptions::default() };
     let counting = Counting { live: AtomicUsize::new(0), most: AtomicUsize::new(0), done: Mutex::default() };
     let store = SqliteStore::open(&dir.path().join("all.db")).await.expect("store");
@@ -98,7 +78,7 @@ async fn orgs_of_one_simulator_sync_under_a_bound_each_equal_to_its_own_sync() {
     let mut tickets_by_org = Vec::new();
     for (i, spec) in file.accounts.iter().enumerate() {
         assert_eq!(sim.org_stats(i).expect("org").1, 0, "{}: no 429", spec.name);
-        let desk = counting.connect(spec).await.expect("connect");
+        let desk = connect_kustomer(spec).expect("connect");
         Mirror::new(desk.as_ref(), &alone, spec.name.clone())
             .options(options.clone())
             .sync()
