@@ -1,7 +1,7 @@
 //! `orgs`: many Kustomer orgs mirrored at once from one process, one `name: value` line per
 //! figure.
 //!
-//! `cargo bench -p unidesk-mirror --bench orgs`   (about 3 minutes)
+//! `cargo bench -p unidesk-mirror --bench orgs`   (about 2 minutes)
 //!
 //! For N in 1, 10, 50, 200 (`ORGS_BENCH_NS=1,10` for fewer): this process hosts ONE Kustomer
 //! simulator with N orgs (`SimConfig::orgs`: org `i` under `/org-NNN`, its own seed, key and
