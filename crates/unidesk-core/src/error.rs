@@ -227,6 +227,34 @@ fn is_unsafe(c: char) -> bool {
         )
 }
 
+/// `e` and its causes on one line, `: `-separated, a cause whose text the line already holds
+/// skipped (HTTP clients often say only "error sending request" at the top), at most 7 deep.
+///
+/// ```
+/// use unidesk_core::error::source_chain;
+/// let inner = std::io::Error::other("connection reset");
+/// let outer = std::io::Error::new(std::io::ErrorKind::Other, inner);
+/// assert_eq!(source_chain(&outer), "connection reset");
+/// ```
+pub fn source_chain(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = e.to_string();
+    let mut cur = e.source();
+    let mut depth = 0;
+    while let Some(s) = cur {
+        let next = s.to_string();
+        if !text.contains(&next) {
+            text.push_str(": ");
+            text.push_str(&next);
+        }
+        cur = s.source();
+        depth += 1;
+        if depth > 6 {
+            break;
+        }
+    }
+    text
+}
+
 /// Text from a server made safe to print on one line of a terminal or a log.
 ///
 /// Every control character (ESC, BEL, CR, LF, tab, DEL, the C1 range) and every

@@ -278,7 +278,8 @@ impl RtClient {
             let timeout = e.is_timeout();
             let (permanent, connect) = (e.is_builder() || e.is_redirect(), e.is_connect());
             let e = e.without_url();
-            let message = secrets.safe(&format!("{} {}: {}", call.method, call.template, error_chain(&e)));
+            let message =
+                secrets.safe(&format!("{} {}: {}", call.method, call.template, unidesk_core::error::source_chain(&e)));
             let error = Error::transport(message, timeout).with_source(e);
             if permanent {
                 return AttemptError::Permanent(error);
@@ -311,26 +312,6 @@ impl RtClient {
         }
         Ok(Reply { status, headers, body: secrets.redact_bytes(body) })
     }
-}
-
-/// `e` and its causes on one line (reqwest's own message is often just "error sending request").
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
-    let mut text = e.to_string();
-    let mut cur = e.source();
-    let mut depth = 0;
-    while let Some(s) = cur {
-        let next = s.to_string();
-        if !text.contains(&next) {
-            text.push_str(": ");
-            text.push_str(&next);
-        }
-        cur = s.source();
-        depth += 1;
-        if depth > 6 {
-            break;
-        }
-    }
-    text
 }
 
 /// `Retry-After` in seconds (an HTTP date is ignored: the backoff applies).
