@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use serde_json::{Map, Value, json};
 
 use crate::coll::Coll;
@@ -114,9 +114,11 @@ impl Store {
         format!("{prefix:08x}{:016x}", self.counter).into_boxed_str()
     }
 
-    /// Now, strictly after every earlier tick.
+    /// Now, to the millisecond (the precision Kustomer renders), strictly after every earlier
+    /// tick: two writes in the same millisecond get distinct `updatedAt`s, so a record's
+    /// versions are totally ordered as a client sees them.
     pub(crate) fn tick(&mut self) -> DateTime<Utc> {
-        let now = Utc::now();
+        let now = Utc::now().trunc_subsecs(3);
         let t = match self.last_tick {
             Some(last) if now <= last => last + Duration::milliseconds(1),
             _ => now,
@@ -161,6 +163,15 @@ pub(crate) fn default_definition(name: &str) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn ticks_differ_as_rendered_even_within_one_millisecond() {
+        let mut store = Store::default();
+        let rendered: Vec<String> = (0..2_000).map(|_| crate::record::ts(store.tick())).collect();
+        let distinct: std::collections::BTreeSet<&String> = rendered.iter().collect();
+        assert_eq!(distinct.len(), rendered.len(), "two ticks render to the same updatedAt");
+        assert!(rendered.windows(2).all(|w| w[0] < w[1]), "ticks go backwards");
+    }
 
     #[test]
     fn undescribed_attributes_get_kustomers_default_definition() {
