@@ -282,7 +282,11 @@ async fn a_spent_budget_resetting_in_2100_fails_at_once_naming_the_reset() {
     c.tags().list(&ListQuery::new()).await.expect("the first call is served");
     let start = Instant::now();
     let e = c.tags().list(&ListQuery::new()).await.expect_err("the budget is spent until 2100");
-    assert!(start.elapsed() < Duration::from_millis(400), "failed at once, not after a wait: {:?}", start.elapsed());
+    assert!(
+        start.elapsed() < Duration::from_secs(5),
+        "failed at once, not after a wait (the budget is spent for years): {:?}",
+        start.elapsed()
+    );
     let line = e.to_string();
     match e {
         Error::RateLimited { retry_after: Some(d) } => assert!(d >= Duration::from_secs(86_000), "{d:?}"),
@@ -310,7 +314,7 @@ async fn a_429_resetting_in_2100_fails_at_once() {
     let c = client(&server);
     let start = Instant::now();
     let e = c.tags().list(&ListQuery::new()).await.expect_err("429");
-    assert!(start.elapsed() < Duration::from_millis(400), "no sleeping: {:?}", start.elapsed());
+    assert!(start.elapsed() < Duration::from_secs(5), "no sleeping until 2100: {:?}", start.elapsed());
     assert!(matches!(e, Error::RateLimited { retry_after: Some(d) } if d >= Duration::from_secs(86_000)), "{e:?}");
     assert_eq!(requests(&server).await.len(), 1, "not retried");
 }

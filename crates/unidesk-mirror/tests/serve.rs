@@ -290,6 +290,23 @@ impl Harness {
         }
     }
 
+    /// Waits until at least `n` deliveries met the store down (on a busy machine they arrive
+    /// later), or fails after 10 s; how many did.
+    async fn refused_at_least(&self, n: u64) -> u64 {
+        let start = Instant::now();
+        loop {
+            let refused = self.store.refused_applies.load(Ordering::SeqCst);
+            if refused >= n {
+                return refused;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "only {refused} deliveries reached the receiver while the store was down"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
     async fn post(&self, headers: &HeaderMap, body: Vec<u8>) -> (u16, serde_json::Value) {
         let mut req = reqwest::Client::new().post(format!("{}/webhooks/kustomer/{ACCOUNT}", self.base)).body(body);
         for (k, v) in headers {
@@ -510,14 +527,12 @@ async fn thousand_writes(db: Db) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn events_sent_while_the_store_is_down_are_retried_by_the_simulator() {
     // The retries must outlast the outage: 30 attempts span about 28 s, the outage lasts as
-    // long as the writes take (about a second unloaded) and half a second more.
+    // long as the writes take (about a second unloaded) and until 50 deliveries met it.
     let h = start(quick_retries(30), None, Db::sqlite().await).await;
     let down_at = Instant::now();
     h.store.down.store(true, Ordering::SeqCst);
     writes(&h.client, 100, 2).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let refused = h.store.refused_applies.load(Ordering::SeqCst);
-    assert!(refused >= 50, "deliveries reached the receiver while the store was down: {refused}");
+    let refused = h.refused_at_least(50).await;
     h.store.down.store(false, Ordering::SeqCst);
     let outage = down_at.elapsed();
     assert!(
@@ -539,9 +554,7 @@ async fn events_lost_while_the_store_is_down_are_recovered_by_the_poll() {
     let h = start(quick_retries(1), Some(Duration::from_millis(500)), Db::sqlite().await).await;
     h.store.down.store(true, Ordering::SeqCst);
     writes(&h.client, 100, 3).await;
-    tokio::time::sleep(Duration::from_millis(500)).await;
-    let refused = h.store.refused_applies.load(Ordering::SeqCst);
-    assert!(refused >= 50, "deliveries reached the receiver while the store was down: {refused}");
+    let refused = h.refused_at_least(50).await;
     assert_ne!(live(&snapshot(&h.store.inner).await), live(&h.truth().await), "the lost events are missing");
     h.store.down.store(false, Ordering::SeqCst);
     let truth = h.truth().await;

@@ -107,6 +107,7 @@ pub(crate) fn mirror_error(e: MirrorError) -> CliError {
     match e {
         MirrorError::Provider(e) => CliError::from(e),
         e @ (MirrorError::InvalidSpec { .. } | MirrorError::InvalidInput { .. }) => CliError::usage(e.to_string()),
-        e => CliError::other(e),
+        // With its causes: a database driver's own message is often just "db error".
+        e => CliError::other(unidesk_core::error::source_chain(&e)),
     }
 }

@@ -61,7 +61,7 @@ impl Take {
     }
 }
 
-fn transport(what: &str, described: &str, e: tokio_postgres::Error) -> unidesk_core::Error {
+fn transport<E: std::error::Error + Send + Sync + 'static>(what: &str, described: &str, e: E) -> unidesk_core::Error {
     unidesk_core::Error::transport(format!("rate budget ({described}): {what}: {e}"), false).with_source(e)
 }
 

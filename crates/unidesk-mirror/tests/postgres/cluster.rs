@@ -40,6 +40,18 @@ pub(crate) struct Cluster {
     as_postgres: bool,
     watchdog: Option<Child>,
     databases: AtomicU32,
+    /// Whether it accepts TCP clients over TLS only.
+    tls_only: bool,
+}
+
+/// A server certificate chain and its private key, both PEM, for a cluster that accepts TCP
+/// clients over TLS only.
+#[derive(Debug, Clone)]
+pub(crate) struct ServerTls {
+    /// The server's certificate (then any intermediates).
+    pub(crate) cert_pem: String,
+    /// Its private key.
+    pub(crate) key_pem: String,
 }
 
 /// How to tune the cluster.
@@ -85,6 +97,12 @@ impl Cluster {
     /// servers are not required. Panics when it is installed but cannot start, or is missing
     /// while servers are required.
     pub(crate) fn start(durability: Durability) -> Option<Cluster> {
+        Cluster::start_with(durability, None)
+    }
+
+    /// [`Cluster::start`], accepting TCP clients over TLS only when `tls` is given (the tests
+    /// themselves connect over its Unix socket).
+    pub(crate) fn start_with(durability: Durability, tls: Option<&ServerTls>) -> Option<Cluster> {
         let Some(bin) = find_bin() else {
             let why = "PostgreSQL's initdb is not on PATH nor in /usr/lib/postgresql/*/bin";
             if servers_required() {
@@ -96,13 +114,13 @@ impl Cluster {
             ));
             return None;
         };
-        match Cluster::try_start(&bin, durability) {
+        match Cluster::try_start(&bin, durability, tls) {
             Ok(c) => Some(c),
             Err(e) => panic!("a throwaway PostgreSQL from {} could not start: {e}", bin.display()),
         }
     }
 
-    fn try_start(bin: &Path, durability: Durability) -> Result<Cluster, String> {
+    fn try_start(bin: &Path, durability: Durability, tls: Option<&ServerTls>) -> Result<Cluster, String> {
         let t = Instant::now();
         let as_postgres = is_root();
         let dir =
@@ -115,6 +133,7 @@ impl Cluster {
             as_postgres,
             watchdog: None,
             databases: AtomicU32::new(0),
+            tls_only: tls.is_some(),
         };
         if as_postgres {
             cluster.run(Command::new("chown").args(["-R", "postgres:postgres"]).arg(&cluster.dir))?;
@@ -125,6 +144,10 @@ impl Cluster {
         cluster.run(&mut initdb)?;
         cluster.watchdog = cluster.spawn_watchdog().ok();
         let mut opts = format!("-c listen_addresses=127.0.0.1 -k {} -c max_connections=200", cluster.dir.display());
+        if let Some(tls) = tls {
+            cluster.write_tls(&data, tls)?;
+            opts.push_str(" -c ssl=on -c ssl_cert_file=server.crt -c ssl_key_file=server.key");
+        }
         if durability == Durability::Relaxed {
             opts.push_str(" -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
         }
@@ -151,6 +174,25 @@ impl Cluster {
             }
         }
         Err(last)
+    }
+
+    /// The certificate and key in the data directory (the key readable by the server's user
+    /// alone, as PostgreSQL demands) and a `pg_hba.conf` that takes TCP clients over TLS only.
+    fn write_tls(&self, data: &Path, tls: &ServerTls) -> Result<(), String> {
+        use std::os::unix::fs::PermissionsExt;
+        let write = |name: &str, text: &str, mode: u32| -> Result<(), String> {
+            let path = data.join(name);
+            std::fs::write(&path, text).map_err(|e| format!("{}: {e}", path.display()))?;
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(mode))
+                .map_err(|e| format!("{}: {e}", path.display()))
+        };
+        write("server.crt", &tls.cert_pem, 0o644)?;
+        write("server.key", &tls.key_pem, 0o600)?;
+        write("pg_hba.conf", "local all all trust\nhostssl all all 127.0.0.1/32 trust\n", 0o600)?;
+        if self.as_postgres {
+            self.run(Command::new("chown").args(["-R", "postgres:postgres"]).arg(data))?;
+        }
+        Ok(())
     }
 
     /// A command for one of the server's binaries, as the `postgres` user when we are root.
@@ -215,7 +257,12 @@ impl Cluster {
         let n = self.databases.fetch_add(1, Ordering::SeqCst);
         let clean: String = label.chars().filter(|c| c.is_ascii_alphanumeric() || *c == '_').take(40).collect();
         let name = format!("t{n}_{}", clean.to_ascii_lowercase());
-        let (client, conn) = tokio_postgres::connect(&self.url("postgres"), tokio_postgres::NoTls)
+        let admin = if self.tls_only {
+            format!("host={} port={} user=postgres dbname=postgres", self.dir.display(), self.port)
+        } else {
+            self.url("postgres")
+        };
+        let (client, conn) = tokio_postgres::connect(&admin, tokio_postgres::NoTls)
             .await
             .unwrap_or_else(|e| panic!("connecting to the throwaway cluster: {e}\n{}", self.server_log()));
         let task = tokio::spawn(conn);

@@ -6,6 +6,7 @@ mod cluster;
 mod concurrency;
 mod jobs;
 mod store;
+mod tls;
 
 use std::sync::OnceLock;
 

@@ -10,6 +10,7 @@
 mod pool;
 pub mod schema;
 mod tables;
+pub mod tls;
 
 use std::sync::Arc;
 
@@ -41,7 +42,7 @@ struct Inner {
     pool: Pool,
 }
 
-fn db(context: impl Into<String>) -> impl FnOnce(tokio_postgres::Error) -> MirrorError {
+fn db<E: std::error::Error + Send + Sync + 'static>(context: impl Into<String>) -> impl FnOnce(E) -> MirrorError {
     move |e| MirrorError::store(context.into(), e)
 }
 
@@ -55,9 +56,11 @@ impl PostgresStore {
     /// [`PostgresStore::open`] with at most `connections` connections at once.
     pub async fn open_with(url: &str, connections: usize) -> Result<PostgresStore> {
         let described = redact_url(url);
-        let client = schema::open(url).await.map_err(|e| MirrorError::store(format!("{described}: opening"), e))?;
+        let opening = |e| MirrorError::store(format!("{described}: opening"), e);
+        let target = tls::target(url).map_err(|e| opening(schema::OpenError::Connect(e)))?;
+        let client = schema::open_to(&target).await.map_err(opening)?;
         Ok(PostgresStore {
-            inner: Arc::new(Inner { pool: Pool::new(url.to_owned(), client, connections), described }),
+            inner: Arc::new(Inner { pool: Pool::new(target, client, connections), described }),
             lease: None,
         })
     }

@@ -7,11 +7,11 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tokio_postgres::Client;
 
 use super::schema;
+use super::tls::Target;
 
 /// The pool.
-#[derive(Debug)]
 pub(crate) struct Pool {
-    url: String,
+    target: Target,
     idle: Arc<Mutex<Vec<Client>>>,
     permits: Arc<Semaphore>,
 }
@@ -24,19 +24,26 @@ pub(crate) struct Conn {
     _permit: OwnedSemaphorePermit,
 }
 
+impl std::fmt::Debug for Pool {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The target holds the password: not shown.
+        f.debug_struct("Pool").field("available", &self.permits.available_permits()).finish_non_exhaustive()
+    }
+}
+
 impl Pool {
-    /// A pool of at most `max` connections to `url`, starting with `first`.
-    pub(crate) fn new(url: String, first: Client, max: usize) -> Pool {
-        Pool { url, idle: Arc::new(Mutex::new(vec![first])), permits: Arc::new(Semaphore::new(max.max(1))) }
+    /// A pool of at most `max` connections to `target`, starting with `first`.
+    pub(crate) fn new(target: Target, first: Client, max: usize) -> Pool {
+        Pool { target, idle: Arc::new(Mutex::new(vec![first])), permits: Arc::new(Semaphore::new(max.max(1))) }
     }
 
     /// A connection: an idle one, or a new one when none is idle (waits while `max` are out).
-    pub(crate) async fn get(&self) -> Result<Conn, tokio_postgres::Error> {
+    pub(crate) async fn get(&self) -> Result<Conn, schema::ConnectError> {
         let permit = self.permits.clone().acquire_owned().await.expect("the pool's semaphore is never closed");
         let idle = self.idle.lock().unwrap_or_else(|p| p.into_inner()).pop();
         let client = match idle {
             Some(c) if !c.is_closed() => c,
-            _ => schema::connect(&self.url).await?,
+            _ => schema::connect_to(&self.target).await?,
         };
         Ok(Conn { client: Some(client), idle: self.idle.clone(), _permit: permit })
     }

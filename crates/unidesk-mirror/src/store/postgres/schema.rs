@@ -5,7 +5,9 @@
 //! advisory lock, so exactly one of them applies what is missing and the others then find it
 //! applied.
 
-use tokio_postgres::{Client, NoTls};
+use tokio_postgres::Client;
+
+pub use super::tls::ConnectError;
 
 /// The migrations, embedded at build time.
 #[allow(unreachable_pub, reason = "refinery's macro declares its module `pub`; it stays private here")]
@@ -23,7 +25,10 @@ const HISTORY_TABLE: &str = "unidesk_schema_history";
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum OpenError {
-    /// Connecting (or a statement) failed.
+    /// Connecting failed.
+    #[error(transparent)]
+    Connect(#[from] ConnectError),
+    /// A statement failed.
     #[error("postgres: {0}")]
     Db(#[from] tokio_postgres::Error),
     /// A migration failed.
@@ -31,10 +36,16 @@ pub enum OpenError {
     Migrate(#[from] refinery::Error),
 }
 
-/// Connects to `url` (`postgres://user@host:port/db`, or a key=value string), without TLS,
-/// driving the connection on the current tokio runtime until the client is dropped.
-pub async fn connect(url: &str) -> Result<Client, tokio_postgres::Error> {
-    let (client, connection) = tokio_postgres::connect(url, NoTls).await?;
+/// Connects to `url` (`postgres://user@host:port/db?…`, or a `key=value …` string), with TLS
+/// as its `sslmode` says (libpq's meanings; see [`super::tls`] for the table), driving the
+/// connection on the current tokio runtime until the client is dropped.
+pub async fn connect(url: &str) -> Result<Client, ConnectError> {
+    connect_to(&super::tls::target(url)?).await
+}
+
+/// [`connect`] with the URL read already (a pool opens many connections from one).
+pub(crate) async fn connect_to(target: &super::tls::Target) -> Result<Client, ConnectError> {
+    let (client, connection) = target.config.connect(target.tls.clone()).await?;
     tokio::spawn(async move {
         if let Err(e) = connection.await {
             tracing::debug!(error = %e, "a Postgres connection ended");
@@ -56,7 +67,12 @@ pub async fn migrate(client: &mut Client) -> Result<(), OpenError> {
 
 /// Connects to `url` and applies the migrations.
 pub async fn open(url: &str) -> Result<Client, OpenError> {
-    let mut client = connect(url).await?;
+    open_to(&super::tls::target(url)?).await
+}
+
+/// [`open`] with the URL read already.
+pub(crate) async fn open_to(target: &super::tls::Target) -> Result<Client, OpenError> {
+    let mut client = connect_to(target).await?;
     migrate(&mut client).await?;
     Ok(client)
 }
