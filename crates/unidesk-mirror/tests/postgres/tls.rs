@@ -94,3 +94,22 @@ async fn each_sslmode_connects_or_is_refused_as_libpq_would() {
     let status = store.status().await.expect("status");
     assert!(status.iter().any(|s| s.resource == Resource::Ticket && s.records == 20), "{status:?}");
 }
+
+#[tokio::test]
+async fn a_url_asking_for_what_is_not_supported_is_an_invalid_spec_before_any_connection() {
+    // Port 1 on loopback: nothing listens, so only an error found before connecting passes.
+    for (url, says) in [
+        ("postgres://app:s3cret@127.0.0.1:1/m?sslmode=verify", "sslmode=verify is not one of"),
+        ("postgres://app:s3cret@127.0.0.1:1/m?sslcert=/c.pem", "client certificates are not supported"),
+        (
+            "postgres://app:s3cret@127.0.0.1:1/m?sslmode=verify-full&sslrootcert=/nonexistent/ca.pem",
+            "/nonexistent/ca.pem",
+        ),
+        ("postgres://app:s3cret@127.0.0.1:1/m?nonsense=1", "nonsense"),
+    ] {
+        let e = PostgresStore::open(url).await.err().unwrap_or_else(|| panic!("{url}: opened"));
+        let text = e.to_string();
+        assert!(matches!(e, unidesk_mirror::MirrorError::InvalidSpec { .. }), "{url}: {e:?}");
+        assert!(text.contains(says) && !text.contains("s3cret"), "{url}: {text}");
+    }
+}

@@ -57,7 +57,14 @@ impl PostgresStore {
     pub async fn open_with(url: &str, connections: usize) -> Result<PostgresStore> {
         let described = redact_url(url);
         let opening = |e| MirrorError::store(format!("{described}: opening"), e);
-        let target = tls::target(url).map_err(|e| opening(schema::OpenError::Connect(e)))?;
+        let target = tls::target(url).map_err(|e| match e {
+            // What the URL asks for is wrong: the caller's to fix (a usage error in the CLI).
+            tls::ConnectError::Url(reason) => MirrorError::InvalidSpec { spec: described.clone(), reason },
+            tls::ConnectError::Roots { .. } => {
+                MirrorError::InvalidSpec { spec: described.clone(), reason: e.to_string() }
+            }
+            e => opening(schema::OpenError::Connect(e)),
+        })?;
         let client = schema::open_to(&target).await.map_err(opening)?;
         Ok(PostgresStore {
             inner: Arc::new(Inner { pool: Pool::new(target, client, connections), described }),

@@ -97,7 +97,8 @@ pub(crate) struct Target {
 /// tokio-postgres.
 pub(crate) fn target(url: &str) -> Result<Target, ConnectError> {
     let (rest, mode, roots) = split_tls_params(url)?;
-    let mut config: Config = rest.parse()?;
+    let mut config: Config =
+        rest.parse().map_err(|e: tokio_postgres::Error| ConnectError::Url(unidesk_core::error::source_chain(&e)))?;
     let mode = mode.unwrap_or(Mode::Prefer);
     config.ssl_mode(match mode {
         Mode::Disable => SslMode::Disable,
