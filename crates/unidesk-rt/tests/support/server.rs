@@ -165,6 +165,25 @@ impl RtServer {
             .collect())
     }
 
+    /// Runs `scripts/rt/seed-db.sh` on the instance: `n` tickets inserted straight into its
+    /// database; its `key: value` lines (first_id, last_id, listed, …).
+    pub(crate) fn seed_db(&self, n: usize) -> Result<Vec<(String, String)>, String> {
+        let out = Command::new("bash")
+            .arg(script("seed-db.sh"))
+            .arg(&self.dir)
+            .arg(n.to_string())
+            .stdin(Stdio::null())
+            .output()
+            .map_err(|e| format!("running seed-db.sh: {e}"))?;
+        if !out.status.success() {
+            return Err(format!("seed-db.sh failed: {}", String::from_utf8_lossy(&out.stderr)));
+        }
+        Ok(String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(|l| l.split_once(": ").map(|(k, v)| (k.to_owned(), v.to_owned())))
+            .collect())
+    }
+
     /// A client builder for this server: token auth, the fixtures' tags and external-id
     /// fields, and retries fast enough for tests.
     pub(crate) fn builder(&self) -> RtBuilder {
