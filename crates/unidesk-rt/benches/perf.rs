@@ -7,10 +7,10 @@
 //! PERF_ONLY=memory PERF_RT_MEMORY=10000,100000 cargo bench -p unidesk-rt --bench perf
 //! ```
 //!
-//! Both figures run against a real RT 5 on loopback (`scripts/rt/start-rt.sh`). Without
+//! Every figure runs against a real RT 5 on loopback (`scripts/rt/start-rt.sh`). Without
 //! `UNIDESK_RT_DIR` the bench starts one itself (`--bcrypt-cost 4`), seeds
 //! `PERF_RT_TICKETS` tickets (default 300; RT creates a few per second) with
-//! `scripts/rt/seed-tickets.sh`, and stops it at the end. Figures are ratios measured in one
+//! `scripts/rt/seed-tickets.sh` when mapping or listing is wanted, and stops it at the end. Figures are ratios measured in one
 //! run, so a noisy shared machine moves both sides together; absolute times are for context.
 //!
 //! - **Mapping**: one page of 99 tickets is fetched once, with the adapter's own query and
@@ -22,12 +22,12 @@
 //!   REST 2.0 search (`GET /tickets?query=id > 0&orderby=id&page=N&per_page=99`, same fields)
 //!   that parses each body into `Value`; both are warmed, then alternated five times, medians.
 //! - **Memory** (only when `PERF_RT_MEMORY` lists sizes, e.g. `10000,100000`: RT serves about
-//!   250 tickets a second here, so 100k takes 7 minutes): for each size N, a child process (this
+//!   300 tickets a second here, so 100k takes 6 minutes): for each size N, a child process (this
 //!   binary, `__rss`) streams the first N tickets with `stream_tickets` at page size 99 (the
 //!   largest the adapter asks for: RT serves at most 100 and the adapter asks one more than the
 //!   page), serializes each into a sink as a sync writes it, and prints its peak RSS (`VmHWM`).
 //!   When RT lists fewer tickets than the largest size, the missing ones are first inserted
-//!   with `scripts/rt/seed-db.sh` (straight into RT's SQLite database, ~7,000 a second) — also
+//!   with `scripts/rt/seed-db.sh` (straight into RT's SQLite database, ~6,000 a second) — also
 //!   into an `UNIDESK_RT_DIR` instance. The mapping and listing sections page through every
 //!   ticket RT holds, so on a 100k RT run the memory section alone (`PERF_ONLY=memory`).
 
