@@ -10,8 +10,10 @@
 # Thousands of tickets a second, where seed-tickets.sh (REST) makes a few: use this one for
 # scale (the perf bench's 10k/100k memory figures), seed-tickets.sh for RT's own behaviour
 # (scrips, autoreplies, deleted tickets, status-change transactions).
-# Prints seed-db.pl's "key: value" lines, then "listed: M" (RT's REST total for the new id
-# range) when the server answers; exits 1 if that differs from N.
+# Prints seed-db.pl's "key: value" lines, then "listed: M", RT's REST total for the new id range
+# (DIR/rt.env says where the server is); exits 1 if that is not N. A stopped instance can be
+# seeded too ("listed: ?"); start it with start-rt.sh --dir DIR afterwards.
+# Needs only RT's packages (perl, DBD::SQLite).
 set -euo pipefail
 
 DIR="${1:?usage: seed-db.sh DIR N [--requestors K] [--queue NAME]}"
@@ -28,10 +30,14 @@ last=$(sed -n 's/^last_id: //p' <<<"$out")
 [ -f "$DIR/rt.env" ] || exit 0
 # shellcheck disable=SC1091
 . "$DIR/rt.env"
-command -v curl >/dev/null || exit 0
-body=$(curl -sf -G -H "Authorization: token $RT_TOKEN" "$RT_REST_URL/tickets" \
-         --data-urlencode "query=id >= $first AND id <= $last" --data-urlencode "per_page=1" 2>/dev/null) \
-  || { echo "listed: ? (the server at $RT_REST_URL did not answer)"; exit 0; }
-listed=$(sed -n 's/.*"total" *: *\([0-9][0-9]*\).*/\1/p' <<<"$body")
-echo "listed: ${listed:-?}"
-[ "${listed:-}" = "$N" ] || { echo "seed-db: RT lists ${listed:-?} of the $N tickets inserted" >&2; exit 1; }
+# RT's own count, through REST 2.0 (core Perl's HTTP::Tiny: no curl needed).
+listed=$(RT_REST_URL="$RT_REST_URL" RT_TOKEN="$RT_TOKEN" perl -MHTTP::Tiny -e '
+  my ($first, $last) = @ARGV;
+  my $q = HTTP::Tiny->new->www_form_urlencode({ query => "id >= $first AND id <= $last", per_page => 1 });
+  my $r = HTTP::Tiny->new(timeout => 120)->get("$ENV{RT_REST_URL}/tickets?$q",
+      { headers => { Authorization => "token $ENV{RT_TOKEN}" } });
+  print $r->{success} ? ($r->{content} =~ /"total"\s*:\s*(\d+)/ ? $1 : "?") : "";
+' "$first" "$last")
+[ -n "$listed" ] || { echo "listed: ? (no server answers at $RT_REST_URL; start it to list them)"; exit 0; }
+echo "listed: $listed"
+[ "$listed" = "$N" ] || { echo "seed-db: RT at $RT_REST_URL lists $listed of the $N tickets inserted" >&2; exit 1; }
