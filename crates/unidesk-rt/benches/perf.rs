@@ -3,13 +3,14 @@
 //! ```text
 //! cargo bench -p unidesk-rt --bench perf                        # starts and seeds its own RT
 //! UNIDESK_RT_DIR=/tmp/rt5.X cargo bench -p unidesk-rt --bench perf   # an RT start-rt.sh started
-//! PERF_ONLY=mapping cargo bench -p unidesk-rt --bench perf      # a subset (mapping, listing)
+//! PERF_ONLY=mapping cargo bench -p unidesk-rt --bench perf      # a subset (mapping, listing, memory)
+//! PERF_ONLY=memory PERF_RT_MEMORY=10000,100000 cargo bench -p unidesk-rt --bench perf
 //! ```
 //!
-//! Both figures run against a real RT 5 on loopback (`scripts/rt/start-rt.sh`). Without
+//! Every figure runs against a real RT 5 on loopback (`scripts/rt/start-rt.sh`). Without
 //! `UNIDESK_RT_DIR` the bench starts one itself (`--bcrypt-cost 4`), seeds
 //! `PERF_RT_TICKETS` tickets (default 300; RT creates a few per second) with
-//! `scripts/rt/seed-tickets.sh`, and stops it at the end. Figures are ratios measured in one
+//! `scripts/rt/seed-tickets.sh` when mapping or listing is wanted, and stops it at the end. Figures are ratios measured in one
 //! run, so a noisy shared machine moves both sides together; absolute times are for context.
 //!
 //! - **Mapping**: one page of 99 tickets is fetched once, with the adapter's own query and
@@ -20,6 +21,15 @@
 //! - **Listing**: `stream_tickets` at page size 99 against a bare `reqwest` loop over the same
 //!   REST 2.0 search (`GET /tickets?query=id > 0&orderby=id&page=N&per_page=99`, same fields)
 //!   that parses each body into `Value`; both are warmed, then alternated five times, medians.
+//! - **Memory** (only when `PERF_RT_MEMORY` lists sizes, e.g. `10000,100000`: RT serves about
+//!   300 tickets a second here, so 100k takes 6 minutes): for each size N, a child process (this
+//!   binary, `__rss`) streams the first N tickets with `stream_tickets` at page size 99 (the
+//!   largest the adapter asks for: RT serves at most 100 and the adapter asks one more than the
+//!   page), serializes each into a sink as a sync writes it, and prints its peak RSS (`VmHWM`).
+//!   When RT lists fewer tickets than the largest size, the missing ones are first inserted
+//!   with `scripts/rt/seed-db.sh` (straight into RT's SQLite database, ~6,000 a second) — also
+//!   into an `UNIDESK_RT_DIR` instance. The mapping and listing sections page through every
+//!   ticket RT holds, so on a 100k RT run the memory section alone (`PERF_ONLY=memory`).
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -73,7 +83,8 @@ struct Rt {
 }
 
 impl Rt {
-    fn get() -> Rt {
+    /// The RT to measure; one this bench starts is seeded through REST when `rest_seed`.
+    fn get(rest_seed: bool) -> Rt {
         if let Ok(dir) = std::env::var("UNIDESK_RT_DIR") {
             let info = std::fs::read_to_string(Path::new(&dir).join("rt.info")).expect("UNIDESK_RT_DIR/rt.info");
             return Rt::from_info(&info, false);
@@ -85,6 +96,9 @@ impl Rt {
             .expect("run scripts/rt/start-rt.sh");
         assert!(out.status.success(), "RT did not start: {}", String::from_utf8_lossy(&out.stderr));
         let rt = Rt::from_info(&String::from_utf8_lossy(&out.stdout), true);
+        if !rest_seed {
+            return rt;
+        }
         let n: usize = std::env::var("PERF_RT_TICKETS").ok().and_then(|s| s.parse().ok()).unwrap_or(300);
         let seeded = Command::new("bash").arg(script("seed-tickets.sh")).arg(&rt.dir).arg(n.to_string()).status();
         assert!(seeded.is_ok_and(|s| s.success()), "seed-tickets.sh failed");
@@ -271,15 +285,150 @@ fn listing(rt: &Rt) {
     });
 }
 
+// ---------------------------------------------------------------- memory
+
+/// The child's environment variable carrying the token (kept off its command line).
+const CHILD_TOKEN_ENV: &str = "UNIDESK_PERF_RT_TOKEN";
+
+/// `VmHWM` of this process, in KiB; 0 where `/proc` is absent.
+fn peak_rss_kib() -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// The child (`__rss BASE_URL N`): streams the first `n` tickets, each serialized into a sink
+/// as a sync writes it, then prints how many, its peak RSS and the time taken.
+fn child_rss(base_url: &str, n: usize) {
+    let token = std::env::var(CHILD_TOKEN_ENV).expect("the parent passes the token");
+    let start = Instant::now();
+    let count = runtime().block_on(async {
+        let c = RtClient::builder().base_url(base_url).token(&token).build().expect("RT client");
+        let mut stream = c.stream_tickets(ListQuery::new().page_size(PAGE as u32));
+        let mut sink = std::io::sink();
+        let mut count = 0usize;
+        while count < n {
+            match stream.try_next().await {
+                Ok(Some(t)) => {
+                    serde_json::to_writer(&mut sink, &t).expect("serialize");
+                    count += 1;
+                }
+                Ok(None) => break,
+                Err(e) => panic!("listing failed: {e}"),
+            }
+        }
+        count
+    });
+    println!("count {count}");
+    println!("rss_kib {}", peak_rss_kib());
+    println!("seconds {:.1}", start.elapsed().as_secs_f64());
+}
+
+/// Runs the child for `n` tickets: (tickets streamed, peak RSS in KiB, seconds).
+fn measure_rss(rt: &Rt, n: usize) -> (usize, u64, f64) {
+    let exe = std::env::current_exe().expect("own path");
+    let out = Command::new(exe)
+        .args(["__rss", &rt.base_url, &n.to_string()])
+        .env(CHILD_TOKEN_ENV, &rt.token)
+        .output()
+        .expect("rss child");
+    assert!(out.status.success(), "rss child failed: {}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    let get = |k: &str| text.lines().find_map(|l| l.strip_prefix(k)).map(str::trim).unwrap_or_default().to_owned();
+    (get("count ").parse().unwrap_or(0), get("rss_kib ").parse().unwrap_or(0), get("seconds ").parse().unwrap_or(0.0))
+}
+
+/// How many tickets RT's search lists (its `total`).
+fn listed_tickets(rt: &Rt) -> usize {
+    runtime().block_on(async {
+        let body: Value = reqwest::Client::new()
+            .get(format!("{}/tickets", rt.rest()))
+            .header("Authorization", format!("token {}", rt.token))
+            .query(&[("query", "id > 0"), ("per_page", "1")])
+            .send()
+            .await
+            .expect("GET /tickets")
+            .json()
+            .await
+            .expect("json page");
+        body["total"].as_u64().expect("RT counts its tickets for root") as usize
+    })
+}
+
+/// `10000` → `10k`, for figure names.
+fn size_label(n: usize) -> String {
+    if n.is_multiple_of(1000) && n > 0 { format!("{}k", n / 1000) } else { n.to_string() }
+}
+
+/// The sizes `PERF_RT_MEMORY` lists, smallest first; empty when unset.
+fn memory_sizes() -> Vec<usize> {
+    let raw = std::env::var("PERF_RT_MEMORY").unwrap_or_default();
+    let mut sizes: Vec<usize> = raw
+        .split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| s.trim().parse().unwrap_or_else(|_| panic!("PERF_RT_MEMORY: {s:?} is not a number")))
+        .collect();
+    sizes.sort_unstable();
+    sizes.dedup();
+    sizes
+}
+
+fn memory(rt: &Rt, sizes: &[usize]) {
+    let (Some(&small), Some(&large)) = (sizes.first(), sizes.last()) else { return };
+    let listed = listed_tickets(rt);
+    if listed < large {
+        let t = Instant::now();
+        let seeded = Command::new("bash")
+            .arg(script("seed-db.sh"))
+            .arg(&rt.dir)
+            .arg((large - listed).to_string())
+            .stdout(std::process::Stdio::null())
+            .status();
+        assert!(seeded.is_ok_and(|s| s.success()), "seed-db.sh failed");
+        figure("memory.seeded_by_seed_db", large - listed);
+        figure("memory.seed_db_seconds", format!("{:.1}", t.elapsed().as_secs_f64()));
+    }
+    figure("memory.page_size", PAGE);
+    let mut rss = Vec::new();
+    for &n in sizes {
+        let (count, kib, seconds) = measure_rss(rt, n);
+        assert_eq!(count, n, "every ticket streamed");
+        let label = size_label(n);
+        figure(&format!("memory.stream_{label}_peak_rss_mib"), format!("{:.1}", kib as f64 / 1024.0));
+        figure(&format!("memory.stream_{label}_seconds"), format!("{seconds:.1}"));
+        rss.push(kib);
+    }
+    if sizes.len() > 1 {
+        let (first, last) = (rss[0], rss[rss.len() - 1]);
+        figure(
+            &format!("memory.ratio_{}_vs_{}", size_label(large), size_label(small)),
+            format!("{:.3}", last as f64 / first.max(1) as f64),
+        );
+    }
+}
+
 fn main() {
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("__rss") {
+        return child_rss(&args[2], args.get(3).and_then(|s| s.parse().ok()).unwrap_or(10_000));
+    }
     let only = std::env::var("PERF_ONLY").unwrap_or_default();
     let wanted = |name: &str| only.is_empty() || only.split(',').any(|s| s.trim() == name);
+    let sizes = if wanted("memory") { memory_sizes() } else { Vec::new() };
     figure("perf.provider", "rt");
-    let rt = Rt::get();
+    let rt = Rt::get(wanted("mapping") || wanted("listing"));
     if wanted("mapping") {
         mapping(&rt);
     }
     if wanted("listing") {
         listing(&rt);
+    }
+    if !sizes.is_empty() {
+        memory(&rt, &sizes);
     }
 }

@@ -2,10 +2,12 @@
 //! listed once each with their mapped status, `updated_after` exact at a second several tickets
 //! share (also for a user whose RT time zone is not UTC), comments with bodies and files,
 //! contacts/users/teams/tags, writes RT refuses while answering 200, real auth errors, and a
-//! listing that resumes from its cursor after RT was stopped and restarted on the same database.
+//! listing that resumes from its cursor after RT was stopped and restarted on the same database,
+//! and tickets `scripts/rt/seed-db.sh` writes straight into RT's database (the perf bench's 100k)
+//! listed and mapped like one created through REST.
 //!
 //! One RT serves this binary (started on first use, stopped when the binary exits); the tests
-//! that use it take turns, since some write. The restart test runs an RT of its own.
+//! that use it take turns, since some write. The restart and seed-db tests run RTs of their own.
 
 #[allow(dead_code, reason = "the support module serves several test binaries")]
 mod support;
@@ -19,7 +21,7 @@ use futures::TryStreamExt;
 use serde_json::json;
 use tokio::sync::Mutex;
 use unidesk_core::{
-    CommentCreate, ContactCreate, ContactUpdate, Direction, Error, Helpdesk, HelpdeskExt, ListQuery, Priority,
+    Comment, CommentCreate, ContactCreate, ContactUpdate, Direction, Error, Helpdesk, HelpdeskExt, ListQuery, Priority,
     Resource, Ticket, TicketCreate, TicketStatus, TicketUpdate,
 };
 use unidesk_rt::RtClient;
@@ -538,4 +540,72 @@ async fn a_listing_resumes_from_its_cursor_after_rt_restarts_on_the_same_databas
     }
     assert_eq!(seen, seeded, "every ticket once, in order: nothing lost, nothing repeated");
     eprintln!("restart test: 30 tickets, 14 before the stop, 16 after, in {:.1}s", started.elapsed().as_secs_f64());
+}
+
+#[tokio::test]
+async fn tickets_seed_db_writes_into_rts_database_list_and_map_like_one_created_through_rest() {
+    // An RT of its own: the shared one's counts are what other tests check.
+    let Some(rt) = require("the seed-db test", RtServer::start()) else { return };
+    let raw = Raw::new(&rt);
+    // Through REST, what seed-db.sh writes for its first ticket: new, priority 0, seed-0 requesting.
+    let body = json!({"Queue": "General", "Subject": "through REST", "Requestor": "seed-0@example.com",
+        "Priority": 0, "Status": "new"});
+    let through_rest: u64 = block_on(raw.create("/ticket", body)).parse().expect("numeric id");
+    let started = Instant::now();
+    let out: BTreeMap<String, String> = rt.seed_db(50).expect("seed-db.sh").into_iter().collect();
+    let seconds = started.elapsed().as_secs_f64();
+    let (first, last) = (through_rest + 1, through_rest + 50);
+    assert_eq!(out.get("first_id"), Some(&first.to_string()), "{out:?}");
+    assert_eq!(out.get("last_id"), Some(&last.to_string()), "{out:?}");
+    assert_eq!(out.get("listed").map(String::as_str), Some("50"), "RT's own search lists them: {out:?}");
+
+    let desk = rt.builder().build().expect("client");
+    let all = all_tickets(&desk, ListQuery::new().page_size(20)).await;
+    let ids: Vec<u64> = all.iter().map(|t| t.id.parse().expect("numeric")).collect();
+    assert_eq!(ids, (through_rest..=last).collect::<Vec<_>>(), "the REST ticket, then the 50, once each in order");
+
+    // The first seeded ticket maps as the REST one does, but for what differs by design.
+    let same = |t: &Ticket| Ticket {
+        id: String::new(),
+        subject: None,
+        ticket_url: None,
+        created_at: None,
+        updated_at: None,
+        ..t.clone()
+    };
+    assert_eq!(same(&all[1]), same(&all[0]), "a seed-db ticket against one RT created itself");
+    let seed0 = all[0].contact_id.clone().expect("the REST ticket has a contact");
+
+    let statuses = ["new", "open", "stalled", "resolved", "rejected"];
+    let mut contacts = HashSet::new();
+    let mut previous = all[0].created_at;
+    for (i, t) in all[1..].iter().enumerate() {
+        assert_eq!(t.subject.as_deref(), Some(format!("Seed ticket {}: réclamation ✓", t.id).as_str()));
+        let status = statuses[i % 5];
+        assert_eq!((t.remote_status.as_deref(), t.status.clone()), (Some(status), Some(mapped(status))), "{}", t.id);
+        assert_eq!(t.closed_at.is_some(), matches!(status, "resolved" | "rejected"), "{}", t.id);
+        assert_eq!(t.remote_priority.as_deref(), Some(["0", "50", "100", "200"][i % 4]), "{}", t.id);
+        assert!(t.created_at.is_some() && t.created_at >= previous, "Created grows with the id: {}", t.id);
+        assert_eq!(t.updated_at, t.created_at);
+        previous = t.created_at;
+        let contact = t.contact_id.clone().expect("a requestor");
+        assert_eq!(i % 10 == 0, contact == seed0, "seed-{} requests ticket {}", i % 10, t.id);
+        contacts.insert(contact);
+    }
+    assert_eq!(contacts.len(), 10, "ten requestors, seed-0 the one REST created");
+    // Their history (a Create transaction, no message) reads as the REST ticket's does: one
+    // opening comment without a body, by root.
+    let mut histories = Vec::new();
+    for id in [through_rest, first] {
+        let q = ListQuery::new().ticket_id(id.to_string());
+        let comments: Vec<Comment> = desk.stream_comments(q).try_collect().await.expect("comments");
+        let shape: Vec<_> = comments
+            .iter()
+            .map(|c| (c.body.clone(), c.html_body.clone(), c.is_private, c.direction.clone(), c.author_user_id.clone()))
+            .collect();
+        histories.push(shape);
+    }
+    assert_eq!(histories[1], histories[0], "the seed-db ticket's history against the REST one's");
+    assert_eq!(histories[0].len(), 1, "one opening comment: {:?}", histories[0]);
+    eprintln!("seed-db test: 50 tickets inserted and listed by RT in {seconds:.1}s");
 }

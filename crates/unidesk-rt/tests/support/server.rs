@@ -150,19 +150,13 @@ impl RtServer {
     /// Runs `scripts/rt/rt-fixtures.pl` on the instance: custom fields Tags, Severity and
     /// External ID, the OwnTicket right, and the `tz.agent` user (password `tz-password`).
     pub(crate) fn fixtures(&self) -> Result<Vec<(String, String)>, String> {
-        let out = Command::new("perl")
-            .arg(script("rt-fixtures.pl"))
-            .arg(&self.dir)
-            .stdin(Stdio::null())
-            .output()
-            .map_err(|e| format!("running rt-fixtures.pl: {e}"))?;
-        if !out.status.success() {
-            return Err(format!("rt-fixtures.pl failed: {}", String::from_utf8_lossy(&out.stderr)));
-        }
-        Ok(String::from_utf8_lossy(&out.stdout)
-            .lines()
-            .filter_map(|l| l.split_once(": ").map(|(k, v)| (k.to_owned(), v.to_owned())))
-            .collect())
+        key_values("rt-fixtures.pl", Command::new("perl").arg(script("rt-fixtures.pl")).arg(&self.dir))
+    }
+
+    /// Runs `scripts/rt/seed-db.sh` on the instance: `n` tickets inserted straight into its
+    /// database; its `key: value` lines (first_id, last_id, listed, …).
+    pub(crate) fn seed_db(&self, n: usize) -> Result<Vec<(String, String)>, String> {
+        key_values("seed-db.sh", Command::new("bash").arg(script("seed-db.sh")).arg(&self.dir).arg(n.to_string()))
     }
 
     /// A client builder for this server: token auth, the fixtures' tags and external-id
@@ -175,6 +169,18 @@ impl RtServer {
             .external_id_field("External ID")
             .retry(fast_retries())
     }
+}
+
+/// Runs one of the scripts (`name` for messages) and reads the `key: value` lines it prints.
+fn key_values(name: &str, cmd: &mut Command) -> Result<Vec<(String, String)>, String> {
+    let out = cmd.stdin(Stdio::null()).output().map_err(|e| format!("running {name}: {e}"))?;
+    if !out.status.success() {
+        return Err(format!("{name} failed: {}", String::from_utf8_lossy(&out.stderr)));
+    }
+    Ok(String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .filter_map(|l| l.split_once(": ").map(|(k, v)| (k.to_owned(), v.to_owned())))
+        .collect())
 }
 
 /// Feeds one email to RT's mail gateway (`rt-mailgate`), as a mail server would for a support
