@@ -85,3 +85,22 @@ async fn ten_percent_faults_still_list_every_ticket_once() {
     let expected: Vec<i64> = stamps(&sim).await.into_iter().filter(|(_, at)| *at >= since).map(|(id, _)| id).collect();
     exactly_once("export with 10 % faults", &inc.ids, &expected).expect("exactly once");
 }
+
+#[tokio::test]
+async fn a_stream_reads_at_most_two_pages_ahead_of_its_caller() {
+    use futures::TryStreamExt;
+    use unidesk_core::HelpdeskExt;
+    let sim = Simulator::start(support::small(3000)).await.expect("sim");
+    let desk = support::client(&sim);
+    let mut stream = desk.stream_tickets(ListQuery::new().page_size(100));
+    let (mut ids, mut most_ahead) = (Vec::new(), 0u64);
+    while let Some(t) = stream.try_next().await.expect("lists") {
+        ids.push(t.id.parse::<i64>().expect("numeric id"));
+        // Pages the simulator has served, against the pages' worth handed to this caller.
+        let (served, _) = sim.stats();
+        most_ahead = most_ahead.max((served * 100).saturating_sub(ids.len() as u64));
+    }
+    exactly_once("streamed", &ids, &sim.ticket_ids()).expect("every live ticket once");
+    // The page being handed out and the next one (its request may still be in flight).
+    assert!(most_ahead <= 200, "the stream read {most_ahead} records ahead of its caller");
+}
