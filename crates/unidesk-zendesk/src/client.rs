@@ -11,6 +11,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde::de::DeserializeOwned;
 use serde_json::Value;
 use tracing::Instrument;
+use unidesk_core::budget::{RateBudget, ServerSignal};
 use unidesk_core::{Error, Resource, Result};
 
 use crate::errors::{self, Secrets};
@@ -48,6 +49,9 @@ pub(crate) struct Inner {
     pub max_download_bytes: u64,
     /// Listing pages just read, for the next call that starts on one of them.
     pub pages: PageCache,
+    /// An external budget every attempt is taken from, and its key (see
+    /// [`crate::ZendeskConfig::rate_budget`]); `None`: in-process pacing only.
+    pub budget: Option<(Arc<dyn RateBudget>, String)>,
 }
 
 /// How many listing pages [`PageCache`] keeps.
@@ -290,7 +294,14 @@ impl ZendeskClient {
             if call.export {
                 self.pace(self.inner.export.reserve()).await?;
             }
-            let (outcome, failure) = match self.once(call).await {
+            if let Some((budget, key)) = &self.inner.budget {
+                budget.acquire(key, 1).await?;
+            }
+            let sent = self.once(call).await;
+            if let (Some((budget, key)), Ok(reply)) = (&self.inner.budget, &sent) {
+                report_exhaustion(budget.as_ref(), key, reply).await;
+            }
+            let (outcome, failure) = match sent {
                 Ok(r) if !matches!(r.status, 408 | 429 | 500..=599) => {
                     span.record("status", r.status);
                     return Ok(r);
@@ -390,4 +401,19 @@ impl ZendeskClient {
         }
         Ok(Reply { status, headers, body: secrets.redact_bytes(body) })
     }
+}
+
+/// Tells an external budget when Zendesk says the account's budget is spent: a 429 (its
+/// `Retry-After`), or a response with `x-rate-limit-remaining: 0` (its reset, when given).
+async fn report_exhaustion(budget: &dyn RateBudget, key: &str, reply: &Reply) {
+    let retry_after = if reply.status == 429 {
+        ratelimit::wait_after_429(&reply.headers)
+    } else {
+        let snapshot = ratelimit::snapshot(&reply.headers);
+        if snapshot.remaining != Some(0) {
+            return;
+        }
+        snapshot.reset_in
+    };
+    budget.observe(key, ServerSignal::Exhausted { retry_after }).await;
 }

@@ -7,6 +7,7 @@ use std::time::Duration;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use secrecy::{ExposeSecret, SecretString};
+use unidesk_core::budget::RateBudget;
 use unidesk_core::{Error, Result};
 
 use crate::client::{Inner, MAX_BODY_BYTES, ZendeskClient};
@@ -87,6 +88,7 @@ pub struct ZendeskConfig {
     export_per_minute: Option<u32>,
     max_body_bytes: usize,
     max_download_bytes: u64,
+    budget: Option<(Arc<dyn RateBudget>, String)>,
 }
 
 impl Default for ZendeskConfig {
@@ -104,6 +106,7 @@ impl Default for ZendeskConfig {
             export_per_minute: Some(crate::ratelimit::EXPORT_PER_MINUTE),
             max_body_bytes: MAX_BODY_BYTES,
             max_download_bytes: MAX_DOWNLOAD_BYTES,
+            budget: None,
         }
     }
 }
@@ -196,6 +199,17 @@ impl ZendeskConfig {
         self
     }
 
+    /// Takes every request (each attempt, retries included) from an external rate budget
+    /// under `key` (usually the account), and reports to it when Zendesk says the budget is
+    /// spent (a 429, or `x-rate-limit-remaining: 0`) ([`unidesk_core::budget`]): several
+    /// clients — processes, machines — sharing one budget stay under the account's limit
+    /// together. Without it (the default) the client paces itself alone (the remaining-budget
+    /// headers and `Retry-After`), which is enough for one client per account.
+    pub fn rate_budget(mut self, budget: Arc<dyn RateBudget>, key: impl Into<String>) -> Self {
+        self.budget = Some((budget, key.into()));
+        self
+    }
+
     /// Builds the client. `InvalidInput` without credentials or a target, or with a bad URL,
     /// subdomain or email.
     pub fn build(self) -> Result<ZendeskClient> {
@@ -261,6 +275,7 @@ impl ZendeskConfig {
                 files,
                 max_download_bytes: self.max_download_bytes,
                 pages: Default::default(),
+                budget: self.budget,
             }),
         })
     }

@@ -34,8 +34,12 @@ pub(crate) struct ConnectArgs<'a> {
     /// Everything parsed, for the provider's own flags.
     pub(crate) matches: &'a ArgMatches,
     /// A rate budget shared with other workers, for the providers whose clients take one
-    /// (Kustomer); the others ignore it.
-    #[cfg_attr(not(feature = "kustomer"), allow(dead_code, reason = "only the Kustomer client takes a budget"))]
+    /// (Kustomer, Zendesk); the others ignore it (Request Tracker is self-hosted and announces
+    /// no limit).
+    #[cfg_attr(
+        not(any(feature = "kustomer", feature = "zendesk")),
+        allow(dead_code, reason = "only the Kustomer and Zendesk clients take a budget")
+    )]
     pub(crate) rate_budget: Option<unidesk_mirror::budget::SharedBudget>,
 }
 

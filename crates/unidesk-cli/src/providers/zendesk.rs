@@ -93,6 +93,9 @@ async fn connect(a: &ConnectArgs<'_>) -> Result<Connection, CliError> {
         Some(e) => builder.api_token(e, token),
         None => builder.oauth_token(token),
     };
+    if let Some(shared) = &a.rate_budget {
+        builder = builder.rate_budget(shared.budget.clone(), shared.key.clone());
+    }
     let client = builder.build()?;
     let watched = client.clone();
     let status = Box::new(move || {

@@ -23,7 +23,7 @@ use crate::error::Result;
 
 /// A budget and the key a client's requests count against: what a
 /// [`crate::accounts::Connect`] hands to the adapter's client (Kustomer:
-/// `KustomerBuilder::rate_budget(budget, key)`).
+/// `KustomerBuilder::rate_budget(budget, key)`; Zendesk: `ZendeskConfig::rate_budget`).
 #[derive(Debug, Clone)]
 pub struct SharedBudget {
     /// The budget.
