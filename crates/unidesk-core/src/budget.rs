@@ -20,6 +20,8 @@
 //! # Ok(()) }
 //! ```
 
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use async_trait::async_trait;
@@ -68,6 +70,57 @@ impl RateBudget for Unlimited {
     async fn observe(&self, _key: &str, _signal: ServerSignal) {}
 }
 
+/// The wait a refusing [`RecordingBudget`] names.
+pub const RECORDING_REFUSAL_WAIT: Duration = Duration::from_secs(120);
+
+/// A budget that limits nothing but records every acquisition and every signal, and can be
+/// told to refuse: the test double for an adapter's budget integration (each attempt
+/// acquired once, retries included; 429s reported; nothing sent once it refuses).
+#[derive(Debug, Default)]
+pub struct RecordingBudget {
+    acquired: Mutex<Vec<(String, u32)>>,
+    signals: Mutex<Vec<(String, ServerSignal)>>,
+    refusing: AtomicBool,
+}
+
+impl RecordingBudget {
+    /// A budget that grants everything and has recorded nothing.
+    pub fn new() -> RecordingBudget {
+        RecordingBudget::default()
+    }
+
+    /// Every acquisition granted so far: (key, n), in order.
+    pub fn acquired(&self) -> Vec<(String, u32)> {
+        self.acquired.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Every signal observed so far: (key, signal), in order.
+    pub fn signals(&self) -> Vec<(String, ServerSignal)> {
+        self.signals.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// From now on, refuses every acquisition with `RateLimited` naming
+    /// [`RECORDING_REFUSAL_WAIT`] (`true`), or grants them again (`false`).
+    pub fn refuse(&self, refusing: bool) {
+        self.refusing.store(refusing, Ordering::SeqCst);
+    }
+}
+
+#[async_trait]
+impl RateBudget for RecordingBudget {
+    async fn acquire(&self, key: &str, n: u32) -> Result<()> {
+        if self.refusing.load(Ordering::SeqCst) {
+            return Err(crate::Error::RateLimited { retry_after: Some(RECORDING_REFUSAL_WAIT) });
+        }
+        self.acquired.lock().unwrap_or_else(|p| p.into_inner()).push((key.to_owned(), n));
+        Ok(())
+    }
+
+    async fn observe(&self, key: &str, signal: ServerSignal) {
+        self.signals.lock().unwrap_or_else(|p| p.into_inner()).push((key.to_owned(), signal));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;
@@ -82,5 +135,21 @@ mod tests {
         }
         b.observe("acme", ServerSignal::Exhausted { retry_after: None }).await;
         assert!(format!("{b:?}").contains("Unlimited"));
+    }
+
+    #[tokio::test]
+    async fn the_recording_budget_records_in_order_and_refuses_when_told() {
+        let b = RecordingBudget::new();
+        b.acquire("acme", 1).await.expect("granted");
+        b.acquire("globex", 2).await.expect("granted");
+        b.observe("acme", ServerSignal::Exhausted { retry_after: None }).await;
+        assert_eq!(b.acquired(), [("acme".to_owned(), 1), ("globex".to_owned(), 2)]);
+        assert_eq!(b.signals(), [("acme".to_owned(), ServerSignal::Exhausted { retry_after: None })]);
+        b.refuse(true);
+        let e = b.acquire("acme", 1).await.expect_err("refused");
+        assert!(matches!(e, crate::Error::RateLimited { retry_after: Some(RECORDING_REFUSAL_WAIT) }), "{e:?}");
+        assert_eq!(b.acquired().len(), 2, "a refusal takes nothing");
+        b.refuse(false);
+        b.acquire("acme", 1).await.expect("granted again");
     }
 }

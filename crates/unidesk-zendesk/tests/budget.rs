@@ -5,39 +5,15 @@
 
 mod support;
 
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
-use async_trait::async_trait;
-use unidesk_core::budget::{RateBudget, ServerSignal};
+use unidesk_core::budget::{RecordingBudget, ServerSignal};
 use unidesk_core::{Error, Helpdesk, ListQuery};
 use unidesk_zendesk::ZendeskClient;
 use unidesk_zendesk_sim::{RateLimits, SimConfig, Simulator};
 
-/// Records every call; refuses acquisitions once `refuse` is set.
-#[derive(Debug, Default)]
-struct Recording {
-    acquired: Mutex<Vec<(String, u32)>>,
-    signals: Mutex<Vec<(String, ServerSignal)>>,
-    refuse: Mutex<bool>,
-}
-
-#[async_trait]
-impl RateBudget for Recording {
-    async fn acquire(&self, key: &str, n: u32) -> unidesk_core::Result<()> {
-        if *self.refuse.lock().expect("lock") {
-            return Err(Error::RateLimited { retry_after: Some(Duration::from_secs(120)) });
-        }
-        self.acquired.lock().expect("lock").push((key.to_owned(), n));
-        Ok(())
-    }
-
-    async fn observe(&self, key: &str, signal: ServerSignal) {
-        self.signals.lock().expect("lock").push((key.to_owned(), signal));
-    }
-}
-
-fn client(sim: &Simulator, budget: Arc<Recording>) -> ZendeskClient {
+fn client(sim: &Simulator, budget: Arc<RecordingBudget>) -> ZendeskClient {
     ZendeskClient::builder()
         .base_url(sim.base_url())
         .api_token(sim.email(), sim.token())
@@ -53,24 +29,24 @@ async fn every_attempt_is_taken_from_the_budget_and_429s_are_reported() {
     let mut config = support::small(30);
     config.faults.retry_after = 1;
     let sim = Simulator::start(config).await.expect("sim");
-    let budget = Arc::new(Recording::default());
+    let budget = Arc::new(RecordingBudget::new());
     let client = client(&sim, budget.clone());
     let before = sim.stats().0;
     let page = client.tickets().list(&ListQuery::new().page_size(10)).await.expect("list");
     assert_eq!(page.items.len(), 10);
     let sent = sim.stats().0 - before;
     assert!(sent >= 1);
-    assert_eq!(budget.acquired.lock().expect("lock").len() as u64, sent, "one acquisition per request sent");
-    assert!(budget.signals.lock().expect("lock").is_empty(), "nothing spent yet");
+    assert_eq!(budget.acquired().len() as u64, sent, "one acquisition per request sent");
+    assert!(budget.signals().is_empty(), "nothing spent yet");
 
     // A 429 is retried after its Retry-After: both attempts acquired, the 429 reported.
-    let acquired = budget.acquired.lock().expect("lock").len();
+    let acquired = budget.acquired().len();
     sim.fail_next(429, 1);
     client.users().list(&ListQuery::new().page_size(10)).await.expect("retried past the 429");
-    let now = budget.acquired.lock().expect("lock").clone();
+    let now = budget.acquired();
     assert!(now.len() >= acquired + 2, "the retry took a second token: {}", now.len() - acquired);
     assert!(now.iter().all(|(k, n)| k == "acme" && *n == 1), "{now:?}");
-    let signals = budget.signals.lock().expect("lock").clone();
+    let signals = budget.signals();
     assert_eq!(
         signals,
         [("acme".to_owned(), ServerSignal::Exhausted { retry_after: Some(Duration::from_secs(1)) })],
@@ -78,7 +54,7 @@ async fn every_attempt_is_taken_from_the_budget_and_429s_are_reported() {
     );
 
     // A budget that refuses: nothing is sent, the caller gets RateLimited.
-    *budget.refuse.lock().expect("lock") = true;
+    budget.refuse(true);
     let before = sim.stats().0;
     let e = client.tickets().list(&ListQuery::new().page_size(10)).await.expect_err("refused by the budget");
     assert!(matches!(e, Error::RateLimited { retry_after: Some(_) }), "{e:?}");
@@ -93,7 +69,7 @@ async fn an_answer_with_no_request_remaining_is_reported_before_any_429() {
         ..support::small(5)
     };
     let sim = Simulator::start(config).await.expect("sim");
-    let budget = Arc::new(Recording::default());
+    let budget = Arc::new(RecordingBudget::new());
     let client = ZendeskClient::builder()
         .base_url(sim.base_url())
         .api_token(sim.email(), sim.token())
@@ -107,7 +83,7 @@ async fn an_answer_with_no_request_remaining_is_reported_before_any_429() {
     for _ in 0..3 {
         client.tags().list(&ListQuery::new()).await.expect("within the limit");
     }
-    let signals = budget.signals.lock().expect("lock").clone();
+    let signals = budget.signals();
     assert_eq!(signals.len(), 1, "the third answer said none remain: {signals:?}");
     assert!(matches!(signals[0].1, ServerSignal::Exhausted { .. }), "{signals:?}");
 }

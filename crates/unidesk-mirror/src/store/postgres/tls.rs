@@ -107,8 +107,12 @@ pub(crate) fn target(url: &str) -> Result<Target, ConnectError> {
     });
     let provider = Arc::new(rustls::crypto::aws_lc_rs::default_provider());
     let verifier: Arc<dyn ServerCertVerifier> = match (mode, roots) {
-        (Mode::Disable | Mode::Prefer, _) | (Mode::Require, None) => Arc::new(Unchecked(Arc::clone(&provider))),
-        (Mode::Require | Mode::VerifyCa, roots) => Arc::new(ChainOnly(webpki(load_roots(roots)?, &provider)?)),
+        (Mode::Disable | Mode::Prefer, _) | (Mode::Require, None) => {
+            Arc::new(Lenient { chain: None, provider: Arc::clone(&provider) })
+        }
+        (Mode::Require | Mode::VerifyCa, roots) => {
+            Arc::new(Lenient { chain: Some(webpki(load_roots(roots)?, &provider)?), provider: Arc::clone(&provider) })
+        }
         (Mode::VerifyFull, roots) => webpki(load_roots(roots)?, &provider)?,
     };
     let tls = ClientConfig::builder_with_provider(provider)
@@ -203,51 +207,18 @@ fn webpki(roots: RootCertStore, provider: &Arc<CryptoProvider>) -> Result<Arc<We
         .map_err(|e| ConnectError::Url(format!("the trusted roots: {e}")))
 }
 
-/// Accepts any certificate, still checking that the server holds its key (libpq's
-/// `prefer`/`require`: encrypted, but open to an active man in the middle).
+/// The certificate check of `prefer`/`require` and `verify-ca`; `verify-full` uses rustls's
+/// own. With `chain`, the certificate must chain to a trusted root but may name another host
+/// (libpq's `verify-ca`); without, any certificate is accepted (libpq's `prefer`/`require`:
+/// encrypted, but open to an active man in the middle). Either way the server must prove it
+/// holds the certificate's key.
 #[derive(Debug)]
-struct Unchecked(Arc<CryptoProvider>);
-
-impl ServerCertVerifier for Unchecked {
-    fn verify_server_cert(
-        &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp_response: &[u8],
-        _now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls12_signature(message, cert, dss, &self.0.signature_verification_algorithms)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        verify_tls13_signature(message, cert, dss, &self.0.signature_verification_algorithms)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.signature_verification_algorithms.supported_schemes()
-    }
+struct Lenient {
+    chain: Option<Arc<WebPkiServerVerifier>>,
+    provider: Arc<CryptoProvider>,
 }
 
-/// Checks the chain to a trusted root but not the name (libpq's `verify-ca`).
-#[derive(Debug)]
-struct ChainOnly(Arc<WebPkiServerVerifier>);
-
-impl ServerCertVerifier for ChainOnly {
+impl ServerCertVerifier for Lenient {
     fn verify_server_cert(
         &self,
         end_entity: &CertificateDer<'_>,
@@ -256,8 +227,9 @@ impl ServerCertVerifier for ChainOnly {
         ocsp_response: &[u8],
         now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
+        let Some(chain) = &self.chain else { return Ok(ServerCertVerified::assertion()) };
         // The name is checked only once the chain is valid, so a name error means the chain was.
-        match self.0.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now) {
+        match chain.verify_server_cert(end_entity, intermediates, server_name, ocsp_response, now) {
             Err(rustls::Error::InvalidCertificate(
                 CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
             )) => Ok(ServerCertVerified::assertion()),
@@ -271,7 +243,7 @@ impl ServerCertVerifier for ChainOnly {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls12_signature(message, cert, dss)
+        verify_tls12_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
     }
 
     fn verify_tls13_signature(
@@ -280,11 +252,11 @@ impl ServerCertVerifier for ChainOnly {
         cert: &CertificateDer<'_>,
         dss: &DigitallySignedStruct,
     ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.0.verify_tls13_signature(message, cert, dss)
+        verify_tls13_signature(message, cert, dss, &self.provider.signature_verification_algorithms)
     }
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.0.supported_verify_schemes()
+        self.provider.signature_verification_algorithms.supported_schemes()
     }
 }
 
