@@ -18,35 +18,12 @@ use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
 use serde_json::Value;
+use unidesk_benchkit::{drain_serialized, figure, median, peak_rss_kib, peak_rss_kib_of, runtime, time_per_call};
 use unidesk_core::{Helpdesk, HelpdeskExt, ListQuery};
 use unidesk_kustomer::KustomerClient;
 use unidesk_kustomer_sim::{SimConfig, Simulator};
 
-fn figure(name: &str, value: impl std::fmt::Display) {
-    println!("{name}: {value}");
-    let _ = std::io::stdout().flush();
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("tokio runtime")
-}
-
 // ---------------------------------------------------------------- mapping
-
-fn time_per_call(mut f: impl FnMut() -> usize, iters: u32) -> f64 {
-    let start = Instant::now();
-    let mut sink = 0usize;
-    for _ in 0..iters {
-        sink = sink.wrapping_add(std::hint::black_box(f()));
-    }
-    assert!(sink > 0, "the bench parsed nothing");
-    start.elapsed().as_secs_f64() / f64::from(iters)
-}
 
 fn mapping() {
     for body in common::bodies() {
@@ -134,41 +111,12 @@ fn client(base_url: &str, api_key: &str) -> KustomerClient {
     KustomerClient::builder().base_url(base_url).api_key(api_key).build().expect("client builds")
 }
 
-fn peak_rss_kib() -> u64 {
-    peak_rss_kib_of("self")
-}
-
-/// `VmHWM` of process `pid` (`self` for this one), in KiB; 0 where `/proc` is absent.
-fn peak_rss_kib_of(pid: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
-}
-
 /// Streams `n` tickets to a sink (serialized, as a sync writes them) and prints peak RSS.
 fn child_rss(base_url: &str, api_key: &str, n: usize) {
     let rt = runtime();
     let count = rt.block_on(async {
         let c = client(base_url, api_key);
-        let mut stream = c.stream_tickets(ListQuery::new().page_size(100));
-        let mut sink = std::io::sink();
-        let mut count = 0usize;
-        while count < n {
-            match stream.try_next().await {
-                Ok(Some(t)) => {
-                    serde_json::to_writer(&mut sink, &t).expect("serialize");
-                    count += 1;
-                }
-                Ok(None) => break,
-                Err(e) => panic!("listing failed: {e}"),
-            }
-        }
-        count
+        drain_serialized(c.stream_tickets(ListQuery::new().page_size(100)), n).await
     });
     println!("count {count}");
     println!("rss_kib {}", peak_rss_kib());

@@ -24,10 +24,10 @@
 #[path = "../tests/postgres/cluster.rs"]
 mod cluster;
 
-use std::io::Write;
 use std::sync::Arc;
 use std::time::Duration;
 
+use unidesk_benchkit::figure;
 use unidesk_core::budget::RateBudget;
 use unidesk_core::{Helpdesk, ListQuery};
 use unidesk_kustomer::KustomerClient;
@@ -38,11 +38,6 @@ use cluster::{Cluster, Durability};
 
 const WORKERS: usize = 4;
 const PER_MINUTE: u32 = 600;
-
-fn figure(name: &str, value: impl std::fmt::Display) {
-    println!("{name}: {value}");
-    let _ = std::io::stdout().flush();
-}
 
 #[derive(Clone, Copy, PartialEq)]
 enum Mode {

@@ -48,32 +48,12 @@ use std::time::{Duration, Instant};
 
 use async_trait::async_trait;
 use orgs::{connect_kustomer, write_accounts};
+use unidesk_benchkit::{env_or, figure, rss_kib};
 use unidesk_core::{Helpdesk, Resource};
 use unidesk_kustomer_sim::{SimConfig, Simulator};
 use unidesk_mirror::accounts::{AccountSpec, AccountsFile, Connect, sync_all};
 use unidesk_mirror::error::BoxError;
 use unidesk_mirror::{SqliteStore, SyncOptions};
-
-fn figure(name: &str, value: impl std::fmt::Display) {
-    println!("{name}: {value}");
-    let _ = std::io::stdout().flush();
-}
-
-fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
-    std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
-}
-
-/// This process's resident set now, in KiB (Linux `VmRSS`; 0 elsewhere).
-fn rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmRSS:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
-}
 
 /// Connects a Kustomer account from its base URL and token file, as the CLI's registry does.
 struct KustomerConnect;

@@ -20,23 +20,14 @@ mod cluster;
 #[path = "perf/postgres.rs"]
 mod postgres;
 
-use std::io::Write;
 use std::time::Instant;
 
+use unidesk_benchkit::{figure, peak_rss_kib, runtime};
 use unidesk_core::{AnyRecord, Helpdesk, ListQuery, Resource, list_page};
 use unidesk_memory::{MemoryHelpdesk, Seed};
 use unidesk_mirror::{Checkpoint, Filter, JsonlStore, Mirror, SqliteStore, Store, SyncOptions};
 
 const PAGE: usize = 500;
-
-fn figure(name: &str, value: impl std::fmt::Display) {
-    println!("{name}: {value}");
-    let _ = std::io::stdout().flush();
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("tokio runtime")
-}
 
 /// Every page of tickets and comments of `desk`, listed once up front.
 async fn pages(desk: &dyn Helpdesk) -> Vec<(Resource, Vec<AnyRecord>)> {
@@ -85,16 +76,6 @@ async fn commit_all(store: &dyn Store, pages: &[(Resource, Vec<AnyRecord>)]) -> 
 
 fn best(v: &[f64]) -> f64 {
     v.iter().copied().fold(0.0, f64::max)
-}
-
-/// Peak resident set of this process, in KiB (Linux `VmHWM`).
-fn peak_rss_kib() -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix("VmHWM:"))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
 }
 
 /// The child: commits `n` tickets and `2n` comments generated page by page from the sample's

@@ -31,7 +31,6 @@
 //!   into an `UNIDESK_RT_DIR` instance. The mapping and listing sections page through every
 //!   ticket RT holds, so on a 100k RT run the memory section alone (`PERF_ONLY=memory`).
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
@@ -39,6 +38,7 @@ use std::time::Instant;
 use futures::TryStreamExt;
 use serde::Deserialize;
 use serde_json::Value;
+use unidesk_benchkit::{cpu_seconds, drain_serialized, figure, median, peak_rss_kib, runtime, time_per_call};
 use unidesk_core::{HelpdeskExt, ListQuery};
 use unidesk_rt::RtClient;
 use unidesk_rt::map::{self, Context};
@@ -53,20 +53,6 @@ const FIELDS: [(&str, &str); 5] = [
     ("fields[Queue]", "id"),
 ];
 const PAGE: usize = 99;
-
-fn figure(name: &str, value: impl std::fmt::Display) {
-    println!("{name}: {value}");
-    let _ = std::io::stdout().flush();
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("tokio runtime")
-}
 
 fn script(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/rt").join(name)
@@ -133,16 +119,6 @@ impl Drop for Rt {
 }
 
 // ---------------------------------------------------------------- mapping
-
-fn time_per_call(mut f: impl FnMut() -> usize, iters: u32) -> f64 {
-    let start = Instant::now();
-    let mut sink = 0usize;
-    for _ in 0..iters {
-        sink = sink.wrapping_add(std::hint::black_box(f()));
-    }
-    assert!(sink > 0, "the bench parsed nothing");
-    start.elapsed().as_secs_f64() / f64::from(iters)
-}
 
 fn parse_value(b: &[u8]) -> usize {
     let v: Value = serde_json::from_slice(b).expect("json");
@@ -249,15 +225,6 @@ async fn bare_listing(http: &reqwest::Client, rt: &Rt) -> usize {
     }
 }
 
-fn cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0.0 };
-    let Some(after) = stat.rsplit_once(')').map(|(_, a)| a) else { return 0.0 };
-    let f: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-    // Fields 14 and 15 of /proc/pid/stat (utime, stime), counted after the `)`: 11 and 12.
-    (ticks(11) + ticks(12)) / 100.0
-}
-
 fn listing(rt: &Rt) {
     runtime().block_on(async {
         let http = reqwest::Client::new();
@@ -290,18 +257,6 @@ fn listing(rt: &Rt) {
 /// The child's environment variable carrying the token (kept off its command line).
 const CHILD_TOKEN_ENV: &str = "UNIDESK_PERF_RT_TOKEN";
 
-/// `VmHWM` of this process, in KiB; 0 where `/proc` is absent.
-fn peak_rss_kib() -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
-}
-
 /// The child (`__rss BASE_URL N`): streams the first `n` tickets, each serialized into a sink
 /// as a sync writes it, then prints how many, its peak RSS and the time taken.
 fn child_rss(base_url: &str, n: usize) {
@@ -309,20 +264,7 @@ fn child_rss(base_url: &str, n: usize) {
     let start = Instant::now();
     let count = runtime().block_on(async {
         let c = RtClient::builder().base_url(base_url).token(&token).build().expect("RT client");
-        let mut stream = c.stream_tickets(ListQuery::new().page_size(PAGE as u32));
-        let mut sink = std::io::sink();
-        let mut count = 0usize;
-        while count < n {
-            match stream.try_next().await {
-                Ok(Some(t)) => {
-                    serde_json::to_writer(&mut sink, &t).expect("serialize");
-                    count += 1;
-                }
-                Ok(None) => break,
-                Err(e) => panic!("listing failed: {e}"),
-            }
-        }
-        count
+        drain_serialized(c.stream_tickets(ListQuery::new().page_size(PAGE as u32)), n).await
     });
     println!("count {count}");
     println!("rss_kib {}", peak_rss_kib());

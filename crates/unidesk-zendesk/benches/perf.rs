@@ -14,40 +14,17 @@ use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
 use serde_json::Value;
+use unidesk_benchkit::{cpu_seconds, drain_serialized, figure, median, peak_rss_kib, runtime, time_per_call};
 use unidesk_core::{HelpdeskExt, ListQuery};
 use unidesk_zendesk::wire::{self, Listing};
 use unidesk_zendesk::{ZendeskClient, map};
 use unidesk_zendesk_sim::{RateLimits, SimConfig, Simulator};
-
-fn figure(name: &str, value: impl std::fmt::Display) {
-    println!("{name}: {value}");
-    let _ = std::io::stdout().flush();
-}
-
-fn median(mut v: Vec<f64>) -> f64 {
-    v.sort_by(|a, b| a.total_cmp(b));
-    v[v.len() / 2]
-}
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("tokio runtime")
-}
 
 fn sim_config(tickets: usize) -> SimConfig {
     SimConfig { tickets, limits: RateLimits::unlimited(), export_lag: Duration::ZERO, ..SimConfig::default() }
 }
 
 // ---------------------------------------------------------------- mapping
-
-fn time_per_call(mut f: impl FnMut() -> usize, iters: u32) -> f64 {
-    let start = Instant::now();
-    let mut sink = 0usize;
-    for _ in 0..iters {
-        sink = sink.wrapping_add(std::hint::black_box(f()));
-    }
-    assert!(sink > 0, "the bench parsed nothing");
-    start.elapsed().as_secs_f64() / f64::from(iters)
-}
 
 /// One page of 100 records of `path` as the simulator serves it.
 fn body(path: &str) -> Vec<u8> {
@@ -180,49 +157,14 @@ fn client(base_url: &str, email: &str, token: &str) -> ZendeskClient {
         .expect("client builds")
 }
 
-/// `VmHWM` of process `pid` (`self` for this one), in KiB; 0 where `/proc` is absent.
-fn peak_rss_kib_of(pid: &str) -> u64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        })
-        .unwrap_or(0)
-}
-
-/// This process's user + system CPU time, in seconds; 0 where `/proc` is absent.
-fn cpu_seconds() -> f64 {
-    let Ok(stat) = std::fs::read_to_string("/proc/self/stat") else { return 0.0 };
-    let Some(after) = stat.rsplit_once(')').map(|(_, a)| a) else { return 0.0 };
-    let f: Vec<&str> = after.split_whitespace().collect();
-    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
-    // Fields 14 and 15 of /proc/pid/stat (utime, stime), counted after the `)`: 11 and 12.
-    (ticks(11) + ticks(12)) / 100.0
-}
-
 /// Streams `n` tickets to a sink (serialized, as a sync writes them) and prints peak RSS.
 fn child_rss(base_url: &str, email: &str, token: &str, n: usize) {
     let count = runtime().block_on(async {
         let c = client(base_url, email, token);
-        let mut stream = c.stream_tickets(ListQuery::new().page_size(100));
-        let mut sink = std::io::sink();
-        let mut count = 0usize;
-        while count < n {
-            match stream.try_next().await {
-                Ok(Some(t)) => {
-                    serde_json::to_writer(&mut sink, &t).expect("serialize");
-                    count += 1;
-                }
-                Ok(None) => break,
-                Err(e) => panic!("listing failed: {e}"),
-            }
-        }
-        count
+        drain_serialized(c.stream_tickets(ListQuery::new().page_size(100)), n).await
     });
     println!("count {count}");
-    println!("rss_kib {}", peak_rss_kib_of("self"));
+    println!("rss_kib {}", peak_rss_kib());
 }
 
 fn measure_rss(sim: &SimProcess, n: usize) -> (usize, u64) {
