@@ -45,7 +45,7 @@ read -r tap_cpu tap_wall tap_rss <<<"$(usage "$work/tap.time")"
 # by klass (`kustomer klasses list`, then `kustomer kobjects list <klass>`), as the CLI lists them.
 since="2000-01-01T00:00:00Z"
 mkdir -p "$work/unidesk"
-u_cpu=0; u_wall=0; u_rss=0
+u_cpu=0; u_wall=0; u_rss=0; u_rss_of=""
 unidesk_run() { # name, then the command's arguments; its records go to $work/unidesk/<name>.jsonl
   local name="$1"; shift
   /usr/bin/time -v -o "$work/$name.time" "$unidesk" --provider kustomer --base-url "$base_url" --token "$api_key" \
@@ -54,7 +54,7 @@ unidesk_run() { # name, then the command's arguments; its records go to $work/un
   read -r c w r <<<"$(usage "$work/$name.time")"
   u_cpu="$(python3 -c "print(f'{$u_cpu + $c:.2f}')")"
   u_wall="$(python3 -c "print(f'{$u_wall + $w:.2f}')")"
-  [ "$r" -gt "$u_rss" ] && u_rss="$r"
+  if [ "$r" -gt "$u_rss" ]; then u_rss="$r"; u_rss_of="$name"; fi
 }
 for res in tickets contacts comments users teams tags; do
   unidesk_run "$res" "$res" list --all --updated-after "$since" --page-size 500
@@ -77,6 +77,6 @@ echo "kustomer.tap.wall_seconds: $tap_wall"
 echo "kustomer.tap.max_rss_kb: $tap_rss"
 echo "kustomer.unidesk.cpu_seconds: $u_cpu"
 echo "kustomer.unidesk.wall_seconds: $u_wall"
-echo "kustomer.unidesk.max_rss_kb: $u_rss"
+echo "kustomer.unidesk.max_rss_kb: $u_rss ($u_rss_of)"
 echo "kustomer.cpu_ratio_tap_over_unidesk: $(python3 -c "print(f'{$tap_cpu / max($u_cpu, 0.01):.1f}')")"
 exit "$ok"
