@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # CPU of Singer's tap-kustomer versus the release `unidesk` CLI, extracting the same records
 # (conversations, customers, messages, notes, users, teams, tags, KObjects) from ONE Kustomer
-# simulator.
-# See README.md.
+# simulator. See README.md.
 #
 #   scripts/tap-kustomer/compare-cpu.sh [--conversations N] [--seed S]   (default 10000, seed 42)
 #
@@ -13,21 +12,12 @@
 # Env: UNIDESK_CACHE, TAP_KUSTOMER_VERSION, CARGO_TARGET_DIR, KSIM_KEEP_WORK (as run.sh).
 set -euo pipefail
 
-conversations=10000
-seed=42
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --conversations) conversations="$2"; shift 2 ;;
-    --seed) seed="$2"; shift 2 ;;
-    *) echo "unknown argument: $1" >&2; exit 2 ;;
-  esac
-done
-
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 # shellcheck source=lib.sh
 . "$here/lib.sh"
 trap cleanup EXIT
+parse_args 10000 "$@"
 
 install_tap
 (cd "$root" && cargo build -q --release -p unidesk-cli)
@@ -35,7 +25,8 @@ unidesk="${CARGO_TARGET_DIR:-$root/target}/release/unidesk"
 start_sim "$unidesk" "$conversations" "$seed"
 
 # ---- tap-kustomer: its search streams (POST /v1/customers/search, 500 a page, `gte` the
-# start date) and its GET streams (users, teams, tags).
+# start date: conversations, customers, messages, notes, kobjects) and its GET streams (users,
+# teams, tags).
 run_tap
 read -r tap_cpu tap_wall tap_rss <<<"$(usage "$work/tap.time")"
 

@@ -1,6 +1,20 @@
 # Shared by run.sh and compare-cpu.sh (sourced, with $here and $root set): the tap's virtualenv,
 # the simulator, one tap run, and /usr/bin/time -v's figures.
 
+# parse_args DEFAULT_CONVERSATIONS "$@": sets $conversations and $seed (default 42) from
+# --conversations N and --seed S.
+parse_args() {
+  conversations="$1"; shift
+  seed=42
+  while [ $# -gt 0 ]; do
+    case "$1" in
+      --conversations) conversations="$2"; shift 2 ;;
+      --seed) seed="$2"; shift 2 ;;
+      *) echo "unknown argument: $1" >&2; exit 2 ;;
+    esac
+  done
+}
+
 cache="${UNIDESK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/unidesk}"
 venv="$cache/tap-kustomer-venv"
 version="${TAP_KUSTOMER_VERSION:-1.1.0}"

@@ -9,21 +9,12 @@
 #      KSIM_KEEP_WORK=1 keeps the work directory (config, catalog, records, logs).
 set -euo pipefail
 
-conversations=1500
-seed=42
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --conversations) conversations="$2"; shift 2 ;;
-    --seed) seed="$2"; shift 2 ;;
-    *) echo "unknown argument: $1" >&2; exit 2 ;;
-  esac
-done
-
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 # shellcheck source=lib.sh
 . "$here/lib.sh"
 trap cleanup EXIT
+parse_args 1500 "$@"
 
 install_tap
 (cd "$root" && cargo build -q -p unidesk-cli)
