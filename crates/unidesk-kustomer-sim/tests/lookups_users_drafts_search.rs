@@ -68,6 +68,25 @@ async fn put_replaces_what_patch_merges() {
 }
 
 #[tokio::test]
+async fn the_current_user_is_answered_with_or_without_a_trailing_slash() {
+    let sim = small().await;
+    let (users, _) = walk(&sim, "/v1/users").await;
+    // tap-kustomer checks its token with `GET /v1/users/current/`, trailing slash included.
+    for path in ["/v1/users/current", "/v1/users/current/"] {
+        let me = get(&sim, path).await;
+        assert_eq!(me["data"]["type"], "user", "{path}");
+        assert_eq!(me["data"], users[0], "{path}: the org's first user");
+    }
+    let read_only = send_as(&sim, sim.read_only_key(), Method::GET, "/v1/users/current/", None).await;
+    assert_eq!(read_only.status, 200);
+    assert_error(&send_as(&sim, "not-a-key", Method::GET, "/v1/users/current/", None).await, 401, "unauthorized");
+    // Only that one path takes a trailing slash; a user's id still answers as before.
+    assert_error(&send(&sim, Method::GET, "/v1/users/", None).await, 404, "not_found");
+    let id = users[1]["id"].as_str().expect("id");
+    assert_eq!(get(&sim, &format!("/v1/users/{id}")).await["data"]["id"], id);
+}
+
+#[tokio::test]
 async fn users_several_by_id_invited_and_updated() {
     let sim = small().await;
     let (users, _) = walk(&sim, "/v1/users").await;
@@ -204,6 +223,34 @@ async fn search(sim: &unidesk_kustomer_sim::Simulator, query: &str, body: Value)
     let a = send(sim, Method::POST, &format!("/v1/customers/search{query}"), Some(&body)).await;
     assert_eq!(a.status, 200, "{}", a.body);
     a.body
+}
+
+#[tokio::test]
+async fn the_kobject_context_searches_the_kobjects_of_every_klass() {
+    let sim = small().await;
+    let (orders, _) = walk(&sim, "/v1/klasses/order").await;
+    let (shipments, _) = walk(&sim, "/v1/klasses/shipment").await;
+    assert!(!orders.is_empty() && !shipments.is_empty());
+    // What tap-kustomer's kobjects stream asks.
+    let body = json!({ "and": [{ "kobject_updated_at": { "gte": "2000-01-01T00:00:00Z" } }],
+        "sort": [{ "kobject_updated_at": "asc" }], "queryContext": "kobject" });
+    let res = search(&sim, "?pageSize=500", body).await;
+    let found = res["data"].as_array().expect("data");
+    assert_eq!(res["meta"]["total"], orders.len() + shipments.len());
+    let mut want = ids(&orders);
+    want.extend(ids(&shipments));
+    want.sort();
+    let mut got = ids(found);
+    got.sort();
+    assert_eq!(got, want);
+    let times: Vec<&str> = found.iter().map(|o| o["attributes"]["updatedAt"].as_str().expect("updatedAt")).collect();
+    assert!(times.windows(2).all(|w| w[0] <= w[1]), "by updatedAt, ascending: {times:?}");
+    let mid = times[times.len() / 2];
+    let later = json!({ "queryContext": "kobject", "and": [{ "kobject_updated_at": { "gte": mid } }] });
+    assert_eq!(
+        search(&sim, "?pageSize=500", later).await["meta"]["total"],
+        times.iter().filter(|t| **t >= mid).count()
+    );
 }
 
 #[tokio::test]

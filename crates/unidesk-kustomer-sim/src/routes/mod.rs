@@ -73,6 +73,10 @@ pub(crate) fn router(sim: Sim) -> Router {
         api = api.route(&format!("/v1/conversations/{{id}}/{}", coll.path()), sub);
     }
     let api = api
+        // A static path, so it wins over `/v1/users/{id}`; also with the trailing slash
+        // tap-kustomer sends (ROUTES.md §7).
+        .route("/v1/users/current", get(users::current))
+        .route("/v1/users/current/", get(users::current))
         .route("/v1/customers/{id}/conversations", get(listing::of_customer).post(related::conversation_for_customer))
         .route("/v1/customers/{id}/notes", get(listing::notes_of_customer).post(related::customer_note))
         .route("/v1/customers/{id}/drafts", get(drafts::of_customer).post(drafts::create_for_customer))

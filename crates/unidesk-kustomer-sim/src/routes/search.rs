@@ -1,8 +1,9 @@
 //! `POST /v1/customers/search`: `and` / `or` / `not` criteria (see [`crate::criteria`]) over
-//! conversations, customers, companies, messages, notes and the KObjects of a klass
-//! (`queryContext: kobject_<klass>`), sorted by a field (`updatedAt` by default), the
+//! conversations, customers, companies, messages, notes and KObjects (those of one klass,
+//! `queryContext: kobject_<klass>`, or of every klass, `kobject`), sorted by a field (`updatedAt` by default), the
 //! 100-page cap, and `includeDeleted` (deleted records are searched only when it is `true`).
 
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use axum::extract::State;
@@ -64,6 +65,8 @@ fn run(sim: &Shared, query: &Paging, body: Option<Value>) -> Result<Reply, Reply
         "company" => Some(Coll::Companies),
         "message" => Some(Coll::Messages),
         "note" => Some(Coll::Notes),
+        // `kobject`: the KObjects of every klass; `kobject_<klass>`: those of one klass.
+        "kobject" => None,
         _ if klass.is_some_and(|k| !k.is_empty()) => None,
         other => return Err(bad(&format!("unsupported queryContext {other}"))),
     };
@@ -114,28 +117,28 @@ fn run(sim: &Shared, query: &Paging, body: Option<Value>) -> Result<Reply, Reply
             Source::Recs(coll, recs)
         }
         None => {
-            let name = klass.unwrap_or_default();
-            if store.docs.klass_named(name).is_none() {
-                return Err(bad(&format!("unsupported queryContext {ctx}: no klass {name}")));
-            }
-            let mut docs: Vec<&Doc> = store
-                .docs
-                .kobjects
-                .get(name)
-                .map(|m| {
-                    m.values()
-                        .filter(|d| {
-                            crit.holds(&Subject {
-                                id: &d.id,
-                                created: d.created,
-                                updated: d.updated,
-                                customer: d.rel_id("customer"),
-                                attrs: &d.attrs,
-                            })
-                        })
-                        .collect()
+            let klasses: Vec<&BTreeMap<Id, Doc>> = match klass {
+                Some(name) => {
+                    if store.docs.klass_named(name).is_none() {
+                        return Err(bad(&format!("unsupported queryContext {ctx}: no klass {name}")));
+                    }
+                    store.docs.kobjects.get(name).into_iter().collect()
+                }
+                None => store.docs.kobjects.values().collect(),
+            };
+            let mut docs: Vec<&Doc> = klasses
+                .into_iter()
+                .flat_map(BTreeMap::values)
+                .filter(|d| {
+                    crit.holds(&Subject {
+                        id: &d.id,
+                        created: d.created,
+                        updated: d.updated,
+                        customer: d.rel_id("customer"),
+                        attrs: &d.attrs,
+                    })
                 })
-                .unwrap_or_default();
+                .collect();
             match &sort.field {
                 Field::Created => docs.sort_by(|a, b| (a.created, &a.id).cmp(&(b.created, &b.id))),
                 Field::Id => docs.sort_by(|a, b| a.id.cmp(&b.id)),

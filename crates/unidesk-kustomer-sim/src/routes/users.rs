@@ -1,5 +1,5 @@
-//! Users beyond the listing: several by id (`GET /v1/users/{id,id,…}`), invitations
-//! (`POST /v1/users`) and updates (`PUT /v1/users/{id}`).
+//! Users beyond the listing: the key's own user (`GET /v1/users/current`), several by id
+//! (`GET /v1/users/{id,id,…}`), invitations (`POST /v1/users`) and updates (`PUT /v1/users/{id}`).
 
 use std::sync::Arc;
 
@@ -10,11 +10,23 @@ use crate::coll::Coll;
 use crate::extract::{JsonBody, PathId, obj};
 use crate::fields::{Spec, accept};
 use crate::record::{Draft, Rec};
+use crate::render;
 use crate::reply::Reply;
 use crate::routes::listing;
 use crate::routes::writes::written;
 use crate::state::{Shared, lock};
 use crate::store::Store;
+
+/// `GET /v1/users/current`: the user the request's key belongs to, as `{"data":user}`
+/// (Singer's tap-kustomer checks its token with it). The simulator's keys belong to no user of
+/// their own, so it answers the org's first live user by id.
+pub(crate) async fn current(State(sim): State<Arc<Shared>>) -> Reply {
+    let store = lock(&sim.store);
+    match store.coll(Coll::Users).live_page(0, 1).first() {
+        Some((id, rec)) => Reply::raw(200, render::single(rec, Coll::Users, id, &[])),
+        None => Reply::error(404, "not_found", "The key's user was not found"),
+    }
+}
 
 /// `GET /v1/users/{ids}`: one id answers the user; comma-separated ids answer
 /// `{"data":[…]}` with those found, in the order asked (404 when none is).
