@@ -16,7 +16,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 # shellcheck source=lib.sh
 . "$here/lib.sh"
-trap cleanup EXIT
+trap singer_cleanup EXIT
 parse_args 10000 "$@"
 
 install_tap
@@ -28,7 +28,7 @@ start_sim "$unidesk" "$conversations" "$seed"
 # start date: conversations, customers, messages, notes, kobjects) and its GET streams (users,
 # teams, tags).
 run_tap
-read -r tap_cpu tap_wall tap_rss <<<"$(usage "$work/tap.time")"
+read -r tap_cpu tap_wall tap_rss <<<"$(singer_time_figures "$work/tap.time")"
 
 # ---- unidesk: the same records the same way: records updated since the tap's start date,
 # which the adapter reads from the same search API at the same page size (users, teams and
@@ -42,7 +42,7 @@ unidesk_run() { # name, then the command's arguments; its records go to $work/un
   /usr/bin/time -v -o "$work/$name.time" "$unidesk" --provider kustomer --base-url "$base_url" --token "$api_key" \
     "$@" --format jsonl >"$work/unidesk/$name.jsonl" 2>"$work/$name.err" || { tail -20 "$work/$name.err" >&2; exit 1; }
   local c w r
-  read -r c w r <<<"$(usage "$work/$name.time")"
+  read -r c w r <<<"$(singer_time_figures "$work/$name.time")"
   u_cpu="$(python3 -c "print(f'{$u_cpu + $c:.2f}')")"
   u_wall="$(python3 -c "print(f'{$u_wall + $w:.2f}')")"
   if [ "$r" -gt "$u_rss" ]; then u_rss="$r"; u_rss_of="$name"; fi

@@ -24,21 +24,13 @@ sim_pid=""
 # neither unidesk nor the simulator has.
 streams="conversations customers messages notes users teams tags kobjects"
 
-cleanup() {
-  if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; fi
-  if [ -n "${KSIM_KEEP_WORK:-}" ]; then echo "work dir kept: $work" >&2; else rm -rf "$work"; fi
-}
+keep_work="${KSIM_KEEP_WORK:-}"
+# shellcheck source=../lib/singer.sh
+source "$root/scripts/lib/singer.sh"
 
 # Installs tap-kustomer==$version from PyPI into $venv, unless it is there already.
 install_tap() {
-  local installed
-  installed="$("$venv/bin/pip" show tap-kustomer 2>/dev/null || true)"
-  if [ ! -x "$venv/bin/tap-kustomer" ] || ! grep -qx "Version: $version" <<<"$installed"; then
-    echo "installing tap-kustomer==$version into $venv" >&2
-    mkdir -p "$cache"
-    python3 -m venv "$venv"
-    "$venv/bin/pip" install -q "tap-kustomer==$version"
-  fi
+  singer_install tap-kustomer "$version" "$venv"
 }
 
 # start_sim UNIDESK CONVERSATIONS SEED: `unidesk sim` in the background with a rate limit no
@@ -83,15 +75,3 @@ tap_requests() {
   sed -n 's/^run_tap: requests: //p' "$work/tap.err" | paste -sd, - | sed 's/,/, /g'
 }
 
-# usage FILE: /usr/bin/time -v's figures as "cpu wall rss_kb" (cpu = user + system seconds).
-usage() {
-  python3 - "$1" <<'PY'
-import re, sys
-t = open(sys.argv[1]).read()
-g = lambda k: re.search(r"^\s*" + re.escape(k) + r": (.*)$", t, re.M).group(1).strip()
-wall = 0.0
-for part in g("Elapsed (wall clock) time (h:mm:ss or m:ss)").split(":"):
-    wall = wall * 60 + float(part)
-print(f'{float(g("User time (seconds)")) + float(g("System time (seconds)")):.2f} {wall:.2f} {g("Maximum resident set size (kbytes)")}')
-PY
-}

@@ -13,7 +13,7 @@ here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
 # shellcheck source=lib.sh
 . "$here/lib.sh"
-trap cleanup EXIT
+trap singer_cleanup EXIT
 parse_args 1500 "$@"
 
 install_tap
@@ -22,7 +22,7 @@ start_sim "${CARGO_TARGET_DIR:-$root/target}/debug/unidesk" "$conversations" "$s
 run_tap
 
 echo "simulator: $(sim_summary) (seed $seed)"
-read -r cpu wall rss <<<"$(usage "$work/tap.time")"
+read -r cpu wall rss <<<"$(singer_time_figures "$work/tap.time")"
 echo "tap_requests: $(tap_requests)"
 echo "tap_wall_seconds: $wall"
 echo "tap_cpu_seconds: $cpu"

@@ -32,19 +32,12 @@ version="${TAP_ZENDESK_VERSION:-2.8.2}"
 target="${CARGO_TARGET_DIR:-$root/target}"
 work="$(mktemp -d)"
 sim_pid=""
-cleanup() {
-  if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; fi
-  if [ -n "${ZSIM_KEEP_WORK:-}" ]; then echo "work dir kept: $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
+keep_work="${ZSIM_KEEP_WORK:-}"
+# shellcheck source=../lib/singer.sh
+source "$root/scripts/lib/singer.sh"
+trap singer_cleanup EXIT
 
-installed="$("$venv/bin/pip" show tap-zendesk 2>/dev/null || true)"
-if [ ! -x "$venv/bin/tap-zendesk" ] || ! grep -qx "Version: $version" <<<"$installed"; then
-  echo "installing tap-zendesk==$version into $venv" >&2
-  mkdir -p "$cache"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q "tap-zendesk==$version"
-fi
+singer_install tap-zendesk "$version" "$venv"
 
 (cd "$root" && cargo build -q -p unidesk-zendesk-sim --example serve && cargo build -q --release -p unidesk-cli)
 unidesk="$target/release/unidesk"
@@ -66,18 +59,6 @@ live_tickets="$(count tickets)"
 deleted_tickets="$(count deleted_tickets)"
 users="$(count users)"
 
-# /usr/bin/time -v output → "cpu wall rss_kb"
-usage() {
-  python3 - "$1" <<'PY'
-import re, sys
-t = open(sys.argv[1]).read()
-g = lambda k: re.search(r"^\s*" + re.escape(k) + r": (.*)$", t, re.M).group(1).strip()
-wall = 0.0
-for part in g("Elapsed (wall clock) time (h:mm:ss or m:ss)").split(":"):
-    wall = wall * 60 + float(part)
-print(f'{float(g("User time (seconds)")) + float(g("System time (seconds)")):.2f} {wall:.2f} {g("Maximum resident set size (kbytes)")}')
-PY
-}
 
 # ---- tap-zendesk: tickets + users streams (the harness's patched entry point, see run.sh)
 cat >"$work/config.json" <<JSON
@@ -93,7 +74,7 @@ py="$venv/bin/python"
 "$py" "$here/count_records.py" <"$work/records.jsonl" >"$work/tap.counts"
 tap_tickets="$(sed -n 's/^records_tickets: //p' "$work/tap.counts")"
 tap_users="$(sed -n 's/^records_users: //p' "$work/tap.counts")"
-read -r tap_cpu tap_wall tap_rss <<<"$(usage "$work/tap.err")"
+read -r tap_cpu tap_wall tap_rss <<<"$(singer_time_figures "$work/tap.err")"
 
 # ---- unidesk: tickets, users (agents/admins) and contacts (end users), deleted or inactive
 # ones included (the tap emits inactive users too).
@@ -112,7 +93,7 @@ u_tickets="$(wc -l <"$work/tickets.jsonl")"
 u_users=$(( $(wc -l <"$work/users.jsonl") + $(wc -l <"$work/contacts.jsonl") ))
 u_cpu=0; u_wall=0; u_rss=0
 for n in tickets users contacts; do
-  read -r c w r <<<"$(usage "$work/$n.err")"
+  read -r c w r <<<"$(singer_time_figures "$work/$n.err")"
   u_cpu="$(python3 -c "print(round($u_cpu + $c, 2))")"
   u_wall="$(python3 -c "print(round($u_wall + $w, 2))")"
   [ "$r" -gt "$u_rss" ] && u_rss="$r"

@@ -30,19 +30,12 @@ venv="$cache/tap-zendesk-venv"
 version="${TAP_ZENDESK_VERSION:-2.8.2}"
 work="$(mktemp -d)"
 sim_pid=""
-cleanup() {
-  if [ -n "$sim_pid" ]; then kill "$sim_pid" 2>/dev/null || true; wait "$sim_pid" 2>/dev/null || true; fi
-  if [ -n "${ZSIM_KEEP_WORK:-}" ]; then echo "work dir kept: $work" >&2; else rm -rf "$work"; fi
-}
-trap cleanup EXIT
+keep_work="${ZSIM_KEEP_WORK:-}"
+# shellcheck source=../lib/singer.sh
+source "$root/scripts/lib/singer.sh"
+trap singer_cleanup EXIT
 
-installed="$("$venv/bin/pip" show tap-zendesk 2>/dev/null || true)"
-if [ ! -x "$venv/bin/tap-zendesk" ] || ! grep -qx "Version: $version" <<<"$installed"; then
-  echo "installing tap-zendesk==$version into $venv" >&2
-  mkdir -p "$cache"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q "tap-zendesk==$version"
-fi
+singer_install tap-zendesk "$version" "$venv"
 
 (cd "$root" && cargo build -q -p unidesk-zendesk-sim --example serve)
 target="${CARGO_TARGET_DIR:-$root/target}"
