@@ -12,6 +12,7 @@ use serde_json::Value;
 use tracing::Instrument;
 use unidesk_core::budget::{RateBudget, ServerSignal};
 use unidesk_core::{Error, Id, Resource, Result};
+use unidesk_http::AttemptError;
 
 use crate::errors;
 use crate::paths::PathTemplate;
@@ -154,14 +155,6 @@ pub struct RawResponse {
 enum Failure {
     Status(RawResponse),
     Transport(Outcome, Error),
-}
-
-/// Why one attempt produced no response.
-enum AttemptError {
-    /// May succeed if sent again (the retry decision says whether it is).
-    Retryable(Outcome, Error),
-    /// Sending it again cannot help (a body over the cap, a redirect that cannot be followed).
-    Permanent(Error),
 }
 
 impl KustomerClient {
@@ -346,44 +339,13 @@ impl KustomerClient {
         if let Some(body) = &call.body {
             req = req.json(body);
         }
-        let transport = |e: reqwest::Error| {
-            let timeout = e.is_timeout();
-            let (permanent, connect) = (e.is_redirect() || e.is_builder(), e.is_connect());
-            // Without its URL: a redirect target may be a presigned URL.
-            let e = e.without_url();
-            let message = errors::safe(&format!("{} {}: {e}", call.method, call.template), self.key());
-            let error = Error::transport(message, timeout).with_source(e);
-            if permanent {
-                // A redirect reqwest refused (bad target) or a request it cannot build: same next time.
-                return AttemptError::Permanent(error);
-            }
-            let outcome = if connect {
-                Outcome::Connect
-            } else if timeout {
-                Outcome::Timeout
-            } else {
-                Outcome::Broken
-            };
-            AttemptError::Retryable(outcome, error)
-        };
+        let describe = |chain: &str| errors::safe(&format!("{} {}: {chain}", call.method, call.template), self.key());
+        let transport = |e: reqwest::Error| unidesk_http::transport_failure(e, describe);
         let mut resp = req.send().await.map_err(transport)?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         self.inner.pacer.observe(&headers);
-        let cap = self.inner.max_body_bytes;
-        let too_big = || {
-            AttemptError::Permanent(Error::decode(call.template, format!("response body over the {} limit", size(cap))))
-        };
-        if resp.content_length().is_some_and(|n| n > cap as u64) {
-            return Err(too_big());
-        }
-        let mut body = Vec::with_capacity(resp.content_length().unwrap_or(0) as usize);
-        while let Some(chunk) = resp.chunk().await.map_err(transport)? {
-            if body.len() + chunk.len() > cap {
-                return Err(too_big());
-            }
-            body.extend_from_slice(&chunk);
-        }
+        let body = unidesk_http::read_capped(&mut resp, self.inner.max_body_bytes, call.template, describe).await?;
         let body = errors::redact_bytes(body, self.key());
         Ok(RawResponse { status, headers, body })
     }
@@ -440,16 +402,4 @@ async fn report_exhaustion(budget: &dyn RateBudget, key: &str, resp: &RawRespons
 /// repeat at another address. A write that gets a 3xx is reported, never re-sent.
 fn follows_redirects(method: &Method) -> bool {
     matches!(*method, Method::GET | Method::HEAD)
-}
-
-/// `n` bytes for a message: `32 MiB`, `1 KiB` or `1000 bytes`.
-pub(crate) fn size(n: usize) -> String {
-    const KIB: usize = 1024;
-    if n >= KIB * KIB && n.is_multiple_of(KIB * KIB) {
-        format!("{} MiB", n / (KIB * KIB))
-    } else if n >= KIB && n.is_multiple_of(KIB) {
-        format!("{} KiB", n / KIB)
-    } else {
-        format!("{n} bytes")
-    }
 }

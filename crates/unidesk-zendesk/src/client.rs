@@ -13,6 +13,7 @@ use serde_json::Value;
 use tracing::Instrument;
 use unidesk_core::budget::{RateBudget, ServerSignal};
 use unidesk_core::{Error, Resource, Result};
+use unidesk_http::AttemptError;
 
 use crate::errors::{self, Secrets};
 use crate::ratelimit::{self, ExportLimiter, Pacer, RateLimitSnapshot};
@@ -181,12 +182,6 @@ pub(crate) struct Reply {
     pub status: u16,
     pub headers: HeaderMap,
     pub body: Vec<u8>,
-}
-
-/// Why one attempt produced no response.
-enum AttemptError {
-    Retryable(Outcome, Error),
-    Permanent(Error),
 }
 
 impl ZendeskClient {
@@ -362,43 +357,13 @@ impl ZendeskClient {
             req = req.header(reqwest::header::CONTENT_TYPE, content_type.as_str()).body(bytes.clone());
         }
         let secrets = &self.inner.secrets;
-        let transport = |e: reqwest::Error| {
-            let timeout = e.is_timeout();
-            let (permanent, connect) = (e.is_builder() || e.is_redirect(), e.is_connect());
-            let e = e.without_url();
-            let message =
-                secrets.safe(&format!("{} {}: {}", call.method, call.template, unidesk_core::error::source_chain(&e)));
-            let error = Error::transport(message, timeout).with_source(e);
-            if permanent {
-                return AttemptError::Permanent(error);
-            }
-            let outcome = if connect {
-                Outcome::Connect
-            } else if timeout {
-                Outcome::Timeout
-            } else {
-                Outcome::Broken
-            };
-            AttemptError::Retryable(outcome, error)
-        };
+        let describe = |chain: &str| secrets.safe(&format!("{} {}: {chain}", call.method, call.template));
+        let transport = |e: reqwest::Error| unidesk_http::transport_failure(e, describe);
         let mut resp = req.send().await.map_err(transport)?;
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         self.inner.pacer.observe(&headers);
-        let cap = self.inner.max_body_bytes;
-        let too_big = || {
-            AttemptError::Permanent(Error::decode(call.template, format!("response body over the {cap}-byte limit")))
-        };
-        if resp.content_length().is_some_and(|n| n > cap as u64) {
-            return Err(too_big());
-        }
-        let mut body = Vec::with_capacity(resp.content_length().unwrap_or(0).min(1 << 20) as usize);
-        while let Some(chunk) = resp.chunk().await.map_err(transport)? {
-            if body.len() + chunk.len() > cap {
-                return Err(too_big());
-            }
-            body.extend_from_slice(&chunk);
-        }
+        let body = unidesk_http::read_capped(&mut resp, self.inner.max_body_bytes, call.template, describe).await?;
         Ok(Reply { status, headers, body: secrets.redact_bytes(body) })
     }
 }

@@ -10,10 +10,11 @@ use serde::Deserialize;
 use serde_json::{Map, Value, json};
 use unidesk_core::{AttachmentUpload, Attachments, ByteStream, Error, Id, Resource, Result};
 
-use crate::client::{Call, KustomerClient, size};
+use crate::client::{Call, KustomerClient};
 use crate::errors;
 use crate::paths;
 use crate::wire::{AttachmentAttrs, PresignedUrl};
+use unidesk_http::human_size as size;
 
 /// The largest attachment a download streams by default (see
 /// [`crate::KustomerBuilder::max_download_bytes`]).
