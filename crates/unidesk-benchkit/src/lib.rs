@@ -3,7 +3,8 @@
 //!
 //! - [`figure`]: one `name: value` line, flushed (the benches' output is read line by line);
 //! - [`env_or`]: a knob read from the environment;
-//! - [`median`], [`time_per_call`]: summaries and timing loops;
+//! - [`median`], [`fastest`], [`time_per_call`], [`mapping_figures`]: summaries, timing loops
+//!   and the mapping lines every adapter's bench prints;
 //! - [`runtime`]: the two-worker tokio runtime the benches run clients on;
 //! - [`proc`]: this process's CPU time and resident set, from Linux `/proc`;
 //! - [`drain_serialized`]: a streamed listing written to a sink as a sync writes it, the work
@@ -54,6 +55,24 @@ pub fn time_per_call(mut f: impl FnMut() -> usize, iters: u32) -> f64 {
     }
     assert!(sink > 0, "the bench parsed nothing");
     start.elapsed().as_secs_f64() / f64::from(iters.max(1))
+}
+
+/// The fastest of `samples` (noise on a shared machine only ever adds time); infinite for none.
+pub fn fastest(samples: Vec<f64>) -> f64 {
+    samples.into_iter().fold(f64::INFINITY, f64::min)
+}
+
+/// The mapping figures of one page of `kind` (`body_bytes` long), from the fastest seconds per
+/// call of each step: `mapping.{kind}.body_kib`, `.value_parse_us` (into `serde_json::Value`),
+/// `.wire_parse_us` (into the adapter's wire types), `.map_normalized_us` (wire parse and
+/// mapping to the normalized model), `.ratio_vs_wire` and `.ratio_vs_value`.
+pub fn mapping_figures(kind: &str, body_bytes: usize, value: f64, wire: f64, mapped: f64) {
+    figure(&format!("mapping.{kind}.body_kib"), format!("{:.1}", body_bytes as f64 / 1024.0));
+    figure(&format!("mapping.{kind}.value_parse_us"), format!("{:.1}", value * 1e6));
+    figure(&format!("mapping.{kind}.wire_parse_us"), format!("{:.1}", wire * 1e6));
+    figure(&format!("mapping.{kind}.map_normalized_us"), format!("{:.1}", mapped * 1e6));
+    figure(&format!("mapping.{kind}.ratio_vs_wire"), format!("{:.3}", mapped / wire));
+    figure(&format!("mapping.{kind}.ratio_vs_value"), format!("{:.3}", mapped / value));
 }
 
 /// A multi-threaded tokio runtime with two workers (the benches' machine has two cores).

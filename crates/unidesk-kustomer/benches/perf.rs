@@ -18,7 +18,9 @@ use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
 use serde_json::Value;
-use unidesk_benchkit::{drain_serialized, figure, median, peak_rss_kib, peak_rss_kib_of, runtime, time_per_call};
+use unidesk_benchkit::{
+    drain_serialized, fastest, figure, mapping_figures, median, peak_rss_kib, peak_rss_kib_of, runtime, time_per_call,
+};
 use unidesk_core::{Helpdesk, HelpdeskExt, ListQuery};
 use unidesk_kustomer::KustomerClient;
 use unidesk_kustomer_sim::{SimConfig, Simulator};
@@ -36,15 +38,7 @@ fn mapping() {
             wire.push(time_per_call(|| common::parse_wire(body.kind, b), 30));
             mapped.push(time_per_call(|| common::map_normalized(body.kind, b), 30));
         }
-        let min = |v: Vec<f64>| v.into_iter().fold(f64::INFINITY, f64::min);
-        let (v, w, m) = (min(value), min(wire), min(mapped));
-        let k = body.kind;
-        figure(&format!("mapping.{k}.body_kib"), format!("{:.1}", b.len() as f64 / 1024.0));
-        figure(&format!("mapping.{k}.value_parse_us"), format!("{:.1}", v * 1e6));
-        figure(&format!("mapping.{k}.wire_parse_us"), format!("{:.1}", w * 1e6));
-        figure(&format!("mapping.{k}.map_normalized_us"), format!("{:.1}", m * 1e6));
-        figure(&format!("mapping.{k}.ratio_vs_wire"), format!("{:.3}", m / w));
-        figure(&format!("mapping.{k}.ratio_vs_value"), format!("{:.3}", m / v));
+        mapping_figures(body.kind, b.len(), fastest(value), fastest(wire), fastest(mapped));
     }
 }
 

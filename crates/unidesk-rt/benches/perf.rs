@@ -38,7 +38,9 @@ use std::time::Instant;
 use futures::TryStreamExt;
 use serde::Deserialize;
 use serde_json::Value;
-use unidesk_benchkit::{cpu_seconds, drain_serialized, figure, median, peak_rss_kib, runtime, time_per_call};
+use unidesk_benchkit::{
+    cpu_seconds, drain_serialized, fastest, figure, mapping_figures, median, peak_rss_kib, runtime, time_per_call,
+};
 use unidesk_core::{HelpdeskExt, ListQuery};
 use unidesk_rt::RtClient;
 use unidesk_rt::map::{self, Context};
@@ -175,15 +177,9 @@ fn mapping(rt: &Rt) {
         mapped.push(time_per_call(|| map_normalized(&b, &plain), 30));
         with_raw.push(time_per_call(|| map_normalized(&b, &remote), 30));
     }
-    let min = |v: Vec<f64>| v.into_iter().fold(f64::INFINITY, f64::min);
-    let (v, w, m, r) = (min(value), min(wire), min(mapped), min(with_raw));
+    let (v, w, m, r) = (fastest(value), fastest(wire), fastest(mapped), fastest(with_raw));
     figure("mapping.tickets.records", records);
-    figure("mapping.tickets.body_kib", format!("{:.1}", b.len() as f64 / 1024.0));
-    figure("mapping.tickets.value_parse_us", format!("{:.1}", v * 1e6));
-    figure("mapping.tickets.wire_parse_us", format!("{:.1}", w * 1e6));
-    figure("mapping.tickets.map_normalized_us", format!("{:.1}", m * 1e6));
-    figure("mapping.tickets.ratio_vs_wire", format!("{:.3}", m / w));
-    figure("mapping.tickets.ratio_vs_value", format!("{:.3}", m / v));
+    mapping_figures("tickets", b.len(), v, w, m);
     figure("mapping.tickets.with_remote_data_us", format!("{:.1}", r * 1e6));
     figure("mapping.tickets.with_remote_data_ratio_vs_wire", format!("{:.3}", r / w));
 }

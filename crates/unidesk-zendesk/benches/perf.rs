@@ -14,7 +14,9 @@ use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
 use serde_json::Value;
-use unidesk_benchkit::{cpu_seconds, drain_serialized, figure, median, peak_rss_kib, runtime, time_per_call};
+use unidesk_benchkit::{
+    cpu_seconds, drain_serialized, fastest, figure, mapping_figures, median, peak_rss_kib, runtime, time_per_call,
+};
 use unidesk_core::{HelpdeskExt, ListQuery};
 use unidesk_zendesk::wire::{self, Listing};
 use unidesk_zendesk::{ZendeskClient, map};
@@ -78,14 +80,7 @@ fn mapping() {
             wire.push(time_per_call(|| wire_parse(b), 30));
             full.push(time_per_call(|| mapped(b), 30));
         }
-        let min = |v: Vec<f64>| v.into_iter().fold(f64::INFINITY, f64::min);
-        let (v, w, m) = (min(value), min(wire), min(full));
-        figure(&format!("mapping.{kind}.body_kib"), format!("{:.1}", b.len() as f64 / 1024.0));
-        figure(&format!("mapping.{kind}.value_parse_us"), format!("{:.1}", v * 1e6));
-        figure(&format!("mapping.{kind}.wire_parse_us"), format!("{:.1}", w * 1e6));
-        figure(&format!("mapping.{kind}.map_normalized_us"), format!("{:.1}", m * 1e6));
-        figure(&format!("mapping.{kind}.ratio_vs_wire"), format!("{:.3}", m / w));
-        figure(&format!("mapping.{kind}.ratio_vs_value"), format!("{:.3}", m / v));
+        mapping_figures(kind, b.len(), fastest(value), fastest(wire), fastest(full));
     }
 }
 
