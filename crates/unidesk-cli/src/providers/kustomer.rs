@@ -89,10 +89,7 @@ async fn connect(a: &ConnectArgs<'_>) -> Result<Connection, CliError> {
             return Some(format!("waiting {:.1}s ({})", w.remaining.as_secs_f64(), w.reason));
         }
         let rl = watched.rate_limit();
-        match (rl.remaining, rl.limit) {
-            (Some(rem), Some(lim)) => Some(format!("rate limit {rem}/{lim}")),
-            _ => None,
-        }
+        super::rate_limit_line(rl.remaining, rl.limit)
     });
     Ok(Connection { desk: Box::new(client), status, _keep: keep })
 }

@@ -46,6 +46,16 @@ pub(crate) struct ConnectArgs<'a> {
 /// A live status line for progress bars (rate-limit budget, a wait in progress).
 pub(crate) type StatusFn = Box<dyn Fn() -> Option<String> + Send + Sync>;
 
+/// The status line of a rate-limit budget the server reported (`rate limit 412/1000`), when it
+/// reported both figures.
+#[cfg_attr(
+    not(any(feature = "kustomer", feature = "zendesk")),
+    allow(dead_code, reason = "their clients report budgets")
+)]
+pub(crate) fn rate_limit_line(remaining: Option<u64>, limit: Option<u64>) -> Option<String> {
+    Some(format!("rate limit {}/{}", remaining?, limit?))
+}
+
 /// A connected helpdesk, and whatever must live as long as it (an embedded simulator).
 pub(crate) struct Connection {
     /// The adapter.

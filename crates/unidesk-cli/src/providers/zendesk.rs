@@ -100,10 +100,7 @@ async fn connect(a: &ConnectArgs<'_>) -> Result<Connection, CliError> {
     let watched = client.clone();
     let status = Box::new(move || {
         let rl = watched.rate_limit();
-        match (rl.remaining, rl.limit) {
-            (Some(rem), Some(lim)) => Some(format!("rate limit {rem}/{lim}")),
-            _ => None,
-        }
+        super::rate_limit_line(rl.remaining, rl.limit)
     });
     Ok(Connection { desk: Box::new(client), status, _keep: keep })
 }
