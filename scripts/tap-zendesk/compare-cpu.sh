@@ -26,49 +26,20 @@ done
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-cache="${UNIDESK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/unidesk}"
-venv="$cache/tap-zendesk-venv"
-version="${TAP_ZENDESK_VERSION:-2.8.2}"
-target="${CARGO_TARGET_DIR:-$root/target}"
-work="$(mktemp -d)"
-sim_pid=""
-keep_work="${ZSIM_KEEP_WORK:-}"
-# shellcheck source=../lib/singer.sh
-source "$root/scripts/lib/singer.sh"
+# shellcheck source=lib.sh
+source "$here/lib.sh"
 trap singer_cleanup EXIT
 
 singer_install tap-zendesk "$version" "$venv"
-
-(cd "$root" && cargo build -q -p unidesk-zendesk-sim --example serve && cargo build -q --release -p unidesk-cli)
+(cd "$root" && cargo build -q --release -p unidesk-cli)
 unidesk="$target/release/unidesk"
-
-"$target/debug/examples/serve" --tickets "$tickets" --seed "$seed" --no-limits >"$work/sim.out" 2>"$work/sim.err" &
-sim_pid=$!
-for _ in $(seq 1 300); do
-  grep -q '^users: ' "$work/sim.out" 2>/dev/null && break
-  sleep 0.1
-done
-field() { sed -n "s/^$1: //p" "$work/sim.out"; }
-base_url="$(field base_url)"
-[ -n "$base_url" ] || { echo "the simulator did not start" >&2; cat "$work/sim.err" >&2; exit 1; }
-email="$(field email)"
-token="$(field token)"
-counts="$(curl -s "$base_url/sim/counts")"
-count() { python3 -c 'import json,sys; print(json.loads(sys.argv[1])[sys.argv[2]])' "$counts" "$1"; }
+start_sim --tickets "$tickets" --seed "$seed" --no-limits
 live_tickets="$(count tickets)"
 deleted_tickets="$(count deleted_tickets)"
 users="$(count users)"
 
-
 # ---- tap-zendesk: tickets + users streams (the harness's patched entry point, see run.sh)
-cat >"$work/config.json" <<JSON
-{"subdomain": "unidesk-sim", "start_date": "2000-01-01T00:00:00Z", "access_token": "$token", "request_timeout": 60}
-JSON
-export ZSIM_BASE_URL="$base_url"
-py="$venv/bin/python"
-"$py" "$here/run_tap.py" --config "$work/config.json" --discover >"$work/catalog.all.json" 2>"$work/discover.err" \
-  || { tail -20 "$work/discover.err" >&2; exit 1; }
-"$py" "$here/select_streams.py" tickets users <"$work/catalog.all.json" >"$work/catalog.json"
+select_streams tickets users
 /usr/bin/time -v "$py" "$here/run_tap.py" --config "$work/config.json" --catalog "$work/catalog.json" \
   >"$work/records.jsonl" 2>"$work/tap.err" || { tail -30 "$work/tap.err" >&2; exit 1; }
 "$py" "$here/count_records.py" <"$work/records.jsonl" >"$work/tap.counts"

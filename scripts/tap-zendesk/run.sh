@@ -25,46 +25,21 @@ done
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
-cache="${UNIDESK_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/unidesk}"
-venv="$cache/tap-zendesk-venv"
-version="${TAP_ZENDESK_VERSION:-2.8.2}"
-work="$(mktemp -d)"
-sim_pid=""
-keep_work="${ZSIM_KEEP_WORK:-}"
-# shellcheck source=../lib/singer.sh
-source "$root/scripts/lib/singer.sh"
+# shellcheck source=lib.sh
+source "$here/lib.sh"
 trap singer_cleanup EXIT
 
 singer_install tap-zendesk "$version" "$venv"
+start_sim --tickets "$tickets" --seed "$seed"
+live_tickets="$(count tickets)"
+deleted_tickets="$(count deleted_tickets)"
+users="$(count users)"
+live_comments="$(count comments)"
 
-(cd "$root" && cargo build -q -p unidesk-zendesk-sim --example serve)
-target="${CARGO_TARGET_DIR:-$root/target}"
-"$target/debug/examples/serve" --tickets "$tickets" --seed "$seed" >"$work/sim.out" 2>"$work/sim.err" &
-sim_pid=$!
-for _ in $(seq 1 100); do
-  grep -q '^users: ' "$work/sim.out" 2>/dev/null && break
-  sleep 0.1
-done
-field() { sed -n "s/^$1: //p" "$work/sim.out"; }
-base_url="$(field base_url)"
-[ -n "$base_url" ] || { echo "the simulator did not start" >&2; cat "$work/sim.err" >&2; exit 1; }
-token="$(field token)"
-counts="$(curl -s "$base_url/sim/counts")"
-live_tickets="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["tickets"])' "$counts")"
-deleted_tickets="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["deleted_tickets"])' "$counts")"
-users="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["users"])' "$counts")"
-live_comments="$(python3 -c 'import json,sys; print(json.loads(sys.argv[1])["comments"])' "$counts")"
-
-cat >"$work/config.json" <<JSON
-{"subdomain": "unidesk-sim", "start_date": "2000-01-01T00:00:00Z", "access_token": "$token", "request_timeout": 60}
-JSON
-export ZSIM_BASE_URL="$base_url"
-py="$venv/bin/python"
-"$py" "$here/run_tap.py" --config "$work/config.json" --discover >"$work/catalog.all.json" 2>"$work/discover.err" \
-  || { tail -20 "$work/discover.err" >&2; exit 1; }
 streams="tickets users"
 [ "$comments" -eq 1 ] && streams="$streams ticket_comments"
-"$py" "$here/select_streams.py" $streams <"$work/catalog.all.json" >"$work/catalog.json"
+# shellcheck disable=SC2086
+select_streams $streams
 
 start=$(date +%s.%N)
 /usr/bin/time -v "$py" "$here/run_tap.py" --config "$work/config.json" --catalog "$work/catalog.json" \
